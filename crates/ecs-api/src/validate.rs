@@ -1,0 +1,471 @@
+//! The validation rules the console (before sending) and the simulator (on receipt) share.
+//! Each returns a [`ValidationError`] whose message tells a person what to change.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use md5::{Digest, Md5};
+
+use crate::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image};
+use crate::name_chars::{NAME_PRINTABLE, NAME_SPACES};
+use crate::requests::CreateServer;
+
+/// A rule violation: the field it concerns and a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ValidationError {
+    /// The request field, as Nova names it (`name`, `key_name`, `volume_size`, ...).
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ValidationError {
+    fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Longest server / key pair name Nova accepts (characters).
+pub const NAME_MAX_CHARS: usize = 255;
+/// Nova's `user_data` limit: length of the base64 text.
+pub const USER_DATA_MAX_BYTES: usize = 65535;
+
+fn is_name_char(c: char) -> bool {
+    let code = c as u32;
+    NAME_PRINTABLE
+        .binary_search_by(|&(low, high)| {
+            if high < code {
+                std::cmp::Ordering::Less
+            } else if low > code {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// Nova's `name` format: 1-255 printable characters, not starting or ending with whitespace.
+fn nova_name(field: &'static str, what: &str, name: &str) -> Result<(), ValidationError> {
+    if name.is_empty() {
+        return Err(ValidationError::new(field, format!("Enter a {what}.")));
+    }
+    let length = name.chars().count();
+    if length > NAME_MAX_CHARS {
+        return Err(ValidationError::new(
+            field,
+            format!("The {what} is {length} characters long; use at most {NAME_MAX_CHARS}."),
+        ));
+    }
+    if name.starts_with(NAME_SPACES) || name.ends_with(NAME_SPACES) {
+        return Err(ValidationError::new(
+            field,
+            format!("Remove the spaces at the start or end of the {what}."),
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| !is_name_char(*c)) {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "The {what} contains a character that is not allowed ({}); use printable characters only.",
+                bad.escape_unicode()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A server name as Nova's schema allows it.
+pub fn server_name(name: &str) -> Result<(), ValidationError> {
+    nova_name("name", "server name", name)
+}
+
+/// A key pair name as Nova allows it up to 2.91: 1-255 characters among letters, digits,
+/// spaces, `_` and `-`, not starting or ending with a space.
+pub fn key_pair_name(name: &str) -> Result<(), ValidationError> {
+    nova_name("key_name", "key pair name", name)?;
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ')))
+    {
+        return Err(ValidationError::new(
+            "key_name",
+            format!(
+                "The key pair name may only contain letters, digits, spaces, '_' and '-' (found {bad:?})."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The boot volume must hold the image (`minDisk`) and, when the flavor has a root disk size,
+/// be at least that large.
+pub fn volume_size(
+    size_gb: u64,
+    image_min_disk_gb: u64,
+    flavor_disk_gb: u64,
+) -> Result<(), ValidationError> {
+    if size_gb == 0 {
+        return Err(ValidationError::new(
+            "volume_size",
+            "Enter a system disk size of at least 1 GB.",
+        ));
+    }
+    if size_gb < image_min_disk_gb {
+        return Err(ValidationError::new(
+            "volume_size",
+            format!(
+                "The image needs a system disk of at least {image_min_disk_gb} GB; increase the size from {size_gb} GB to {image_min_disk_gb} GB or more."
+            ),
+        ));
+    }
+    if flavor_disk_gb > 0 && size_gb < flavor_disk_gb {
+        return Err(ValidationError::new(
+            "volume_size",
+            format!(
+                "The flavor has a {flavor_disk_gb} GB root disk; increase the system disk from {size_gb} GB to {flavor_disk_gb} GB or more."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The flavor must have at least the RAM the image needs (`minRam`).
+pub fn flavor_ram(flavor_ram_mb: u64, image_min_ram_mb: u64) -> Result<(), ValidationError> {
+    if flavor_ram_mb < image_min_ram_mb {
+        return Err(ValidationError::new(
+            "flavorRef",
+            format!(
+                "The image needs at least {image_min_ram_mb} MB of RAM but the flavor has {flavor_ram_mb} MB; choose a larger flavor."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The availability zone must exist and be available.
+pub fn availability_zone(name: &str, zones: &[AvailabilityZone]) -> Result<(), ValidationError> {
+    match zones.iter().find(|zone| zone.name == name) {
+        Some(zone) if zone.is_available() => Ok(()),
+        Some(_) => Err(ValidationError::new(
+            "availability_zone",
+            format!("Availability zone {name:?} is currently unavailable; choose another zone."),
+        )),
+        None => {
+            let available: Vec<&str> = zones
+                .iter()
+                .filter(|zone| zone.is_available())
+                .map(|zone| zone.name.as_str())
+                .collect();
+            Err(ValidationError::new(
+                "availability_zone",
+                if available.is_empty() {
+                    format!("Availability zone {name:?} does not exist, and no zone is available.")
+                } else {
+                    format!(
+                        "Availability zone {name:?} does not exist; choose one of: {}.",
+                        available.join(", ")
+                    )
+                },
+            ))
+        }
+    }
+}
+
+/// `user_data` as sent: base64 text of at most [`USER_DATA_MAX_BYTES`].
+pub fn user_data(base64_text: &str) -> Result<(), ValidationError> {
+    if base64_text.len() > USER_DATA_MAX_BYTES {
+        return Err(ValidationError::new(
+            "user_data",
+            format!(
+                "The user data is {} bytes once base64-encoded; the limit is {USER_DATA_MAX_BYTES} bytes (about 48 KiB before encoding). Shorten the script.",
+                base64_text.len()
+            ),
+        ));
+    }
+    if STANDARD.decode(base64_text).is_err() {
+        return Err(ValidationError::new(
+            "user_data",
+            "The user data must be base64-encoded.",
+        ));
+    }
+    Ok(())
+}
+
+/// Encodes a script for `user_data`, checking the size limit.
+pub fn encode_user_data(script: &[u8]) -> Result<String, ValidationError> {
+    let encoded = STANDARD.encode(script);
+    user_data(&encoded)?;
+    Ok(encoded)
+}
+
+/// `count` servers of a flavor with `vcpus` and `ram_mb` must fit in the remaining quota.
+pub fn server_count(
+    count: u32,
+    vcpus: u64,
+    ram_mb: u64,
+    limits: &AbsoluteLimits,
+) -> Result<(), ValidationError> {
+    if count == 0 {
+        return Err(ValidationError::new(
+            "max_count",
+            "Create at least 1 server.",
+        ));
+    }
+    let count = i64::from(count);
+    let vcpus = i64::try_from(vcpus).unwrap_or(i64::MAX);
+    let ram_mb = i64::try_from(ram_mb).unwrap_or(i64::MAX);
+    let checks = [
+        (limits.instances_remaining(), 1, "servers", ""),
+        (limits.cores_remaining(), vcpus, "vCPUs", ""),
+        (limits.ram_remaining(), ram_mb, "RAM", " MB"),
+    ];
+    for (remaining, per_server, what, unit) in checks {
+        let Some(remaining) = remaining else { continue };
+        let needed = count.saturating_mul(per_server);
+        if needed > remaining {
+            return Err(ValidationError::new(
+                "max_count",
+                format!(
+                    "Your quota allows {remaining}{unit} more {what}, but {count} server(s) need {needed}{unit}. Create fewer servers, pick a smaller flavor or ask for a higher quota."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a server creation is checked against: the chosen flavor and image, the zones and the
+/// quota (when known).
+#[derive(Debug, Clone, Copy)]
+pub struct CreateServerContext<'a> {
+    pub flavor: &'a Flavor,
+    pub image: &'a Image,
+    pub zones: &'a [AvailabilityZone],
+    pub limits: Option<&'a AbsoluteLimits>,
+}
+
+/// Every rule that applies to a server creation; empty when the request is good.
+pub fn create_server(
+    request: &CreateServer,
+    context: &CreateServerContext<'_>,
+) -> Vec<ValidationError> {
+    let mut results = vec![
+        server_name(&request.name),
+        flavor_ram(context.flavor.ram, context.image.min_ram),
+    ];
+    if let Some(key_name) = &request.key_name {
+        results.push(key_pair_name(key_name));
+    }
+    match request.boot_mapping() {
+        Some(boot) => match boot.volume_size {
+            Some(size) => results.push(volume_size(
+                size,
+                context.image.min_disk,
+                context.flavor.disk,
+            )),
+            None => results.push(Err(ValidationError::new(
+                "volume_size",
+                "Enter the system disk size in GB.",
+            ))),
+        },
+        None if request.image_ref.as_deref().unwrap_or_default().is_empty() => {
+            results.push(Err(ValidationError::new(
+                "block_device_mapping_v2",
+                "Choose an image to create the system disk from.",
+            )))
+        }
+        None => {}
+    }
+    if let Some(zone) = &request.availability_zone {
+        results.push(availability_zone(zone, context.zones));
+    }
+    if let Some(data) = &request.user_data {
+        results.push(user_data(data));
+    }
+    if let (Some(min), Some(max)) = (request.min_count, request.max_count)
+        && min > max
+    {
+        results.push(Err(ValidationError::new(
+            "min_count",
+            format!("The minimum count ({min}) is larger than the maximum ({max})."),
+        )));
+    }
+    let count = request.requested_count();
+    let unlimited = AbsoluteLimits::default();
+    let limits = context.limits.unwrap_or(&unlimited);
+    results.push(server_count(
+        count,
+        context.flavor.vcpus,
+        context.flavor.ram,
+        limits,
+    ));
+    results.into_iter().filter_map(Result::err).collect()
+}
+
+/// SSH public key algorithms Nova accepts for import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAlgorithm {
+    Rsa,
+    Ed25519,
+    EcdsaP256,
+    EcdsaP384,
+    EcdsaP521,
+}
+
+impl KeyAlgorithm {
+    pub const ALL: [KeyAlgorithm; 5] = [
+        Self::Rsa,
+        Self::Ed25519,
+        Self::EcdsaP256,
+        Self::EcdsaP384,
+        Self::EcdsaP521,
+    ];
+
+    /// The OpenSSH type name (`ssh-rsa`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rsa => "ssh-rsa",
+            Self::Ed25519 => "ssh-ed25519",
+            Self::EcdsaP256 => "ecdsa-sha2-nistp256",
+            Self::EcdsaP384 => "ecdsa-sha2-nistp384",
+            Self::EcdsaP521 => "ecdsa-sha2-nistp521",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|algorithm| algorithm.name() == name)
+    }
+
+    /// How many length-prefixed fields the key blob holds, including the type name.
+    fn blob_fields(self) -> usize {
+        match self {
+            Self::Ed25519 => 2,
+            Self::Rsa | Self::EcdsaP256 | Self::EcdsaP384 | Self::EcdsaP521 => 3,
+        }
+    }
+}
+
+/// A parsed OpenSSH public key line (`type base64 [comment]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    pub algorithm: KeyAlgorithm,
+    /// The decoded key blob.
+    pub blob: Vec<u8>,
+    pub comment: Option<String>,
+}
+
+impl PublicKey {
+    /// Nova's fingerprint: MD5 of the blob as `aa:bb:...`.
+    pub fn fingerprint(&self) -> String {
+        md5_fingerprint(&self.blob)
+    }
+
+    /// `type base64 [comment]`, normalized.
+    pub fn to_openssh(&self) -> String {
+        let mut line = format!("{} {}", self.algorithm.name(), STANDARD.encode(&self.blob));
+        if let Some(comment) = &self.comment {
+            line.push(' ');
+            line.push_str(comment);
+        }
+        line
+    }
+}
+
+/// MD5 of `data` as lowercase colon-separated hex (Nova's key pair `fingerprint`).
+pub fn md5_fingerprint(data: &[u8]) -> String {
+    let digest = Md5::digest(data);
+    digest
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Splits an SSH wire-format blob into its length-prefixed fields.
+fn blob_fields(blob: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut fields = Vec::new();
+    let mut rest = blob;
+    while !rest.is_empty() {
+        let length_bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
+        let length = usize::try_from(u32::from_be_bytes(length_bytes)).ok()?;
+        let field = rest.get(4..4usize.checked_add(length)?)?;
+        fields.push(field);
+        rest = &rest[4 + length..];
+    }
+    Some(fields)
+}
+
+/// Parses and checks an OpenSSH public key: a supported type, a base64 body that decodes, and
+/// a body that names the same type (and curve) and has the right structure.
+pub fn public_key(text: &str) -> Result<PublicKey, ValidationError> {
+    let invalid = |message: String| ValidationError::new("public_key", message);
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(invalid(
+            "Paste a public key (the contents of a .pub file, e.g. ~/.ssh/id_ed25519.pub).".into(),
+        ));
+    }
+    if text.starts_with("-----BEGIN") {
+        return Err(invalid(
+            "This is a private key or a PEM file. Paste the public key instead: the single line from the .pub file, starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-.".into(),
+        ));
+    }
+    let mut words = text.split_whitespace();
+    let type_name = words.next().unwrap_or_default();
+    let supported = KeyAlgorithm::ALL.map(KeyAlgorithm::name).join(", ");
+    let algorithm = KeyAlgorithm::from_name(type_name).ok_or_else(|| {
+        invalid(format!(
+            "Unsupported key type {type_name:?}; use one of: {supported}."
+        ))
+    })?;
+    let body = words.next().ok_or_else(|| {
+        invalid(format!(
+            "The key has no base64 body after {type_name:?}; paste the whole line."
+        ))
+    })?;
+    let blob = STANDARD
+        .decode(body)
+        .or_else(|_| STANDARD_NO_PAD.decode(body))
+        .map_err(|_| invalid("The key's body is not valid base64; paste the whole line from the .pub file without line breaks.".into()))?;
+    let fields = blob_fields(&blob).ok_or_else(|| {
+        invalid("The key's body is truncated or corrupt; copy the .pub file again.".into())
+    })?;
+    let inner_type = fields
+        .first()
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .unwrap_or_default();
+    if inner_type != algorithm.name() {
+        return Err(invalid(format!(
+            "The key says {type_name:?} but its body is a {inner_type:?} key; the line was edited or mixed up."
+        )));
+    }
+    if fields.len() != algorithm.blob_fields() {
+        return Err(invalid(
+            "The key's body is truncated or corrupt; copy the .pub file again.".into(),
+        ));
+    }
+    let structure_ok = match algorithm {
+        KeyAlgorithm::Ed25519 => fields[1].len() == 32,
+        KeyAlgorithm::Rsa => !fields[1].is_empty() && fields[2].len() >= 64,
+        KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => {
+            let curve = algorithm.name().trim_start_matches("ecdsa-sha2-");
+            fields[1] == curve.as_bytes() && fields[2].first() == Some(&4)
+        }
+    };
+    if !structure_ok {
+        return Err(invalid(
+            "The key's body is truncated or corrupt; copy the .pub file again.".into(),
+        ));
+    }
+    let comment = words.collect::<Vec<_>>().join(" ");
+    Ok(PublicKey {
+        algorithm,
+        blob,
+        comment: (!comment.is_empty()).then_some(comment),
+    })
+}
