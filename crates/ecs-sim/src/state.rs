@@ -1,0 +1,510 @@
+//! Everything the simulator remembers, behind one lock: tokens, key pairs and servers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::Ipv4Addr;
+
+use rand::Rng;
+use rand::rngs::StdRng;
+use time::{Duration, OffsetDateTime};
+
+use crate::catalogue::{Catalogue, Network};
+use crate::config::{Knobs, Quota};
+use crate::ids::{hex_id, uuid_from};
+use crate::lifecycle::{Phase, elapsed_fraction};
+
+/// The demo account (COMMON.md: user demo, password demo, domain Default, project demo).
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user_id: String,
+    pub user_name: String,
+    pub password: String,
+    pub domain_id: String,
+    pub domain_name: String,
+    pub project_id: String,
+    pub project_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub methods: Vec<String>,
+    pub scoped: bool,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub audit_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyPair {
+    pub id: u64,
+    pub name: String,
+    pub key_type: String,
+    pub public_key: String,
+    pub fingerprint: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub network_id: String,
+    pub ip: Ipv4Addr,
+    pub mac: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BootVolume {
+    pub id: String,
+    pub delete_on_termination: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerFault {
+    pub code: u16,
+    pub message: String,
+    pub created: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub id: String,
+    /// Creation order, for Nova's default newest-first listing.
+    pub sequence: u64,
+    pub spec: ServerSpec,
+    pub ports: Vec<Port>,
+    pub volume: Option<BootVolume>,
+    pub reservation_id: String,
+    pub launch_index: u32,
+    pub instance_number: u64,
+    pub created: OffsetDateTime,
+    pub updated: OffsetDateTime,
+    pub launched_at: Option<OffsetDateTime>,
+    pub phase: Phase,
+    pub phase_started: OffsetDateTime,
+    pub phase_duration: Duration,
+    /// The phase before Deleting (a stopped server shows SHUTOFF while it is deleted).
+    pub stopped_before_delete: bool,
+    /// Decided at creation: the build ends in ERROR.
+    pub fails_build: bool,
+    pub fault: Option<ServerFault>,
+}
+
+impl Server {
+    pub fn fraction(&self, now: OffsetDateTime) -> f64 {
+        elapsed_fraction(self.phase_started, self.phase_duration, now)
+    }
+
+    pub fn boot_from_volume(&self) -> bool {
+        self.volume.is_some()
+    }
+}
+
+/// What the client asked a server to be; kept as part of the server.
+#[derive(Debug, Clone)]
+pub struct ServerSpec {
+    pub name: String,
+    pub flavor_id: String,
+    pub image_id: Option<String>,
+    pub key_name: Option<String>,
+    pub zone: String,
+    pub metadata: BTreeMap<String, String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub user_data: Option<String>,
+    pub access_ipv4: String,
+    pub access_ipv6: String,
+    pub disk_config: String,
+    pub config_drive: bool,
+    pub trusted_image_certificates: Option<Vec<String>>,
+}
+
+/// What a validated create request asks for (`min_count` to `max_count` copies).
+#[derive(Debug, Clone)]
+pub struct NewServer {
+    pub spec: ServerSpec,
+    pub network_ids: Vec<String>,
+    pub volume: Option<NewVolume>,
+    pub min_count: u64,
+    pub max_count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewVolume {
+    pub size_gb: u64,
+    pub volume_type: Option<String>,
+    pub delete_on_termination: bool,
+}
+
+/// A quota the request would exceed, in Nova's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaExceeded {
+    pub resource: &'static str,
+    pub requested: u64,
+    pub used: u64,
+    pub allowed: u64,
+}
+
+impl QuotaExceeded {
+    pub fn message(&self) -> String {
+        format!(
+            "Quota exceeded for {0}: Requested {1}, but already used {2} of {3} {0}",
+            self.resource, self.requested, self.used, self.allowed
+        )
+    }
+}
+
+/// Why a server action was refused (Nova's 409 conflicts and 404).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionError {
+    NotFound,
+    Conflict {
+        attribute: &'static str,
+        state: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Stop,
+    Start,
+    Reboot { hard: bool },
+    Delete,
+}
+
+impl Action {
+    pub fn nova_name(self) -> &'static str {
+        match self {
+            Action::Stop => "stop",
+            Action::Start => "start",
+            Action::Reboot { .. } => "reboot",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+pub struct Usage {
+    pub instances: u64,
+    pub cores: u64,
+    pub ram_mb: u64,
+}
+
+pub struct State {
+    pub rng: StdRng,
+    pub account: Account,
+    pub catalogue: Catalogue,
+    pub quota: Quota,
+    pub tokens: HashMap<String, TokenRecord>,
+    pub key_pairs: BTreeMap<String, KeyPair>,
+    next_key_pair_id: u64,
+    pub servers: HashMap<String, Server>,
+    next_sequence: u64,
+    used_ips: HashMap<String, HashSet<u32>>,
+    used_macs: HashSet<[u8; 3]>,
+}
+
+impl State {
+    pub fn new(mut rng: StdRng, catalogue_size: usize, quota: Quota) -> Self {
+        let account = Account {
+            user_id: hex_id(&mut rng),
+            user_name: "demo".to_owned(),
+            password: "demo".to_owned(),
+            domain_id: "default".to_owned(),
+            domain_name: "Default".to_owned(),
+            project_id: hex_id(&mut rng),
+            project_name: "demo".to_owned(),
+        };
+        let catalogue = Catalogue::build(catalogue_size, &mut rng);
+        Self {
+            rng,
+            account,
+            catalogue,
+            quota,
+            tokens: HashMap::new(),
+            key_pairs: BTreeMap::new(),
+            next_key_pair_id: 1,
+            servers: HashMap::new(),
+            next_sequence: 1,
+            used_ips: HashMap::new(),
+            used_macs: HashSet::new(),
+        }
+    }
+
+    pub fn add_key_pair(
+        &mut self,
+        name: String,
+        key_type: String,
+        public_key: String,
+        fingerprint: String,
+    ) -> KeyPair {
+        let key_pair = KeyPair {
+            id: self.next_key_pair_id,
+            name: name.clone(),
+            key_type,
+            public_key,
+            fingerprint,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        self.next_key_pair_id += 1;
+        self.key_pairs.insert(name, key_pair.clone());
+        key_pair
+    }
+
+    /// Advances every server whose transitional phase is over; removes finished deletions.
+    pub fn settle(&mut self, now: OffsetDateTime) {
+        let mut gone = Vec::new();
+        for server in self.servers.values_mut() {
+            if !server.phase.is_transitional() || now - server.phase_started < server.phase_duration
+            {
+                continue;
+            }
+            let finished_at = server.phase_started + server.phase_duration;
+            match server.phase {
+                Phase::Deleting => gone.push(server.id.clone()),
+                Phase::Building if server.fails_build => {
+                    server.phase = Phase::Error;
+                    server.fault = Some(ServerFault {
+                        code: 500,
+                        message: "No valid host was found. There are not enough hosts available."
+                            .to_owned(),
+                        created: finished_at,
+                    });
+                }
+                Phase::Building => {
+                    server.phase = Phase::Active;
+                    server.launched_at = Some(finished_at);
+                }
+                other => {
+                    if let Some(next) = other.settles_to() {
+                        server.phase = next;
+                    }
+                }
+            }
+            server.phase_started = finished_at;
+            server.phase_duration = Duration::ZERO;
+            server.updated = finished_at;
+        }
+        for id in gone {
+            self.release(&id);
+        }
+    }
+
+    fn release(&mut self, id: &str) {
+        if let Some(server) = self.servers.remove(id) {
+            for port in server.ports {
+                if let Some(used) = self.used_ips.get_mut(&port.network_id) {
+                    used.remove(&u32::from(port.ip));
+                }
+            }
+        }
+    }
+
+    pub fn usage(&self) -> Usage {
+        let mut usage = Usage {
+            instances: 0,
+            cores: 0,
+            ram_mb: 0,
+        };
+        for server in self.servers.values() {
+            usage.instances += 1;
+            if let Some(flavor) = self.catalogue.flavor(&server.spec.flavor_id) {
+                usage.cores += u64::from(flavor.vcpus);
+                usage.ram_mb += flavor.ram_mb;
+            }
+        }
+        usage
+    }
+
+    /// How many servers fit in the quota (between min and max count), or what is exceeded.
+    pub fn admissible_count(&self, request: &NewServer) -> Result<u64, QuotaExceeded> {
+        let flavor = self.catalogue.flavor(&request.spec.flavor_id);
+        let cores_each = flavor.map_or(0, |flavor| u64::from(flavor.vcpus));
+        let ram_each = flavor.map_or(0, |flavor| flavor.ram_mb);
+        let usage = self.usage();
+        let fits = |count: u64| -> Result<(), QuotaExceeded> {
+            for (resource, each, used, allowed) in [
+                ("instances", 1, usage.instances, self.quota.instances),
+                ("cores", cores_each, usage.cores, self.quota.cores),
+                ("ram", ram_each, usage.ram_mb, self.quota.ram_mb),
+            ] {
+                let requested = each * count;
+                if used + requested > allowed {
+                    return Err(QuotaExceeded {
+                        resource,
+                        requested,
+                        used,
+                        allowed,
+                    });
+                }
+            }
+            Ok(())
+        };
+        let mut count = request.max_count;
+        loop {
+            match fits(count) {
+                Ok(()) => return Ok(count),
+                Err(exceeded) if count <= request.min_count => return Err(exceeded),
+                Err(_) => count -= 1,
+            }
+        }
+    }
+
+    /// Creates `count` servers; returns their ids in launch order and the shared reservation id.
+    pub fn create_servers(
+        &mut self,
+        request: &NewServer,
+        count: u64,
+        knobs: &Knobs,
+    ) -> (Vec<String>, String) {
+        let now = OffsetDateTime::now_utc();
+        let reservation_id = format!("r-{}", short_id(&mut self.rng));
+        let mut ids = Vec::new();
+        for launch_index in 0..count {
+            let id = loop {
+                let candidate = uuid_from(&mut self.rng);
+                if !self.servers.contains_key(&candidate) {
+                    break candidate;
+                }
+            };
+            let ports = request
+                .network_ids
+                .iter()
+                .filter_map(|network_id| {
+                    let network = self.catalogue.network(network_id)?.clone();
+                    Some(self.allocate_port(&network))
+                })
+                .collect();
+            let name = if count > 1 {
+                format!("{}-{}", request.spec.name, launch_index + 1)
+            } else {
+                request.spec.name.clone()
+            };
+            let fails_build = knobs
+                .error_name_marker
+                .as_deref()
+                .is_some_and(|marker| !marker.is_empty() && request.spec.name.contains(marker))
+                || (knobs.build_error_rate > 0.0 && self.rng.gen_bool(knobs.build_error_rate));
+            let sequence = self.next_sequence;
+            self.next_sequence += 1;
+            let volume = request.volume.as_ref().map(|volume| BootVolume {
+                id: uuid_from(&mut self.rng),
+                delete_on_termination: volume.delete_on_termination,
+            });
+            let server = Server {
+                id: id.clone(),
+                sequence,
+                spec: ServerSpec {
+                    name,
+                    ..request.spec.clone()
+                },
+                ports,
+                volume,
+                reservation_id: reservation_id.clone(),
+                launch_index: u32::try_from(launch_index).unwrap_or(u32::MAX),
+                instance_number: sequence,
+                created: now,
+                updated: now,
+                launched_at: None,
+                phase: Phase::Building,
+                phase_started: now,
+                phase_duration: to_time(knobs.build_duration()),
+                stopped_before_delete: false,
+                fails_build,
+                fault: None,
+            };
+            self.servers.insert(id.clone(), server);
+            ids.push(id);
+        }
+        (ids, reservation_id)
+    }
+
+    fn allocate_port(&mut self, network: &Network) -> Port {
+        let used = self.used_ips.entry(network.id.clone()).or_default();
+        // The first free address in order: predictable and never reused while in use.
+        let ip = network
+            .cidr
+            .host_range()
+            .find(|candidate| !used.contains(candidate))
+            .unwrap_or(*network.cidr.host_range().end());
+        used.insert(ip);
+        let mac = loop {
+            let tail: [u8; 3] = self.rng.r#gen();
+            if self.used_macs.insert(tail) {
+                break tail;
+            }
+        };
+        Port {
+            network_id: network.id.clone(),
+            ip: Ipv4Addr::from(ip),
+            mac: format!("fa:16:3e:{:02x}:{:02x}:{:02x}", mac[0], mac[1], mac[2]),
+        }
+    }
+
+    /// Starts `action` on a server, enforcing Nova's allowed states.
+    pub fn apply(&mut self, id: &str, action: Action, knobs: &Knobs) -> Result<(), ActionError> {
+        let now = OffsetDateTime::now_utc();
+        self.settle(now);
+        let server = self.servers.get_mut(id).ok_or(ActionError::NotFound)?;
+        let phase = server.phase;
+        let conflict = |attribute, state| Err(ActionError::Conflict { attribute, state });
+        let task_state = phase.task_state(server.fraction(now), server.volume.is_some());
+        if action == Action::Delete {
+            if phase != Phase::Deleting {
+                server.stopped_before_delete = matches!(phase, Phase::Stopped | Phase::Starting);
+                server.phase = Phase::Deleting;
+                server.phase_started = now;
+                server.phase_duration = to_time(knobs.transition_duration());
+                server.updated = now;
+            }
+            return Ok(());
+        }
+        // Nova checks the vm_state first, then the task_state.
+        let (allowed_vm_states, allowed_task_states, next): (&[&str], &[&str], Phase) = match action
+        {
+            Action::Stop => (&["active", "error"], &[], Phase::Stopping),
+            Action::Start => (&["stopped"], &[], Phase::Starting),
+            Action::Reboot { hard: false } => (
+                &["active", "stopped", "error"],
+                &[],
+                Phase::Rebooting { hard: false },
+            ),
+            // A hard reboot may take over a reboot in progress.
+            Action::Reboot { hard: true } => (
+                &["active", "stopped", "error"],
+                &["reboot_started", "reboot_started_hard"],
+                Phase::Rebooting { hard: true },
+            ),
+            Action::Delete => return Ok(()),
+        };
+        let vm_state = phase.vm_state();
+        if !allowed_vm_states.contains(&vm_state) {
+            return conflict("vm_state", vm_state);
+        }
+        if let Some(task) = task_state
+            && !allowed_task_states.contains(&task)
+        {
+            return conflict("task_state", task);
+        }
+        server.phase = next;
+        server.phase_started = now;
+        server.phase_duration = to_time(knobs.transition_duration());
+        server.updated = now;
+        Ok(())
+    }
+
+    /// Servers visible to the project, newest first (Nova's default created_at desc).
+    pub fn servers_newest_first(&self) -> Vec<&Server> {
+        let mut servers: Vec<&Server> = self.servers.values().collect();
+        servers.sort_by_key(|server| std::cmp::Reverse(server.sequence));
+        servers
+    }
+}
+
+fn short_id(rng: &mut StdRng) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..8)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+pub fn to_time(duration: std::time::Duration) -> Duration {
+    Duration::try_from(duration).unwrap_or(Duration::MAX)
+}

@@ -1,0 +1,498 @@
+//! Invalid requests get Nova's status, fault name and a message that says what is wrong.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::{Cloud, assert_fault, assert_keystone_error, fast_config};
+use ecs_sim::Quota;
+
+/// A change made to the guide's create body.
+type Change = Box<dyn FnOnce(&mut Value)>;
+
+const NO_SUCH_ID: &str = "00000000-0000-4000-8000-000000000000";
+
+async fn create_with(
+    cloud: &Cloud,
+    version: &str,
+    change: impl FnOnce(&mut Value),
+) -> crate::common::Reply {
+    let mut body = cloud.guide_server("invalid").await;
+    change(&mut body["server"]);
+    cloud.post("servers", version, &body).await
+}
+
+#[tokio::test]
+async fn invalid_server_creates_get_novas_faults() {
+    let cloud = Cloud::start(fast_config()).await;
+    cloud
+        .post(
+            "os-keypairs",
+            "2.67",
+            &json!({"keypair": {"name": "present"}}),
+        )
+        .await;
+    let windows = cloud
+        .image_named("Windows Server 2019 Datacenter 64bit")
+        .await;
+    let saving = cloud.image_named("Debian 12 64bit (uploading)").await;
+
+    let unknown_image = format!("Image {NO_SUCH_ID} could not be found.");
+    let unknown_network = format!("Network {NO_SUCH_ID} could not be found.");
+    let cases: Vec<(&str, Change, u16, &str, &str)> = vec![
+        (
+            "missing flavorRef",
+            Box::new(|s| {
+                s.as_object_mut().map(|o| o.remove("flavorRef"));
+            }),
+            400,
+            "badRequest",
+            "'flavorRef' is a required property",
+        ),
+        (
+            "missing networks at 2.67",
+            Box::new(|s| {
+                s.as_object_mut().map(|o| o.remove("networks"));
+            }),
+            400,
+            "badRequest",
+            "'networks' is a required property",
+        ),
+        (
+            "unknown field",
+            Box::new(|s| s["colour"] = json!("red")),
+            400,
+            "badRequest",
+            "Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        (
+            "unknown flavor",
+            Box::new(|s| s["flavorRef"] = json!("no.such.flavor")),
+            400,
+            "badRequest",
+            "Invalid flavorRef provided.",
+        ),
+        (
+            "disabled flavor",
+            Box::new(|s| s["flavorRef"] = json!("t1.retired")),
+            400,
+            "badRequest",
+            "Invalid flavorRef provided.",
+        ),
+        (
+            "unknown image",
+            Box::new(|s| s["block_device_mapping_v2"][0]["uuid"] = json!(NO_SUCH_ID)),
+            400,
+            "badRequest",
+            &unknown_image,
+        ),
+        (
+            "image not active",
+            Box::new(move |s| s["block_device_mapping_v2"][0]["uuid"] = saving["id"].clone()),
+            400,
+            "badRequest",
+            "is not active",
+        ),
+        (
+            "unknown network",
+            Box::new(|s| s["networks"] = json!([{"uuid": NO_SUCH_ID}])),
+            400,
+            "badRequest",
+            &unknown_network,
+        ),
+        (
+            "network id not a uuid",
+            Box::new(|s| s["networks"] = json!([{"uuid": "net-1"}])),
+            400,
+            "badRequest",
+            "is not a 'uuid'",
+        ),
+        (
+            "unknown key pair",
+            Box::new(|s| s["key_name"] = json!("absent")),
+            400,
+            "badRequest",
+            "Invalid key_name provided.",
+        ),
+        (
+            "unknown zone",
+            Box::new(|s| s["availability_zone"] = json!("az9.nowhere")),
+            400,
+            "badRequest",
+            "The requested availability zone is not available",
+        ),
+        (
+            "unavailable zone",
+            Box::new(|s| s["availability_zone"] = json!("az3.dc1")),
+            400,
+            "badRequest",
+            "The requested availability zone is not available",
+        ),
+        (
+            "volume below minDisk",
+            Box::new(|s| s["block_device_mapping_v2"][0]["volume_size"] = json!(20)),
+            400,
+            "badRequest",
+            "Volume is smaller than the minimum size specified in image metadata. Volume size is 21474836480 bytes, minimum size is 42949672960 bytes.",
+        ),
+        (
+            "flavor RAM below minRam",
+            Box::new(move |s| {
+                s["flavorRef"] = json!("s6.small.1");
+                s["block_device_mapping_v2"][0]["uuid"] = windows["id"].clone();
+                s["block_device_mapping_v2"][0]["volume_size"] = json!(60);
+            }),
+            400,
+            "badRequest",
+            "Flavor's memory is too small for requested image.",
+        ),
+        (
+            "volume without size",
+            Box::new(|s| {
+                s["block_device_mapping_v2"][0]
+                    .as_object_mut()
+                    .map(|o| o.remove("volume_size"));
+            }),
+            400,
+            "badRequest",
+            "need to have a non-zero size",
+        ),
+        (
+            "unknown volume type",
+            Box::new(|s| s["block_device_mapping_v2"][0]["volume_type"] = json!("GOLD")),
+            400,
+            "badRequest",
+            "Volume type GOLD could not be found.",
+        ),
+        (
+            "no boot source",
+            Box::new(|s| {
+                s.as_object_mut()
+                    .map(|o| o.remove("block_device_mapping_v2"));
+            }),
+            400,
+            "badRequest",
+            "Boot sequence for the instance",
+        ),
+        (
+            "image-backed on a zero-disk flavor",
+            Box::new(move |s| {
+                let image = s["block_device_mapping_v2"][0]["uuid"].clone();
+                s.as_object_mut()
+                    .map(|o| o.remove("block_device_mapping_v2"));
+                s["imageRef"] = image;
+            }),
+            403,
+            "forbidden",
+            "Only volume-backed servers are allowed for flavors with zero disk.",
+        ),
+        (
+            "name with leading space",
+            Box::new(|s| s["name"] = json!(" web")),
+            400,
+            "badRequest",
+            "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
+        ),
+        (
+            "min_count above max_count",
+            Box::new(|s| {
+                s["min_count"] = json!(3);
+                s["max_count"] = json!(2);
+            }),
+            400,
+            "badRequest",
+            "min_count must be <= max_count",
+        ),
+        (
+            "user_data not base64",
+            Box::new(|s| s["user_data"] = json!("not base64!")),
+            400,
+            "badRequest",
+            "base64",
+        ),
+        (
+            "unknown security group",
+            Box::new(|s| s["security_groups"] = json!([{"name": "web"}])),
+            400,
+            "badRequest",
+            "Security group web not found",
+        ),
+    ];
+    let total = cases.len();
+    for (what, change, status, fault, message) in cases {
+        let reply = create_with(&cloud, "2.67", change).await;
+        assert!(
+            reply.status.as_u16() == status,
+            "{what}: got {} {}",
+            reply.status,
+            reply.body
+        );
+        assert_fault(&reply, status, fault, message);
+    }
+    println!("{total} invalid create requests refused as Nova does");
+    assert_eq!(
+        cloud.get("servers", "2.67").await.body["servers"],
+        json!([]),
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn quota_is_enforced_with_novas_403() {
+    let config = fast_config().quota(Quota {
+        instances: 2,
+        ..Quota::default()
+    });
+    let cloud = Cloud::start(config).await;
+    cloud.create_server("one").await;
+    cloud.create_server("two").await;
+    let reply = cloud
+        .post("servers", "2.67", &cloud.guide_server("three").await)
+        .await;
+    assert_fault(
+        &reply,
+        403,
+        "forbidden",
+        "Quota exceeded for instances: Requested 1, but already used 2 of 2 instances",
+    );
+    let limits = cloud.get("limits", "2.67").await.body;
+    assert_eq!(limits["limits"]["absolute"]["totalInstancesUsed"], 2);
+    assert_eq!(limits["limits"]["absolute"]["maxTotalInstances"], 2);
+    assert_eq!(
+        limits["limits"]["absolute"]["totalCoresUsed"], 4,
+        "two c1.large servers use 2 vCPUs each"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
+    // A long build: the server must still be building when it is asked to start.
+    let cloud =
+        Cloud::start(fast_config().build_duration(std::time::Duration::from_secs(30))).await;
+    let malformed = cloud
+        .http
+        .post(format!("{}/servers", cloud.compute))
+        .header("X-Auth-Token", &cloud.token)
+        .header("Content-Type", "application/json")
+        .body("{\"server\": ")
+        .send()
+        .await
+        .expect("answered");
+    let reply = into_reply(malformed).await;
+    assert_fault(&reply, 400, "badRequest", "Malformed request body");
+
+    let xml = cloud
+        .http
+        .post(format!("{}/os-keypairs", cloud.compute))
+        .header("X-Auth-Token", &cloud.token)
+        .header("Content-Type", "application/xml")
+        .body("<keypair/>")
+        .send()
+        .await
+        .expect("answered");
+    assert_fault(
+        &into_reply(xml).await,
+        415,
+        "badMediaType",
+        "Unsupported Content-Type",
+    );
+
+    let reply = cloud.get(&format!("servers/{NO_SUCH_ID}"), "2.67").await;
+    assert_fault(
+        &reply,
+        404,
+        "itemNotFound",
+        &format!("Instance {NO_SUCH_ID} could not be found."),
+    );
+    let reply = cloud.get("flavors/no.such", "2.67").await;
+    assert_fault(
+        &reply,
+        404,
+        "itemNotFound",
+        "Flavor no.such could not be found.",
+    );
+    let reply = cloud.get(&format!("images/{NO_SUCH_ID}"), "2.67").await;
+    assert_fault(&reply, 404, "itemNotFound", "Image not found.");
+    let reply = cloud.get("os-keypairs/absent", "2.67").await;
+    assert_fault(
+        &reply,
+        404,
+        "itemNotFound",
+        "Keypair absent not found for user",
+    );
+    let reply = cloud.get("flavors/detail?marker=no.such", "2.67").await;
+    assert_fault(&reply, 400, "badRequest", "marker [no.such] not found");
+    let reply = cloud.get("servers?marker=nope", "2.67").await;
+    assert_fault(&reply, 400, "badRequest", "marker [nope] not found");
+    let reply = cloud.get("flavors/detail?sort_key=colour", "2.67").await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "Invalid input for query parameters sort_key",
+    );
+    let reply = cloud.get("flavors/detail?limit=-1", "2.67").await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "Invalid input for query parameters limit",
+    );
+    let reply = cloud.get("flavors/detail?minRam=lots", "2.67").await;
+    assert_fault(&reply, 400, "badRequest", "Invalid minRam filter [lots]");
+    let reply = cloud.get("servers?status=sleeping", "2.67").await;
+    assert_fault(&reply, 400, "badRequest", "Invalid status value");
+    let reply = cloud.get("no-such-collection", "2.67").await;
+    assert_fault(
+        &reply,
+        404,
+        "itemNotFound",
+        "The resource could not be found.",
+    );
+
+    let server = cloud.create_server("actions").await;
+    let reply = cloud
+        .post(
+            &format!("servers/{server}/action"),
+            "2.67",
+            &json!({"hibernate": null}),
+        )
+        .await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "There is no such action: hibernate",
+    );
+    let reply = cloud
+        .post(
+            &format!("servers/{server}/action"),
+            "2.67",
+            &json!({"reboot": {"type": "GENTLE"}}),
+        )
+        .await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "Invalid input for field/attribute type",
+    );
+    let reply = cloud
+        .post(
+            &format!("servers/{server}/action"),
+            "2.67",
+            &json!({"os-start": null}),
+        )
+        .await;
+    assert_fault(
+        &reply,
+        409,
+        "conflictingRequest",
+        &format!("Cannot 'start' instance {server} while it is in vm_state building"),
+    );
+}
+
+#[tokio::test]
+async fn microversion_and_authentication_errors() {
+    let cloud = Cloud::start(fast_config()).await;
+    let reply = cloud.get("flavors", "2.68").await;
+    assert_fault(
+        &reply,
+        406,
+        "computeFault",
+        "Version 2.68 is not supported by the API. Minimum is 2.1 and maximum is 2.67.",
+    );
+    let reply = cloud.get("flavors", "two").await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "API Version String two is of invalid format. Must be of format MajorNum.MinorNum.",
+    );
+    let reply = cloud.get("flavors", "latest").await;
+    assert_eq!(reply.header("openstack-api-version"), Some("compute 2.67"));
+    let vary: Vec<&str> = reply
+        .headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        vary.iter().any(|v| v.contains("OpenStack-API-Version")),
+        "Vary: {vary:?}"
+    );
+    assert!(
+        vary.iter()
+            .any(|v| v.contains("X-OpenStack-Nova-API-Version")),
+        "Vary: {vary:?}"
+    );
+
+    let anonymous = cloud
+        .http
+        .get(format!("{}/servers", cloud.compute))
+        .send()
+        .await
+        .expect("answered");
+    let reply = into_reply(anonymous).await;
+    assert_keystone_error(&reply, 401);
+    assert!(
+        reply
+            .header("www-authenticate")
+            .is_some_and(|v| v.starts_with("Keystone uri="))
+    );
+
+    let foreign = cloud.compute.replace(
+        &cloud.sim.simulator().project_id(),
+        "0123456789abcdef0123456789abcdef",
+    );
+    let reply = cloud
+        .call(
+            Method::GET,
+            &format!("{foreign}/servers"),
+            Some("2.67"),
+            None,
+        )
+        .await;
+    assert_fault(
+        &reply,
+        400,
+        "badRequest",
+        "doesn't match Context's project_id",
+    );
+}
+
+async fn into_reply(response: reqwest::Response) -> crate::common::Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_ne!(status, StatusCode::OK);
+    crate::common::Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn strict_mode_retires_the_proxy_apis_at_2_36_as_nova_does() {
+    let strict = Cloud::start(fast_config().proxy_apis_at_all_versions(false)).await;
+    for path in ["images/detail", "os-networks"] {
+        assert_eq!(
+            strict.get(path, "2.35").await.status,
+            StatusCode::OK,
+            "{path} at 2.35"
+        );
+        let reply = strict.get(path, "2.36").await;
+        assert_fault(
+            &reply,
+            404,
+            "itemNotFound",
+            "The resource could not be found.",
+        );
+    }
+    let ecs = Cloud::start(fast_config()).await;
+    assert_eq!(
+        ecs.get("images/detail", "2.67").await.status,
+        StatusCode::OK,
+        "ECS keeps them"
+    );
+}

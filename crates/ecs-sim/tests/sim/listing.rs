@@ -1,0 +1,151 @@
+//! Flavor, image and server listings: filters, sorting, limit/marker and next links.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{Cloud, fast_config};
+
+fn ids(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn flavor_filters_and_sorting() {
+    let cloud = Cloud::start(fast_config()).await;
+    let all = cloud.get("flavors/detail", "2.67").await.body;
+    let flavors = all["flavors"].as_array().expect("flavors");
+    assert!(
+        flavors
+            .iter()
+            .all(|f| f["os-flavor-access:is_public"] == true),
+        "public by default"
+    );
+    assert!(
+        flavors
+            .iter()
+            .any(|f| f["OS-FLV-DISABLED:disabled"] == true),
+        "a disabled flavor is listed for clients to hide"
+    );
+    let listed = ids(&all, "flavors");
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted, "default order is flavorid ascending");
+
+    let big = cloud
+        .get("flavors/detail?minRam=8192&minDisk=0", "2.67")
+        .await
+        .body;
+    assert!(
+        big["flavors"]
+            .as_array()
+            .expect("flavors")
+            .iter()
+            .all(|f| f["ram"].as_u64() >= Some(8192))
+    );
+    let disks = cloud.get("flavors/detail?minDisk=30", "2.67").await.body;
+    assert_eq!(ids(&disks, "flavors"), ["m1.medium"]);
+    let private = cloud
+        .get("flavors/detail?is_public=false", "2.67")
+        .await
+        .body;
+    assert_eq!(ids(&private, "flavors"), ["p1.dedicated"]);
+    let everything = cloud
+        .get("flavors/detail?is_public=none", "2.67")
+        .await
+        .body;
+    assert_eq!(ids(&everything, "flavors").len(), listed.len() + 1);
+
+    let by_ram = cloud
+        .get("flavors/detail?sort_key=memory_mb&sort_dir=desc", "2.67")
+        .await
+        .body;
+    let rams: Vec<u64> = by_ram["flavors"]
+        .as_array()
+        .expect("flavors")
+        .iter()
+        .filter_map(|f| f["ram"].as_u64())
+        .collect();
+    assert!(rams.windows(2).all(|pair| pair[0] >= pair[1]), "{rams:?}");
+
+    let at_255 = cloud.get("flavors/c1.large", "2.55").await.body;
+    assert!(at_255["flavor"]["description"].is_string());
+    assert!(at_255["flavor"].get("extra_specs").is_none());
+    let at_261 = cloud.get("flavors/c1.large", "2.61").await.body;
+    assert!(at_261["flavor"]["extra_specs"].is_object());
+    let at_21 = cloud.get("flavors/c1.large", "2.1").await.body;
+    assert!(at_21["flavor"].get("description").is_none());
+}
+
+#[tokio::test]
+async fn pages_of_ten_thousand_flavors_and_images_follow_next_links() {
+    let cloud = Cloud::start(fast_config().catalogue_size(10_000)).await;
+    for (collection, path) in [
+        ("flavors", "flavors/detail?is_public=none&limit=2500"),
+        ("images", "images/detail?limit=2500"),
+    ] {
+        let mut seen = std::collections::HashSet::new();
+        let mut next = Some(path.to_owned());
+        let mut pages = 0;
+        while let Some(path) = next.take() {
+            let reply = cloud.get(&path, "2.1").await;
+            assert_eq!(reply.status, reqwest::StatusCode::OK);
+            let page = ids(&reply.body, collection);
+            assert!(page.len() <= 1000, "Nova caps pages at max_limit 1000");
+            for id in page {
+                assert!(seen.insert(id), "no item twice");
+            }
+            next = reply.body[format!("{collection}_links")][0]["href"]
+                .as_str()
+                .map(str::to_owned);
+            pages += 1;
+        }
+        // The last page is exactly full, so one more, empty page follows (Nova's rule).
+        assert_eq!(seen.len(), 10_000, "{collection}");
+        assert_eq!(pages, 11, "{collection}");
+    }
+}
+
+#[tokio::test]
+async fn server_lists_filter_and_page_newest_first() {
+    let cloud = Cloud::start(fast_config().build_duration(Duration::from_millis(0))).await;
+    let mut created = Vec::new();
+    for name in ["alpha", "beta", "gamma"] {
+        created.push(cloud.create_server(name).await);
+    }
+    let all = cloud.get("servers", "2.67").await.body;
+    let newest_first: Vec<String> = created.iter().rev().cloned().collect();
+    assert_eq!(ids(&all, "servers"), newest_first);
+
+    let page = cloud.get("servers/detail?limit=2", "2.67").await.body;
+    assert_eq!(ids(&page, "servers"), newest_first[..2]);
+    let next = page["servers_links"][0]["href"]
+        .as_str()
+        .expect("next link");
+    assert!(
+        next.contains(&format!(
+            "servers/detail?limit=2&marker={}",
+            newest_first[1]
+        )),
+        "{next}"
+    );
+    assert_eq!(
+        ids(&cloud.get(next, "2.67").await.body, "servers"),
+        newest_first[2..]
+    );
+
+    let named = cloud.get("servers/detail?name=bet", "2.67").await.body;
+    assert_eq!(ids(&named, "servers"), [created[1].clone()]);
+    let active = cloud.get("servers?status=ACTIVE", "2.67").await.body;
+    assert_eq!(ids(&active, "servers").len(), 3);
+    let shutoff = cloud.get("servers?status=SHUTOFF", "2.67").await.body;
+    assert!(ids(&shutoff, "servers").is_empty());
+}
