@@ -19,12 +19,29 @@ pub struct Microversion {
     pub minor: u16,
 }
 
-/// The microversion the console sends on every compute call: the first with `volume_type` in
+/// The microversion the console sends on compute calls (but see [`microversion_for`]): the first with `volume_type` in
 /// `block_device_mapping_v2`; networks are required (2.37+), server-side key generation still
 /// exists (until 2.91) and key pair create answers 201 (2.2+).
 pub const CONSOLE_MICROVERSION: Microversion = Microversion::new(2, 67);
 /// The lowest v2.1 microversion, used by Nova when a request carries no version header.
 pub const MIN_MICROVERSION: Microversion = Microversion::new(2, 1);
+/// The last microversion at which Nova serves its image and network proxy APIs (`images*`,
+/// `os-networks*`); from 2.36 on they answer 404, so the console asks for these at 2.35.
+pub const PROXY_API_MICROVERSION: Microversion = Microversion::new(2, 35);
+
+/// The microversion the console sends for a compute URL or path: [`PROXY_API_MICROVERSION`] for
+/// the image and network proxy APIs, [`CONSOLE_MICROVERSION`] for everything else.
+pub fn microversion_for(url_or_path: &str) -> Microversion {
+    let path = url_or_path.split(['?', '#']).next().unwrap_or_default();
+    let is_proxy_api = path
+        .split('/')
+        .any(|segment| segment == "images" || segment == "os-networks");
+    if is_proxy_api {
+        PROXY_API_MICROVERSION
+    } else {
+        CONSOLE_MICROVERSION
+    }
+}
 
 impl Microversion {
     pub const fn new(major: u16, minor: u16) -> Self {
@@ -136,6 +153,35 @@ impl RequestedVersion {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn proxy_apis_are_asked_for_at_2_35_and_the_rest_at_2_67() {
+        let base = "https://ecs.example.com/v2.1/p1";
+        assert_eq!(
+            super::microversion_for(&format!("{base}/images/detail?limit=5")),
+            super::PROXY_API_MICROVERSION
+        );
+        assert_eq!(
+            super::microversion_for(&format!("{base}/images/abc")),
+            super::PROXY_API_MICROVERSION
+        );
+        assert_eq!(
+            super::microversion_for(&format!("{base}/os-networks")),
+            super::PROXY_API_MICROVERSION
+        );
+        assert_eq!(
+            super::microversion_for(&format!("{base}/servers/detail?name=images")),
+            super::CONSOLE_MICROVERSION
+        );
+        assert_eq!(
+            super::microversion_for(&format!("{base}/flavors/detail")),
+            super::CONSOLE_MICROVERSION
+        );
+        assert_eq!(
+            super::microversion_for(&format!("{base}/servers")),
+            super::CONSOLE_MICROVERSION
+        );
+    }
+
     use super::*;
 
     #[test]
