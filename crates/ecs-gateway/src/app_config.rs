@@ -1,0 +1,63 @@
+//! `GET /config.json`: what the app pre-fills (mode, identity endpoint, direct endpoints, demo account).
+
+use axum::Json;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::{DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT, DEMO_USER, GatewayConfig};
+
+#[derive(Debug, Serialize)]
+pub(crate) struct AppConfig {
+    mode: &'static str,
+    identity_endpoint: String,
+    direct_endpoints: Vec<String>,
+    demo: Option<DemoAccount>,
+}
+
+#[derive(Debug, Serialize)]
+struct DemoAccount {
+    user: &'static str,
+    password: &'static str,
+    domain: &'static str,
+    project: &'static str,
+}
+
+impl AppConfig {
+    pub(crate) fn new(config: &GatewayConfig, simulated: bool) -> Self {
+        // An identity upstream configured as ".../v3" is already the versioned endpoint.
+        let identity_is_versioned = config
+            .upstreams
+            .iter()
+            .find(|upstream| upstream.name() == "identity")
+            .is_some_and(|upstream| upstream.url().path().ends_with("/v3"));
+        let identity_endpoint = if identity_is_versioned {
+            "/proxy/identity".to_owned()
+        } else {
+            "/proxy/identity/v3".to_owned()
+        };
+        Self {
+            mode: if simulated { "simulate" } else { "proxy" },
+            identity_endpoint,
+            direct_endpoints: config
+                .direct_endpoints
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            demo: simulated.then_some(DemoAccount {
+                user: DEMO_USER,
+                password: DEMO_PASSWORD,
+                domain: DEMO_DOMAIN,
+                project: DEMO_PROJECT,
+            }),
+        }
+    }
+
+    pub(crate) fn response(&self) -> Response {
+        let mut response = Json(self).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}

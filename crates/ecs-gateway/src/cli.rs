@@ -1,0 +1,308 @@
+//! The `ecs-gateway` command line: flags, `ECS_GATEWAY_*` environment variables and an optional
+//! TOML file, merged in that order of precedence into a [`GatewayConfig`].
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Parser;
+use serde::Deserialize;
+use url::Url;
+
+use crate::{
+    DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT, DEMO_USER, GatewayConfig, GatewayError, Upstream,
+};
+
+/// Serves the ecs-console app and proxies its API calls to your cloud, or to a built-in simulated cloud.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "ecs-gateway", version)]
+pub struct Args {
+    /// TOML file with the same settings (flags and environment variables take precedence).
+    #[arg(long, env = "ECS_GATEWAY_CONFIG", value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "ECS_GATEWAY_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// The built app (trunk's output directory).
+    #[arg(long, env = "ECS_GATEWAY_DIST", value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+    /// Run the embedded simulator (also the default when no upstream is configured).
+    #[arg(long, env = "ECS_GATEWAY_SIMULATE")]
+    pub simulate: bool,
+    /// A cloud API reachable at /proxy/NAME (repeatable), e.g. identity=https://iam.example/v3.
+    #[arg(
+        long = "upstream",
+        env = "ECS_GATEWAY_UPSTREAMS",
+        value_delimiter = ',',
+        value_name = "NAME=URL"
+    )]
+    pub upstreams: Vec<String>,
+    /// An endpoint the app may call directly, bypassing the proxy (repeatable; the cloud must send CORS headers).
+    #[arg(
+        long = "direct-endpoint",
+        env = "ECS_GATEWAY_DIRECT_ENDPOINTS",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
+    pub direct_endpoints: Vec<String>,
+    /// The origin browsers use to reach the gateway, when it differs from http://<Host header>.
+    #[arg(long, env = "ECS_GATEWAY_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Largest request body forwarded, in bytes [default: 1048576].
+    #[arg(long, env = "ECS_GATEWAY_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Largest total size of request headers, in bytes [default: 32768].
+    #[arg(long, env = "ECS_GATEWAY_MAX_HEADER_BYTES")]
+    pub max_header_bytes: Option<usize>,
+    /// Seconds allowed to connect to an upstream [default: 5].
+    #[arg(long, env = "ECS_GATEWAY_CONNECT_TIMEOUT_SECS")]
+    pub connect_timeout_secs: Option<u64>,
+    /// Seconds allowed for an upstream's response headers and between body reads [default: 60].
+    #[arg(long, env = "ECS_GATEWAY_UPSTREAM_TIMEOUT_SECS")]
+    pub upstream_timeout_secs: Option<u64>,
+    /// Extra PEM CA certificates to trust for upstream TLS (private clouds), besides the system roots.
+    #[arg(long, env = "ECS_GATEWAY_EXTRA_CA_FILE", value_name = "FILE.pem")]
+    pub extra_ca_file: Option<PathBuf>,
+    /// Simulate mode: how long a new server stays in BUILD, in milliseconds [default: the simulator's].
+    #[arg(long, env = "ECS_GATEWAY_SIM_BUILD_MS")]
+    pub sim_build_ms: Option<u64>,
+}
+
+/// The TOML file: the same settings as the flags, with upstreams as a table.
+///
+/// ```toml
+/// listen = "0.0.0.0:8080"
+/// dist = "dist"                # relative to this file
+/// public_url = "https://console.example.com"
+/// direct_endpoints = ["https://iam.example.com/v3"]
+/// [upstreams]
+/// identity = "https://iam.example.com/v3"
+/// compute = "https://ecs.example.com"
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    dist: Option<PathBuf>,
+    simulate: Option<bool>,
+    #[serde(default)]
+    upstreams: BTreeMap<String, String>,
+    #[serde(default)]
+    direct_endpoints: Vec<String>,
+    public_url: Option<String>,
+    max_body_bytes: Option<usize>,
+    max_header_bytes: Option<usize>,
+    connect_timeout_secs: Option<u64>,
+    upstream_timeout_secs: Option<u64>,
+    extra_ca_file: Option<PathBuf>,
+    sim_build_ms: Option<u64>,
+}
+
+impl FileConfig {
+    fn load(path: &Path) -> Result<Self, GatewayError> {
+        let invalid = |reason: String| GatewayError::ConfigFile {
+            path: path.to_owned(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+        let mut file: Self = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        // Paths in the file are relative to the file, not to wherever the gateway was started.
+        let directory = path.parent().unwrap_or(Path::new("."));
+        file.dist = file.dist.map(|dist| directory.join(dist));
+        file.extra_ca_file = file.extra_ca_file.map(|ca| directory.join(ca));
+        Ok(file)
+    }
+}
+
+impl Args {
+    /// Merges flags and environment over the optional TOML file over the defaults.
+    pub fn into_config(self) -> Result<GatewayConfig, GatewayError> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let defaults = GatewayConfig::default();
+        let upstreams = if self.upstreams.is_empty() {
+            file.upstreams
+                .iter()
+                .map(|(name, url)| Upstream::new(name, url))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            self.upstreams
+                .iter()
+                .map(|assignment| Upstream::parse_assignment(assignment))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let direct_endpoints = if self.direct_endpoints.is_empty() {
+            file.direct_endpoints
+        } else {
+            self.direct_endpoints
+        };
+        let direct_endpoints = direct_endpoints
+            .iter()
+            .map(|endpoint| {
+                Url::parse(endpoint).map_err(|e| GatewayError::InvalidDirectEndpoint {
+                    endpoint: endpoint.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let public_url = self
+            .public_url
+            .or(file.public_url)
+            .map(|url| Url::parse(&url).map_err(|_| GatewayError::InvalidPublicUrl(url)))
+            .transpose()?;
+        let mut simulator = defaults.simulator;
+        if let Some(build_ms) = self.sim_build_ms.or(file.sim_build_ms) {
+            simulator = simulator.build_duration(Duration::from_millis(build_ms));
+        }
+        Ok(GatewayConfig {
+            listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
+            dist: self.dist.or(file.dist),
+            simulate: self.simulate || file.simulate.unwrap_or(false),
+            simulator,
+            upstreams,
+            direct_endpoints,
+            public_url,
+            max_body_bytes: self
+                .max_body_bytes
+                .or(file.max_body_bytes)
+                .unwrap_or(defaults.max_body_bytes),
+            max_header_bytes: self
+                .max_header_bytes
+                .or(file.max_header_bytes)
+                .unwrap_or(defaults.max_header_bytes),
+            connect_timeout: self
+                .connect_timeout_secs
+                .or(file.connect_timeout_secs)
+                .map_or(defaults.connect_timeout, Duration::from_secs),
+            upstream_timeout: self
+                .upstream_timeout_secs
+                .or(file.upstream_timeout_secs)
+                .map_or(defaults.upstream_timeout, Duration::from_secs),
+            extra_ca_file: self.extra_ca_file.or(file.extra_ca_file),
+        })
+    }
+}
+
+/// Runs the gateway until SIGINT or SIGTERM, then shuts down gracefully.
+pub async fn run(args: Args) -> Result<(), GatewayError> {
+    let config = args.into_config()?;
+    let upstreams: Vec<String> = config
+        .upstreams
+        .iter()
+        .map(|upstream| format!("{} -> {}", upstream.name(), upstream.url()))
+        .collect();
+    let serves_app = config.dist.is_some();
+    let gateway = crate::spawn(config).await?;
+    println!("ecs-console: {}/", gateway.url());
+    if !serves_app {
+        println!("  (no --dist given: serving the API proxy and /config.json only)");
+    }
+    match gateway.simulator_url() {
+        Some(simulator_url) => {
+            println!(
+                "  simulated cloud at {simulator_url} (proxied as /proxy/identity and /proxy/compute)"
+            );
+            println!(
+                "  sign in as user {DEMO_USER}, password {DEMO_PASSWORD}, domain {DEMO_DOMAIN}, project {DEMO_PROJECT}"
+            );
+        }
+        None => {
+            for upstream in upstreams {
+                println!("  upstream {upstream}");
+            }
+        }
+    }
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    gateway.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; stopping on Ctrl-C only");
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Args {
+        Args::try_parse_from(std::iter::once("ecs-gateway").chain(list.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn flags_override_the_file_and_paths_are_relative_to_it() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9999\"\ndist = \"web\"\n[upstreams]\nidentity = \"https://iam.example/v3\"\n",
+        )
+        .unwrap();
+        let config = args(&[
+            "--config",
+            file.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:7000",
+        ])
+        .into_config()
+        .unwrap();
+        assert_eq!(config.listen, "127.0.0.1:7000".parse().unwrap());
+        assert_eq!(config.dist, Some(directory.path().join("web")));
+        assert_eq!(config.upstreams[0].name(), "identity");
+        assert_eq!(config.upstreams[0].url().as_str(), "https://iam.example/v3");
+        assert!(!config.simulates());
+    }
+
+    #[test]
+    fn bad_settings_are_clear_errors() {
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(&file, "lisen = \"127.0.0.1:1\"\n").unwrap();
+        let error = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `lisen`"),
+            "{error}"
+        );
+
+        let error = args(&["--upstream", "compute"]).into_config().unwrap_err();
+        assert!(error.to_string().contains("expected NAME=URL"), "{error}");
+        let error = args(&["--upstream", "Compute=http://x"])
+            .into_config()
+            .unwrap_err();
+        assert!(error.to_string().contains("lowercase"), "{error}");
+        let error = args(&["--upstream", "compute=ftp://x"])
+            .into_config()
+            .unwrap_err();
+        assert!(error.to_string().contains("http://"), "{error}");
+        let error = args(&["--upstream", "compute=http://user:pw@x"])
+            .into_config()
+            .unwrap_err();
+        assert!(error.to_string().contains("credentials"), "{error}");
+    }
+}

@@ -1,0 +1,91 @@
+//! Checks every request passes before routing, and the access log.
+//!
+//! The log names method, path, status, latency and upstream only: never the query, headers or
+//! bodies, which can carry tokens, passwords, private keys and admin passwords.
+
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, Version, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::proxy::{UpstreamName, error_response};
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_header_bytes: usize,
+}
+
+pub(crate) async fn guard_and_log(
+    State(limits): State<Limits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = match rejection(&request, limits) {
+        Some(response) => response,
+        None => next.run(request).await,
+    };
+    let upstream = response
+        .extensions()
+        .get::<UpstreamName>()
+        .map_or("-", |name| name.0.as_str());
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        upstream,
+        "request"
+    );
+    response
+}
+
+fn rejection(request: &Request, limits: Limits) -> Option<Response> {
+    let uri = request.uri();
+    // HTTP/1 clients send origin-form targets ("/path"); an absolute or authority form
+    // ("http://host/..." or CONNECT's "host:port") asks a forward proxy to pick the host: we never do.
+    // HTTP/2 always carries scheme and authority, so the check is for HTTP/1 only.
+    if request.version() <= Version::HTTP_11
+        && (uri.scheme().is_some() || uri.authority().is_some())
+    {
+        return Some(error_response(
+            StatusCode::BAD_REQUEST,
+            "absolute request targets are not accepted; send the path only",
+            None,
+        ));
+    }
+    // RFC 9112 3.2: more than one Host is a 400 (it is also what a header injection produces).
+    if request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .nth(1)
+        .is_some()
+    {
+        return Some(error_response(
+            StatusCode::BAD_REQUEST,
+            "more than one Host header",
+            None,
+        ));
+    }
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > limits.max_header_bytes {
+        return Some(error_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            &format!(
+                "request headers total {header_bytes} bytes, over the limit of {}",
+                limits.max_header_bytes
+            ),
+            None,
+        ));
+    }
+    None
+}

@@ -1,0 +1,255 @@
+//! ecs-gateway: serves the built ecs-console app and proxies its API calls (a CORS proxy) to the
+//! configured clouds, or to the embedded simulator reached through the very same `/proxy/NAME` routes.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ecs_gateway::GatewayError> {
+//! let gateway = ecs_gateway::spawn(ecs_gateway::GatewayConfig {
+//!     listen: "127.0.0.1:0".parse().unwrap(),
+//!     simulate: true,
+//!     ..Default::default()
+//! })
+//! .await?;
+//! println!("console at {}", gateway.url());
+//! gateway.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod app_config;
+pub mod cli;
+mod config;
+mod guard;
+mod proxy;
+mod rewrite;
+mod static_files;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{any, get};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
+use url::Url;
+
+pub use config::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig, Upstream,
+};
+
+/// Why the gateway could not start. Every variant says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("invalid upstream {name:?}: {reason}")]
+    InvalidUpstream { name: String, reason: String },
+    #[error(
+        "no upstream named \"identity\": pass --upstream identity=https://iam.example/v3 (and compute=...), or --simulate"
+    )]
+    MissingIdentityUpstream,
+    #[error("invalid direct endpoint {endpoint:?}: {reason}")]
+    InvalidDirectEndpoint { endpoint: String, reason: String },
+    #[error(
+        "invalid public URL {0:?}: expected an http(s) origin such as https://console.example.com"
+    )]
+    InvalidPublicUrl(String),
+    #[error("the body and header size limits must be greater than zero")]
+    InvalidLimit,
+    #[error("invalid --dist {path:?}: {reason}")]
+    InvalidDist { path: PathBuf, reason: String },
+    #[error("invalid configuration file {path:?}: {reason}")]
+    ConfigFile { path: PathBuf, reason: String },
+    #[error("cannot use the extra CA file {path:?}: {reason}")]
+    ExtraCa { path: PathBuf, reason: String },
+    #[error("cannot build the upstream HTTP client: {0}")]
+    HttpClient(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the embedded simulator: {0}")]
+    Simulator(std::io::Error),
+}
+
+/// The fixed demo account of the embedded simulator.
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo";
+pub const DEMO_DOMAIN: &str = "Default";
+pub const DEMO_PROJECT: &str = "demo";
+
+/// A gateway serving on its listen address until `shutdown`.
+pub struct RunningGateway {
+    addr: SocketAddr,
+    simulator: Option<ecs_sim::RunningSim>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl RunningGateway {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The embedded simulator's own base URL (for direct mode), in simulate mode.
+    pub fn simulator_url(&self) -> Option<String> {
+        self.simulator.as_ref().map(ecs_sim::RunningSim::base_url)
+    }
+
+    /// The embedded simulator, in simulate mode (e.g. to read its request counts).
+    pub fn simulator(&self) -> Option<&ecs_sim::Simulator> {
+        self.simulator.as_ref().map(ecs_sim::RunningSim::simulator)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, then stops the simulator.
+    pub async fn shutdown(mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        let _ = (&mut self.task).await;
+        if let Some(simulator) = self.simulator.take() {
+            simulator.shutdown().await;
+        }
+    }
+}
+
+/// Validates `config`, binds its listen address, starts the simulator in simulate mode, and serves.
+pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
+    config.validate()?;
+    let dist = config
+        .dist
+        .as_deref()
+        .map(static_files::Dist::open)
+        .transpose()?;
+    let client = proxy::http_client(&config)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| GatewayError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| GatewayError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+
+    let simulator = if config.simulates() {
+        let sim_config = std::mem::take(&mut config.simulator);
+        let running = start_simulator(sim_config, addr, config.public_url.as_ref()).await?;
+        let base = running.base_url();
+        config.upstreams.extend([
+            Upstream::new("identity", &format!("{base}/identity"))?,
+            Upstream::new("compute", &format!("{base}/compute"))?,
+        ]);
+        let direct = Url::parse(&format!("{base}/identity/v3")).map_err(|e| {
+            GatewayError::Simulator(std::io::Error::other(format!(
+                "simulator URL {base:?}: {e}"
+            )))
+        })?;
+        config.direct_endpoints.push(direct);
+        Some(running)
+    } else {
+        None
+    };
+
+    let app_config = app_config::AppConfig::new(&config, simulator.is_some());
+    let csp = static_files::content_security_policy(&config.direct_endpoints);
+    let state = Arc::new(proxy::ProxyState::new(&config, client, addr));
+    let router = router(
+        state,
+        app_config,
+        dist.as_ref(),
+        &csp,
+        config.max_header_bytes,
+    )?;
+
+    let (sender, receiver) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, router.into_make_service())
+            .with_graceful_shutdown(async {
+                let _ = receiver.await;
+            })
+            .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "gateway stopped");
+        }
+    });
+    Ok(RunningGateway {
+        addr,
+        simulator,
+        shutdown: Some(sender),
+        task,
+    })
+}
+
+/// The simulator allows the gateway's own origins, so the app's direct mode works against it too.
+async fn start_simulator(
+    sim_config: ecs_sim::SimConfig,
+    gateway_addr: SocketAddr,
+    public_url: Option<&Url>,
+) -> Result<ecs_sim::RunningSim, GatewayError> {
+    let mut origins = sim_config.cors_allowed_origins.clone();
+    origins.push(format!("http://{gateway_addr}"));
+    if gateway_addr.ip().is_loopback() || gateway_addr.ip().is_unspecified() {
+        origins.push(format!("http://localhost:{}", gateway_addr.port()));
+        origins.push(format!("http://127.0.0.1:{}", gateway_addr.port()));
+    }
+    if let Some(public_url) = public_url {
+        origins.push(public_url.origin().ascii_serialization());
+    }
+    ecs_sim::spawn(sim_config.cors_allowed_origins(origins))
+        .await
+        .map_err(GatewayError::Simulator)
+}
+
+fn router(
+    state: Arc<proxy::ProxyState>,
+    app_config: app_config::AppConfig,
+    dist: Option<&static_files::Dist>,
+    csp: &str,
+    max_header_bytes: usize,
+) -> Result<Router, GatewayError> {
+    let csp = HeaderValue::from_str(csp).map_err(|_| GatewayError::InvalidDirectEndpoint {
+        endpoint: csp.to_owned(),
+        reason: "cannot be written into a Content-Security-Policy header".to_owned(),
+    })?;
+    let app_config = Arc::new(app_config);
+    let router = Router::new()
+        .route(
+            "/config.json",
+            get(move || {
+                let app_config = Arc::clone(&app_config);
+                async move { app_config.response() }
+            }),
+        )
+        .route("/proxy", any(proxy::no_upstream))
+        .route("/proxy/", any(proxy::no_upstream))
+        .route("/proxy/{*rest}", any(proxy::forward))
+        .with_state(state)
+        .fallback_service(static_files::service(dist))
+        .layer(axum::middleware::from_fn_with_state(
+            guard::Limits { max_header_bytes },
+            guard::guard_and_log,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ));
+    Ok(router)
+}

@@ -1,0 +1,545 @@
+//! The CORS proxy: `/proxy/NAME/rest?query` goes to the upstream configured as NAME, and nowhere else.
+//!
+//! The target URL is always the configured base URL plus the request's path remainder; nothing in
+//! the request (Host, absolute targets, encoded separators, dot segments) can pick the host, scheme
+//! or port. Only the API's own headers go out; cookies, hop-by-hop and forwarding headers are dropped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::{StreamExt, TryStreamExt};
+use http_body::Body as _;
+use percent_encoding::percent_decode_str;
+use serde_json::json;
+use url::Url;
+
+use crate::GatewayError;
+use crate::config::{GatewayConfig, Upstream, is_valid_upstream_name};
+use crate::rewrite::Rewriter;
+
+/// Request headers the API needs; everything else (cookies, Authorization for other realms,
+/// forwarding headers, Host) stays behind.
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 9] = [
+    HeaderName::from_static("x-auth-token"),
+    HeaderName::from_static("x-subject-token"),
+    header::CONTENT_TYPE,
+    header::ACCEPT,
+    header::ACCEPT_LANGUAGE,
+    HeaderName::from_static("openstack-api-version"),
+    HeaderName::from_static("x-openstack-nova-api-version"),
+    HeaderName::from_static("x-openstack-request-id"),
+    header::IF_NONE_MATCH,
+];
+
+/// Response headers that describe the upstream connection or set state in the browser.
+const DROPPED_RESPONSE_HEADERS: [HeaderName; 11] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    header::PROXY_AUTHENTICATE,
+    header::PROXY_AUTHORIZATION,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    header::SET_COOKIE,
+    HeaderName::from_static("set-cookie2"),
+];
+
+/// JSON bodies larger than this are streamed untouched instead of buffered for URL rewriting.
+const MAX_REWRITTEN_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Marks a response with the upstream that served it, for the access log.
+#[derive(Debug, Clone)]
+pub(crate) struct UpstreamName(pub(crate) String);
+
+pub(crate) struct ProxyState {
+    upstreams: Vec<Upstream>,
+    rewriter: Rewriter,
+    client: reqwest::Client,
+    max_body_bytes: usize,
+    upstream_timeout: Duration,
+    public_origin: Option<String>,
+    local_addr: SocketAddr,
+}
+
+impl ProxyState {
+    pub(crate) fn new(
+        config: &GatewayConfig,
+        client: reqwest::Client,
+        local_addr: SocketAddr,
+    ) -> Self {
+        Self {
+            upstreams: config.upstreams.clone(),
+            rewriter: Rewriter::new(&config.upstreams),
+            client,
+            max_body_bytes: config.max_body_bytes,
+            upstream_timeout: config.upstream_timeout,
+            public_origin: config
+                .public_url
+                .as_ref()
+                .map(|url| url.origin().ascii_serialization()),
+            local_addr,
+        }
+    }
+
+    /// The origin the browser used, for rewritten URLs: the configured public URL, else the Host header.
+    fn gateway_origin(&self, headers: &HeaderMap) -> String {
+        if let Some(origin) = &self.public_origin {
+            return origin.clone();
+        }
+        headers
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .filter(|host| is_plausible_host(host))
+            .map_or_else(
+                || format!("http://{}", self.local_addr),
+                |host| format!("http://{host}"),
+            )
+    }
+}
+
+/// A Host header we are willing to echo into rewritten URLs: a valid authority without userinfo.
+fn is_plausible_host(host: &str) -> bool {
+    !host.contains('@') && host.parse::<axum::http::uri::Authority>().is_ok()
+}
+
+/// The client for upstream calls: no redirects followed (Location goes back to the browser), no
+/// environment proxies, system roots plus the optional extra CA.
+pub(crate) fn http_client(config: &GatewayConfig) -> Result<reqwest::Client, GatewayError> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(config.connect_timeout)
+        .read_timeout(config.upstream_timeout)
+        .tcp_nodelay(true)
+        .user_agent(concat!("ecs-gateway/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &config.extra_ca_file {
+        let extra_ca = |reason: String| GatewayError::ExtraCa {
+            path: path.clone(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| extra_ca(e.to_string()))?;
+        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| extra_ca(format!("not a PEM certificate bundle: {e}")))?;
+        if certificates.is_empty() {
+            return Err(extra_ca("contains no PEM certificate".to_owned()));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| GatewayError::HttpClient(e.to_string()))
+}
+
+/// A Keystone-shaped error body (`{"error": {code, title, message}}`) naming the upstream, so the
+/// app decodes it like any other API error.
+pub(crate) fn error_response(
+    status: StatusCode,
+    message: &str,
+    upstream: Option<&str>,
+) -> Response {
+    let mut body = json!({
+        "error": {
+            "code": status.as_u16(),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "message": message,
+        }
+    });
+    if let Some(upstream) = upstream {
+        body["error"]["upstream"] = json!(upstream);
+    }
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(upstream) = upstream {
+        response
+            .extensions_mut()
+            .insert(UpstreamName(upstream.to_owned()));
+    }
+    response
+}
+
+pub(crate) async fn no_upstream() -> Response {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "name an upstream: /proxy/NAME/...",
+        None,
+    )
+}
+
+pub(crate) async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Response {
+    let (name, rest) = match split_proxy_path(request.uri().path()) {
+        Ok(parts) => parts,
+        Err(rejection) => return rejection,
+    };
+    let Some(upstream) = state.upstreams.iter().find(|u| u.name() == name) else {
+        return error_response(
+            StatusCode::NOT_FOUND,
+            &format!("no upstream is configured as {name:?}"),
+            None,
+        );
+    };
+    let upstream_name = upstream.name().to_owned();
+    let target = match target_url(upstream, rest, request.uri().query()) {
+        Ok(url) => url,
+        Err(message) => {
+            return error_response(StatusCode::BAD_REQUEST, message, Some(&upstream_name));
+        }
+    };
+    let mut response = send(&state, upstream, target, request).await;
+    response
+        .extensions_mut()
+        .insert(UpstreamName(upstream_name));
+    response
+}
+
+/// Splits `/proxy/NAME/rest` into NAME and `/rest`, refusing anything that is not a plain path.
+#[allow(clippy::result_large_err)]
+fn split_proxy_path(path: &str) -> Result<(&str, &str), Response> {
+    let bad = |message: &str| error_response(StatusCode::BAD_REQUEST, message, None);
+    let after = path
+        .strip_prefix("/proxy/")
+        .ok_or_else(|| bad("not a proxy path"))?;
+    let (name, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
+    if !is_valid_upstream_name(name) {
+        return Err(bad(
+            "upstream names use only lowercase letters, digits, '-' and '_'",
+        ));
+    }
+    validate_rest(rest).map_err(bad)?;
+    Ok((name, rest))
+}
+
+/// Every segment must be a plain, non-empty name once decoded: no dot segments, no encoded
+/// separators, no userinfo marker, no control characters.
+fn validate_rest(rest: &str) -> Result<(), &'static str> {
+    let Some(segments) = rest.strip_prefix('/') else {
+        return Ok(());
+    };
+    let segments: Vec<&str> = segments.split('/').collect();
+    let last = segments.len() - 1;
+    for (index, segment) in segments.iter().enumerate() {
+        if segment.is_empty() {
+            if index == last {
+                continue; // a trailing slash, as in `/compute/`
+            }
+            return Err("empty path segments are not accepted");
+        }
+        if segment.contains(['@', '\\']) {
+            return Err("'@' and '\\' are not accepted in proxied paths");
+        }
+        let decoded: Vec<u8> = percent_decode_str(segment).collect();
+        if decoded == b"." || decoded == b".." {
+            return Err("dot segments are not accepted in proxied paths");
+        }
+        if decoded
+            .iter()
+            .any(|&byte| byte == b'/' || byte == b'\\' || byte.is_ascii_control())
+        {
+            return Err(
+                "encoded separators and control characters are not accepted in proxied paths",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Base URL + remainder + query, then checked again: same scheme, host and port, under the base path.
+fn target_url(upstream: &Upstream, rest: &str, query: Option<&str>) -> Result<Url, &'static str> {
+    let base = upstream.url();
+    let mut target = String::with_capacity(base.as_str().len() + rest.len() + 64);
+    target.push_str(base.as_str().trim_end_matches('/'));
+    target.push_str(rest);
+    if let Some(query) = query {
+        target.push('?');
+        target.push_str(query);
+    }
+    let url = Url::parse(&target).map_err(|_| "the proxied path is not a valid URL path")?;
+    let base_path = base.path().trim_end_matches('/');
+    let under_base = url.path() == base_path
+        || url
+            .path()
+            .strip_prefix(base_path)
+            .is_some_and(|after| after.starts_with('/'));
+    if url.scheme() != base.scheme()
+        || url.host() != base.host()
+        || url.port_or_known_default() != base.port_or_known_default()
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || !under_base
+    {
+        return Err("the proxied path would leave the configured upstream");
+    }
+    Ok(url)
+}
+
+async fn send(state: &ProxyState, upstream: &Upstream, target: Url, request: Request) -> Response {
+    let name = upstream.name();
+    if !matches!(
+        *request.method(),
+        Method::GET
+            | Method::HEAD
+            | Method::POST
+            | Method::PUT
+            | Method::PATCH
+            | Method::DELETE
+            | Method::OPTIONS
+    ) {
+        return error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the proxy forwards GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS only",
+            Some(name),
+        );
+    }
+    let declared_length = match declared_content_length(request.headers()) {
+        Ok(length) => length,
+        Err(message) => return error_response(StatusCode::BAD_REQUEST, message, Some(name)),
+    };
+    if declared_length.is_some_and(|length| length > state.max_body_bytes as u64) {
+        return body_too_large(state, name);
+    }
+    let origin = state.gateway_origin(request.headers());
+    let method = request.method().clone();
+    let mut outgoing = reqwest::Request::new(method.clone(), target);
+    for header_name in &FORWARDED_REQUEST_HEADERS {
+        for value in request.headers().get_all(header_name) {
+            outgoing
+                .headers_mut()
+                .append(header_name.clone(), value.clone());
+        }
+    }
+
+    let body = request.into_body();
+    let over_limit = Arc::new(AtomicBool::new(false));
+    if body.size_hint().exact() != Some(0) {
+        if let Some(length) = declared_length {
+            outgoing
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        }
+        *outgoing.body_mut() = Some(limited_body(
+            body,
+            state.max_body_bytes,
+            Arc::clone(&over_limit),
+        ));
+    }
+
+    let sent = tokio::time::timeout(state.upstream_timeout, state.client.execute(outgoing)).await;
+    let upstream_response = match sent {
+        Err(_elapsed) => return timeout_response(state, name),
+        Ok(Err(_)) if over_limit.load(Ordering::Relaxed) => return body_too_large(state, name),
+        Ok(Err(error)) => return failure_response(state, name, &error),
+        Ok(Ok(response)) => response,
+    };
+    relay(state, name, &origin, &method, upstream_response).await
+}
+
+fn declared_content_length(headers: &HeaderMap) -> Result<Option<u64>, &'static str> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .map(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|text| text.parse::<u64>().ok())
+                .ok_or("invalid Content-Length")
+        })
+        .transpose()
+}
+
+/// Streams the request body, failing the upstream request once it passes `limit` bytes.
+fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> reqwest::Body {
+    let mut seen = 0usize;
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen = seen.saturating_add(chunk.len());
+        if seen > limit {
+            over_limit.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("request body over the limit"));
+        }
+        Ok::<Bytes, std::io::Error>(chunk)
+    });
+    reqwest::Body::wrap_stream(stream)
+}
+
+fn body_too_large(state: &ProxyState, name: &str) -> Response {
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!(
+            "the request body is over the gateway's limit of {} bytes",
+            state.max_body_bytes
+        ),
+        Some(name),
+    )
+}
+
+fn timeout_response(state: &ProxyState, name: &str) -> Response {
+    error_response(
+        StatusCode::GATEWAY_TIMEOUT,
+        &format!(
+            "upstream {name:?} did not answer within {} ms",
+            state.upstream_timeout.as_millis()
+        ),
+        Some(name),
+    )
+}
+
+fn failure_response(state: &ProxyState, name: &str, error: &reqwest::Error) -> Response {
+    if error.is_connect() {
+        return error_response(
+            StatusCode::BAD_GATEWAY,
+            &format!("cannot connect to upstream {name:?}"),
+            Some(name),
+        );
+    }
+    if error.is_timeout() {
+        return timeout_response(state, name);
+    }
+    error_response(
+        StatusCode::BAD_GATEWAY,
+        &format!("upstream {name:?} failed before answering"),
+        Some(name),
+    )
+}
+
+/// Status and headers unchanged (less cookies and hop-by-hop headers); URLs that point at an
+/// upstream are rewritten in Location and in JSON bodies; other bodies stream through untouched.
+async fn relay(
+    state: &ProxyState,
+    name: &str,
+    origin: &str,
+    method: &Method,
+    upstream_response: reqwest::Response,
+) -> Response {
+    let status = upstream_response.status();
+    let mut headers = relayed_headers(upstream_response.headers());
+    if let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        && let Some(rewritten) = state.rewriter.rewrite_url(location, origin)
+        && let Ok(value) = HeaderValue::from_str(&rewritten)
+    {
+        headers.insert(header::LOCATION, value);
+    }
+    let rewritable = *method != Method::HEAD
+        && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
+        && is_json(&headers)
+        && upstream_response
+            .content_length()
+            .is_none_or(|length| length <= MAX_REWRITTEN_BODY_BYTES);
+
+    let body = if rewritable {
+        let bytes = match upstream_response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(error) if error.is_timeout() => return timeout_response(state, name),
+            Err(_) => {
+                return error_response(
+                    StatusCode::BAD_GATEWAY,
+                    &format!("upstream {name:?} broke off its response"),
+                    Some(name),
+                );
+            }
+        };
+        let bytes = state.rewriter.rewrite_json_body(bytes, origin);
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+        Body::from(bytes)
+    } else {
+        Body::from_stream(
+            upstream_response
+                .bytes_stream()
+                .map_err(std::io::Error::other),
+        )
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
+}
+
+fn relayed_headers(upstream: &HeaderMap) -> HeaderMap {
+    let mut headers = upstream.clone();
+    // Headers named in Connection are hop-by-hop too (RFC 9110, 7.6.1).
+    let named_in_connection: Vec<HeaderName> = upstream
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .collect();
+    for name in DROPPED_RESPONSE_HEADERS.iter().chain(&named_in_connection) {
+        headers.remove(name);
+    }
+    headers
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::trim)
+        .is_some_and(|media_type| {
+            media_type.eq_ignore_ascii_case("application/json")
+                || media_type.to_ascii_lowercase().ends_with("+json")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upstream(url: &str) -> Upstream {
+        Upstream::new("compute", url).unwrap()
+    }
+
+    #[test]
+    fn plain_paths_map_under_the_base() {
+        let url = target_url(
+            &upstream("http://10.0.0.1:8774/compute"),
+            "/v2.1/flavors",
+            Some("limit=2"),
+        )
+        .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://10.0.0.1:8774/compute/v2.1/flavors?limit=2"
+        );
+        let root = target_url(&upstream("https://ecs.example"), "", None).unwrap();
+        assert_eq!(root.as_str(), "https://ecs.example/");
+    }
+
+    #[test]
+    fn smuggling_segments_are_refused() {
+        for rest in [
+            "//evil.example/x",
+            "/a/../../x",
+            "/..%2f..%2fx",
+            "/%2e%2e/x",
+            "/%2E%2e",
+            "/.",
+            "/a%2fb",
+            "/a%5cb",
+            "/a\\b",
+            "/@evil.example",
+            "/a%00b",
+            "/a%0d%0ab",
+        ] {
+            assert!(validate_rest(rest).is_err(), "{rest} was accepted");
+        }
+        for rest in [
+            "",
+            "/",
+            "/v2.1/flavors/detail",
+            "/v2.1/os-keypairs/my%20key",
+            "/v3/",
+        ] {
+            assert!(validate_rest(rest).is_ok(), "{rest} was refused");
+        }
+    }
+}
