@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ecs_api::identity::Token;
-use ecs_api::microversion::CONSOLE_MICROVERSION;
+use ecs_api::microversion::microversion_for;
 use ecs_api::requests::{
     AuthRequest, BlockDeviceMapping, CreateKeyPair, CreateServer, ImportKeyPair, NetworkChoice,
     NovaRequest, RebootType, ServerAction,
@@ -17,7 +17,10 @@ use serde_json::Value;
 const VOLUME_TYPE: &str = "SSD";
 
 fn fast_simulator() -> ecs_sim::SimConfig {
+    // Strict like upstream Nova: images and os-networks answer 404 above 2.35, so the flow
+    // also proves the console's per-call microversion choice.
     ecs_sim::SimConfig::default()
+        .proxy_apis_at_all_versions(false)
         .build_duration(Duration::from_millis(400))
         .transition_duration(Duration::from_millis(150))
 }
@@ -35,7 +38,7 @@ impl Cloud {
             .request(method.clone(), url)
             .header("X-Auth-Token", &self.token)
             .header("Accept", "application/json");
-        for (name, value) in CONSOLE_MICROVERSION.request_headers() {
+        for (name, value) in microversion_for(url).request_headers() {
             request = request.header(name, value);
         }
         if let Some(body) = body {
