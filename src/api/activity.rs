@@ -1,0 +1,207 @@
+//! The API activity log: one entry per request, shown in the activity panel.
+//!
+//! Only method, path, status and timing are kept; never bodies or headers. Query parameters
+//! that could carry a credential are replaced by `[redacted]` before anything is stored.
+
+use leptos::prelude::*;
+
+/// How many requests the panel remembers; older ones are dropped first.
+pub const ACTIVITY_CAPACITY: usize = 200;
+
+/// Query parameter names (lower-cased) whose values are never shown.
+const SECRET_PARAMETERS: &[&str] = &[
+    "token",
+    "auth_token",
+    "x-auth-token",
+    "x-subject-token",
+    "password",
+    "adminpass",
+    "admin_pass",
+    "secret",
+    "signature",
+    "sig",
+    "key",
+    "private_key",
+    "access_token",
+    "credential",
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityEntry {
+    pub id: u64,
+    pub method: String,
+    /// Path and redacted query, without scheme and host.
+    pub path: String,
+    /// The HTTP status, or `None` when the request never got a response.
+    pub status: Option<u16>,
+    /// Wall-clock start, milliseconds since the epoch.
+    pub started_ms: f64,
+    pub duration_ms: u32,
+}
+
+/// The shared log; cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct ActivityLog {
+    entries: RwSignal<Vec<ActivityEntry>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Default for ActivityLog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ActivityLog {
+    pub fn new() -> Self {
+        Self {
+            entries: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    pub fn record(
+        &self,
+        method: &str,
+        url: &str,
+        status: Option<u16>,
+        started_ms: f64,
+        duration_ms: u32,
+    ) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        let entry = ActivityEntry {
+            id,
+            method: method.to_owned(),
+            path: redact_url(url),
+            status,
+            started_ms,
+            duration_ms,
+        };
+        self.entries.update(|entries| {
+            entries.push(entry);
+            if entries.len() > ACTIVITY_CAPACITY {
+                let excess = entries.len() - ACTIVITY_CAPACITY;
+                entries.drain(..excess);
+            }
+        });
+    }
+
+    /// Newest first.
+    pub fn entries(&self) -> Vec<ActivityEntry> {
+        self.entries
+            .with(|entries| entries.iter().rev().cloned().collect())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.with(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Counts requests whose path starts with `prefix` (used by tests and the panel summary).
+    pub fn count_with_prefix(&self, prefix: &str) -> usize {
+        self.entries.with_untracked(|entries| {
+            entries
+                .iter()
+                .filter(|e| e.path.starts_with(prefix))
+                .count()
+        })
+    }
+
+    pub fn clear(&self) {
+        self.entries.set(Vec::new());
+    }
+}
+
+/// Drops scheme, credentials and host, and redacts secret-looking query parameters.
+pub fn redact_url(url: &str) -> String {
+    let without_fragment = url.split('#').next().unwrap_or_default();
+    let path_and_query = match without_fragment.find("://") {
+        Some(scheme_end) => {
+            let after_scheme = &without_fragment[scheme_end + 3..];
+            match after_scheme.find('/') {
+                Some(path_start) => &after_scheme[path_start..],
+                None => "/",
+            }
+        }
+        None => without_fragment,
+    };
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
+    let Some(query) = query else {
+        return path.to_owned();
+    };
+    let redacted: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            if is_secret_parameter(name) {
+                format!("{name}=[redacted]")
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect();
+    if redacted.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", redacted.join("&"))
+    }
+}
+
+fn is_secret_parameter(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_PARAMETERS.contains(&name.as_str()) || name.contains("token") || name.contains("pass")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_path_and_query() {
+        assert_eq!(
+            redact_url("https://user:pw@cloud.example:8774/v2.1/p1/servers/detail?limit=5#x"),
+            "/v2.1/p1/servers/detail?limit=5"
+        );
+        assert_eq!(redact_url("http://host"), "/");
+        assert_eq!(
+            redact_url("/proxy/compute/v2.1/servers"),
+            "/proxy/compute/v2.1/servers"
+        );
+    }
+
+    #[test]
+    fn redacts_secret_query_parameters() {
+        assert_eq!(
+            redact_url("/v3/auth?token=abc&limit=2&X-Auth-Token=def&adminPass=x&my_token=1"),
+            "/v3/auth?token=[redacted]&limit=2&X-Auth-Token=[redacted]&adminPass=[redacted]&my_token=[redacted]"
+        );
+        assert_eq!(redact_url("/a?"), "/a");
+    }
+
+    #[test]
+    fn keeps_the_newest_entries_up_to_capacity() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = ActivityLog::new();
+            for n in 0..(ACTIVITY_CAPACITY + 5) {
+                log.record("GET", &format!("/servers/{n}?token=t"), Some(200), 0.0, 1);
+            }
+            assert_eq!(log.len(), ACTIVITY_CAPACITY);
+            let newest = &log.entries()[0];
+            assert_eq!(
+                newest.path,
+                format!("/servers/{}?token=[redacted]", ACTIVITY_CAPACITY + 4)
+            );
+            assert_eq!(log.count_with_prefix("/servers/5?"), 1);
+            assert_eq!(log.count_with_prefix("/servers/0?"), 0);
+        });
+    }
+}

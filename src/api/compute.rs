@@ -1,0 +1,77 @@
+//! Compute (Nova v2.1) calls used by the servers list and details pages (and open to every page):
+//! URLs from `ecs_api::urls`, bodies from `ecs_api::requests`, models from `ecs_api::models`.
+
+use ecs_api::ApiError;
+use ecs_api::models::{Flavor, FlavorBody, Image, ImageBody, Server, ServerBody, ServerList};
+use ecs_api::requests::ServerAction;
+use ecs_api::urls::{ComputeEndpoint, ServerQuery};
+
+use super::{Api, ApiRequest, client_error};
+
+/// Stops following `next` links after this many pages (a cloud that links in a circle).
+const MAX_PAGES: usize = 50;
+
+impl Api {
+    /// The compute endpoint of the signed-in project.
+    pub fn compute_endpoint(&self) -> Result<ComputeEndpoint, ApiError> {
+        let session = self.current_session()?;
+        ComputeEndpoint::new(&session.compute_endpoint, &session.project_id).map_err(|error| {
+            client_error(format!(
+                "The compute endpoint is not usable ({error}). Sign out and sign in with a correct endpoint."
+            ))
+        })
+    }
+
+    /// Every server of the project with details (all pages).
+    pub async fn list_servers(&self) -> Result<Vec<Server>, ApiError> {
+        let endpoint = self.compute_endpoint()?;
+        let mut url = endpoint.servers_detail(&ServerQuery::default());
+        let mut servers = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page: ServerList = self.fetch("servers", ApiRequest::get(url)).await?;
+            let next = endpoint.next_page(&page.servers_links);
+            servers.extend(page.servers);
+            match next {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        Ok(servers)
+    }
+
+    pub async fn get_server(&self, server_id: &str) -> Result<Server, ApiError> {
+        let url = self.compute_endpoint()?.server(server_id);
+        let body: ServerBody = self.fetch("server", ApiRequest::get(url)).await?;
+        Ok(body.server)
+    }
+
+    pub async fn get_flavor(&self, flavor_id: &str) -> Result<Flavor, ApiError> {
+        let url = self.compute_endpoint()?.flavor(flavor_id);
+        let body: FlavorBody = self.fetch("flavor", ApiRequest::get(url)).await?;
+        Ok(body.flavor)
+    }
+
+    pub async fn get_image(&self, image_id: &str) -> Result<Image, ApiError> {
+        let url = self.compute_endpoint()?.image(image_id);
+        let body: ImageBody = self.fetch("image", ApiRequest::get(url)).await?;
+        Ok(body.image)
+    }
+
+    /// `POST /servers/{id}/action` (start, stop, reboot); Nova answers 202 with no body.
+    pub async fn server_action(
+        &self,
+        server_id: &str,
+        action: ServerAction,
+    ) -> Result<(), ApiError> {
+        let url = self.compute_endpoint()?.server_action(server_id);
+        self.send(ApiRequest::post(url, &action.to_body())?).await?;
+        Ok(())
+    }
+
+    /// `DELETE /servers/{id}`; Nova answers 204.
+    pub async fn delete_server(&self, server_id: &str) -> Result<(), ApiError> {
+        let url = self.compute_endpoint()?.server(server_id);
+        self.send(ApiRequest::delete(url)).await?;
+        Ok(())
+    }
+}

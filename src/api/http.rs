@@ -1,0 +1,109 @@
+//! The one place that touches `fetch` (through gloo-net).
+
+use ecs_api::ApiError;
+use gloo_net::http::{Headers, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use super::ApiRequest;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    fn to_gloo(self) -> gloo_net::http::Method {
+        match self {
+            Self::Get => gloo_net::http::Method::GET,
+            Self::Post => gloo_net::http::Method::POST,
+            Self::Delete => gloo_net::http::Method::DELETE,
+        }
+    }
+}
+
+/// A response read to the end: status, the headers the app uses, and the body text.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Keystone's `X-Subject-Token` (the new token), when present. Never logged.
+    pub subject_token: Option<String>,
+    /// The `Retry-After` header, for rate limits.
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Decodes the body as `T` (`what` names the document in the error) with the API's
+    /// tolerant models.
+    pub fn json<T: DeserializeOwned>(&self, what: &'static str) -> Result<T, ApiError> {
+        ecs_api::decode::from_slice(what, self.body.as_bytes())
+            .map_err(|error| super::decode_failure(self.status, &error))
+    }
+
+    /// The error this (failed) response stands for, with the API's own message.
+    pub fn error(&self) -> ApiError {
+        ApiError::from_response_with_retry_after(
+            self.status,
+            self.body.as_bytes(),
+            self.retry_after.as_deref(),
+        )
+    }
+}
+
+pub(super) async fn exchange(
+    request: &ApiRequest,
+    headers: &[(&'static str, String)],
+) -> Result<RawResponse, ApiError> {
+    let request_headers = Headers::new();
+    request_headers.set("Accept", "application/json");
+    if request.body.is_some() {
+        request_headers.set("Content-Type", "application/json");
+    }
+    for (name, value) in headers {
+        request_headers.set(name, value);
+    }
+    let builder = RequestBuilder::new(&request.url)
+        .method(request.method.to_gloo())
+        .headers(request_headers);
+    let prepared = match &request.body {
+        Some(body) => builder.body(body.clone()),
+        None => builder.build(),
+    }
+    .map_err(|error| super::client_error(format!("the request could not be prepared: {error}")))?;
+    let response = prepared.send().await.map_err(|error| {
+        ApiError::network(format!(
+            "{} {} got no answer ({error}). Check your connection; in direct mode the cloud must allow this origin (CORS).",
+            request.method.as_str(),
+            crate::api::activity::redact_url(&request.url)
+        ))
+    })?;
+    let status = response.status();
+    let subject_token = response.headers().get("x-subject-token");
+    let retry_after = response.headers().get("retry-after");
+    let body = response.text().await.map_err(|error| {
+        ApiError::network(format!(
+            "the response to {} was cut short: {error}",
+            request.method.as_str()
+        ))
+    })?;
+    Ok(RawResponse {
+        status,
+        subject_token,
+        retry_after,
+        body,
+    })
+}

@@ -1,0 +1,185 @@
+//! All HTTP of the app. Every call goes through [`Api::send`], which adds the token and the
+//! microversion headers (chosen per URL by `ecs-api`), records the request in the activity log,
+//! turns a 401 into a trip to sign-in, and decodes errors with `ecs-api` so every failure is an
+//! [`ApiError`] carrying the API's own message (network failures included).
+
+pub mod activity;
+pub mod compute;
+pub mod create_form;
+mod http;
+
+use ecs_api::error::DecodeError;
+use ecs_api::microversion::microversion_for;
+use ecs_api::{ApiError, ErrorKind};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::session::{Session, SessionStore};
+use activity::ActivityLog;
+pub use http::{Method, RawResponse};
+
+/// The app's API client (a context; cheap to copy).
+#[derive(Clone, Copy)]
+pub struct Api {
+    session: SessionStore,
+    activity: ActivityLog,
+}
+
+pub fn use_api() -> Api {
+    expect_context::<Api>()
+}
+
+/// A request to send: method, absolute or origin-relative URL, optional JSON body.
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub url: String,
+    /// Serialized JSON; never logged.
+    pub body: Option<String>,
+}
+
+impl ApiRequest {
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            body: None,
+        }
+    }
+
+    pub fn delete(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Delete,
+            url: url.into(),
+            body: None,
+        }
+    }
+
+    /// A POST with `body` serialized as JSON.
+    pub fn post(url: impl Into<String>, body: &impl serde::Serialize) -> Result<Self, ApiError> {
+        let body = serde_json::to_string(body)
+            .map_err(|error| client_error(format!("the request could not be encoded: {error}")))?;
+        Ok(Self {
+            method: Method::Post,
+            url: url.into(),
+            body: Some(body),
+        })
+    }
+}
+
+impl Api {
+    pub fn new(session: SessionStore, activity: ActivityLog) -> Self {
+        Self { session, activity }
+    }
+
+    pub fn session(&self) -> SessionStore {
+        self.session
+    }
+
+    /// The signed-in session, or the 401 error that sends the user to sign-in.
+    pub fn current_session(&self) -> Result<Session, ApiError> {
+        self.session.get_untracked().ok_or_else(|| ApiError {
+            status: 401,
+            message: "You are signed out. Sign in to continue.".to_owned(),
+            kind: ErrorKind::Unauthorized,
+            retry_after: None,
+            fault: None,
+        })
+    }
+
+    /// Sends a compute request with the session's token and the microversion for its URL.
+    pub async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {
+        let session = self.current_session()?;
+        // 2.67 for everything except the image and network proxy APIs, which Nova serves
+        // only up to 2.35 (see `ecs_api::microversion::microversion_for`).
+        let mut headers: Vec<(&'static str, String)> = microversion_for(&request.url)
+            .request_headers()
+            .into_iter()
+            .collect();
+        headers.push(("X-Auth-Token", session.token.expose().to_owned()));
+        let response = self.exchange(&request, &headers).await?;
+        if response.status == 401 {
+            self.session.expire(
+                current_location(),
+                "Your session has ended (the cloud answered 401). Sign in again to continue where you were.",
+            );
+        }
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(response.error())
+        }
+    }
+
+    /// Sends `request` and decodes a JSON success body as `T` (`what` names it in errors).
+    pub async fn fetch<T: DeserializeOwned>(
+        &self,
+        what: &'static str,
+        request: ApiRequest,
+    ) -> Result<T, ApiError> {
+        self.send(request).await?.json(what)
+    }
+
+    /// Sends a request without the session's token (sign-in itself), recording it like any other.
+    pub async fn send_unauthenticated(
+        &self,
+        request: &ApiRequest,
+        headers: &[(&'static str, String)],
+    ) -> Result<RawResponse, ApiError> {
+        self.exchange(request, headers).await
+    }
+
+    async fn exchange(
+        &self,
+        request: &ApiRequest,
+        headers: &[(&'static str, String)],
+    ) -> Result<RawResponse, ApiError> {
+        let started = js_sys::Date::now();
+        let result = http::exchange(request, headers).await;
+        let duration_ms = (js_sys::Date::now() - started).max(0.0) as u32;
+        self.activity.record(
+            request.method.as_str(),
+            &request.url,
+            result.as_ref().ok().map(|response| response.status),
+            started,
+            duration_ms,
+        );
+        result
+    }
+}
+
+/// The app path the user is on (path, query and fragment), for returning after sign-in.
+fn current_location() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}{}",
+        location.pathname().ok()?,
+        location.search().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    ))
+}
+
+/// A failure on this side of the wire (a request that could not be built or sent).
+pub(crate) fn client_error(message: String) -> ApiError {
+    ApiError {
+        status: 0,
+        message,
+        kind: ErrorKind::Other,
+        retry_after: None,
+        fault: None,
+    }
+}
+
+/// A success status whose body is not the document the API promises.
+pub(crate) fn decode_failure(status: u16, error: &DecodeError) -> ApiError {
+    ApiError {
+        status,
+        message: format!(
+            "{error}. The cloud answered HTTP {status} but not in the shape Nova documents; \
+             `cargo run -p ecs-api --example decode` shows what is wrong with a saved response."
+        ),
+        kind: ErrorKind::Other,
+        retry_after: None,
+        fault: None,
+    }
+}

@@ -1,0 +1,63 @@
+//! The collapsible API activity panel: every request with method, path, status and time.
+
+use leptos::prelude::*;
+
+use crate::api::activity::{ActivityEntry, ActivityLog};
+use crate::components::table::ColumnHeads;
+
+#[component]
+pub fn ActivityPanel() -> impl IntoView {
+    let log = expect_context::<ActivityLog>();
+    view! {
+        <details class="activity card" id="activity-panel">
+            <summary>
+                "API activity "
+                <span class="muted small">{move || format!("({} requests)", log.len())}</span>
+            </summary>
+            <p class="hint">
+                "Method, path, status and time of each request. Tokens and passwords are never recorded; bodies are not kept."
+            </p>
+            <div class="row">
+                <button type="button" on:click=move |_| log.clear()>"Clear"</button>
+            </div>
+            <div class="table-wrap">
+                <table aria-label="API requests">
+                    <ColumnHeads columns=&["Time", "Method", "Path", "Status", "Duration"] />
+                    <tbody>
+                        <For each=move || log.entries() key=|entry| entry.id let:entry>
+                            <ActivityRow entry />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
+    let status = entry
+        .status
+        .map_or_else(|| "no response".to_owned(), |status| status.to_string());
+    let failed = entry.status.is_none_or(|status| status >= 400);
+    view! {
+        <tr class:error-row=failed>
+            <td>{clock_time(entry.started_ms)}</td>
+            <td>{entry.method}</td>
+            <td class="path">{entry.path}</td>
+            <td>{status}</td>
+            <td>{format!("{} ms", entry.duration_ms)}</td>
+        </tr>
+    }
+}
+
+/// Local wall-clock time `HH:MM:SS` of a `Date.now()` value.
+fn clock_time(epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(epoch_ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}

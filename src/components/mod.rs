@@ -1,0 +1,11 @@
+//! Shared building blocks of the pages.
+
+pub mod activity_panel;
+pub mod announcer;
+pub mod copy_button;
+pub mod error_notice;
+pub mod layout;
+pub mod polling;
+pub mod table;
+pub mod theme;
+pub mod visibility;

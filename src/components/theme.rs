@@ -1,0 +1,97 @@
+//! Light/dark theme toggle. Without a choice the system preference applies (CSS
+//! `prefers-color-scheme`); a choice sets `data-theme` on `<html>` and is remembered in
+//! localStorage (it is not a secret).
+
+use leptos::prelude::*;
+
+const THEME_KEY: &str = "ecs-console.theme";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "light" => Some(Self::Light),
+            "dark" => Some(Self::Dark),
+            _ => None,
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            Self::Light => Self::Dark,
+            Self::Dark => Self::Light,
+        }
+    }
+}
+
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let stored = stored_theme();
+    if let Some(stored) = stored {
+        set_theme_attribute(stored);
+    }
+    let theme = RwSignal::new(stored.unwrap_or_else(system_theme));
+    let toggle = move |_| {
+        let next = theme.get_untracked().other();
+        theme.set(next);
+        set_theme_attribute(next);
+        remember(next);
+    };
+    view! {
+        <button type="button" class="theme-toggle" on:click=toggle
+            aria-label=move || format!("Switch to {} theme", theme.get().other().as_str())>
+            {move || match theme.get() {
+                Theme::Light => "Dark theme",
+                Theme::Dark => "Light theme",
+            }}
+        </button>
+    }
+}
+
+fn stored_theme() -> Option<Theme> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    Theme::parse(&storage.get_item(THEME_KEY).ok()??)
+}
+
+fn system_theme() -> Theme {
+    let prefers_dark = web_sys::window()
+        .and_then(|window| {
+            window
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches());
+    if prefers_dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+fn set_theme_attribute(theme: Theme) {
+    if let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
+        let _ = root.set_attribute("data-theme", theme.as_str());
+    }
+}
+
+fn remember(theme: Theme) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|window| window.local_storage()) {
+        let _ = storage.set_item(THEME_KEY, theme.as_str());
+    }
+}

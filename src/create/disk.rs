@@ -1,0 +1,110 @@
+//! The system disk: a new volume made from the image (volume type, size, delete on termination).
+
+use leptos::prelude::*;
+
+use super::fields::{FieldError, TextField, error_id};
+use super::logic::request::{Field, default_disk_size, disk_size_text};
+use super::use_page;
+
+/// ECS volume types offered as suggestions; any type the cloud knows can be typed.
+const VOLUME_TYPE_SUGGESTIONS: [&str; 5] = ["SSD", "GPSSD", "ESSD", "SAS", "SATA"];
+
+#[component]
+pub fn DiskSection() -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let problem = page.problem(Field::DiskSize);
+    let minimum = move || default_disk_size(page.image.get().as_ref(), page.flavor.get().as_ref());
+    let size = move || {
+        let image = page.image.get();
+        let flavor = page.flavor.get();
+        draft.with(|draft| disk_size_text(draft, image.as_ref(), flavor.as_ref()))
+    };
+    let minimum_hint = move || {
+        let image = page.image.get();
+        let flavor = page.flavor.get();
+        format!(
+            "At least {} GB: the image's minDisk is {}, the flavor's disk is {}.",
+            minimum(),
+            image.map_or_else(
+                || "not chosen yet".to_owned(),
+                |image| format!("{} GB", image.min_disk)
+            ),
+            flavor.map_or_else(
+                || "not chosen yet".to_owned(),
+                |flavor| format!("{} GB", flavor.disk)
+            ),
+        )
+    };
+    let typed = move || draft.with(|draft| draft.disk_size.is_some());
+    view! {
+        <fieldset class="section">
+            <legend>"6. System disk"</legend>
+            <div class="field-row">
+                <TextField
+                    draft=draft
+                    id="volume-type"
+                    label="Volume type"
+                    get=|draft| &draft.volume_type
+                    set=|draft, value| draft.volume_type = value
+                    suggestions="volume-type-suggestions"
+                    hint="Leave empty for the cloud's default type."
+                />
+                <datalist id="volume-type-suggestions">
+                    {VOLUME_TYPE_SUGGESTIONS
+                        .map(|name| view! { <option value=name></option> })
+                        .into_iter()
+                        .collect_view()}
+                </datalist>
+                <div class="field">
+                    <label for="disk-size">"System disk size (GB)"</label>
+                    <input
+                        id="disk-size"
+                        type="number"
+                        inputmode="numeric"
+                        min=minimum
+                        step="1"
+                        aria-describedby=move || {
+                            if problem.with(Option::is_some) {
+                                format!("disk-size-hint {}", error_id("disk-size"))
+                            } else {
+                                "disk-size-hint".to_owned()
+                            }
+                        }
+                        aria-invalid=move || problem.with(Option::is_some).then_some("true")
+                        prop:value=size
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            draft.update(|draft| draft.disk_size = Some(text));
+                        }
+                    />
+                    <span class="hint" id="disk-size-hint">{minimum_hint}</span>
+                    <FieldError id="disk-size" error=problem />
+                </div>
+            </div>
+            {move || {
+                typed()
+                    .then(|| {
+                        view! {
+                            <button type="button" on:click=move |_| draft.update(|draft| draft.disk_size = None)>
+                                "Use the minimum size"
+                            </button>
+                        }
+                    })
+            }}
+            <div class="field">
+                <label>
+                    <input
+                        type="checkbox"
+                        prop:checked=move || draft.with(|draft| draft.delete_on_termination)
+                        on:change=move |ev| {
+                            let checked = event_target_checked(&ev);
+                            draft.update(|draft| draft.delete_on_termination = checked);
+                        }
+                    />
+                    " Delete the disk when the server is deleted"
+                </label>
+            </div>
+        </fieldset>
+    }
+}

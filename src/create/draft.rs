@@ -1,0 +1,190 @@
+//! Everything the user has entered in the create form, as plain data.
+//!
+//! One value holds the whole form so it can be kept across a 401 re-sign-in and restored as is.
+//! It never holds a private key or a token: those stay in memory owned by the page.
+
+/// A metadata row as typed; empty rows are ignored when the request is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataEntry {
+    pub key: String,
+    pub value: String,
+}
+
+/// Column the flavor table is sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FlavorColumn {
+    #[default]
+    Name,
+    Vcpus,
+    Ram,
+    Disk,
+    Ephemeral,
+    Public,
+}
+
+impl FlavorColumn {
+    pub const ALL: [FlavorColumn; 6] = [
+        Self::Name,
+        Self::Vcpus,
+        Self::Ram,
+        Self::Disk,
+        Self::Ephemeral,
+        Self::Public,
+    ];
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Vcpus => "vCPUs",
+            Self::Ram => "RAM",
+            Self::Disk => "Disk",
+            Self::Ephemeral => "Ephemeral",
+            Self::Public => "Public",
+        }
+    }
+}
+
+/// A sort order: a column and a direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlavorSort {
+    pub column: FlavorColumn,
+    pub descending: bool,
+}
+
+impl FlavorSort {
+    /// The order after the user activates `column`'s heading: a new column sorts ascending, the
+    /// current one flips direction.
+    pub fn toggled(self, column: FlavorColumn) -> Self {
+        if self.column == column {
+            Self {
+                column,
+                descending: !self.descending,
+            }
+        } else {
+            Self {
+                column,
+                descending: false,
+            }
+        }
+    }
+
+    /// The `aria-sort` value for `column`'s heading.
+    pub fn aria_sort(self, column: FlavorColumn) -> &'static str {
+        match (self.column == column, self.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+}
+
+/// The create form's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateDraft {
+    pub zone: String,
+    pub flavor_id: String,
+    pub flavor_filter: String,
+    pub flavor_sort: FlavorSort,
+    pub image_id: String,
+    pub image_filter: String,
+    /// Empty means every OS type.
+    pub image_os_type: String,
+    pub network_ids: Vec<String>,
+    /// The key pair the server is created with; empty for none.
+    pub key_name: String,
+    pub new_key_name: String,
+    pub import_key_name: String,
+    pub import_public_key: String,
+    pub volume_type: String,
+    /// `None` while the user has not typed a size: the default follows the image and flavor.
+    pub disk_size: Option<String>,
+    pub delete_on_termination: bool,
+    pub name: String,
+    pub count: String,
+    pub admin_pass: String,
+    pub user_data: String,
+    pub metadata: Vec<MetadataEntry>,
+}
+
+impl Default for CreateDraft {
+    fn default() -> Self {
+        Self {
+            zone: String::new(),
+            flavor_id: String::new(),
+            flavor_filter: String::new(),
+            flavor_sort: FlavorSort::default(),
+            image_id: String::new(),
+            image_filter: String::new(),
+            image_os_type: String::new(),
+            network_ids: Vec::new(),
+            key_name: String::new(),
+            new_key_name: String::new(),
+            import_key_name: String::new(),
+            import_public_key: String::new(),
+            volume_type: String::new(),
+            disk_size: None,
+            // The guide deletes the system disk with the server; keeping it is the exception.
+            delete_on_termination: true,
+            name: String::new(),
+            count: "1".to_owned(),
+            admin_pass: String::new(),
+            user_data: String::new(),
+            metadata: Vec::new(),
+        }
+    }
+}
+
+impl CreateDraft {
+    /// Adds `network_id` to the chosen networks, or removes it when `chosen` is false.
+    pub fn choose_network(&mut self, network_id: &str, chosen: bool) {
+        self.network_ids.retain(|id| id != network_id);
+        if chosen {
+            self.network_ids.push(network_id.to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_a_new_column_is_ascending_and_the_same_column_flips() {
+        let sort = FlavorSort::default().toggled(FlavorColumn::Ram);
+        assert_eq!(
+            sort,
+            FlavorSort {
+                column: FlavorColumn::Ram,
+                descending: false
+            }
+        );
+        assert!(sort.toggled(FlavorColumn::Ram).descending);
+        assert!(
+            !sort
+                .toggled(FlavorColumn::Ram)
+                .toggled(FlavorColumn::Disk)
+                .descending
+        );
+        assert_eq!(sort.aria_sort(FlavorColumn::Ram), "ascending");
+        assert_eq!(sort.aria_sort(FlavorColumn::Name), "none");
+    }
+
+    #[test]
+    fn networks_are_added_once_and_removed() {
+        let mut draft = CreateDraft::default();
+        draft.choose_network("a", true);
+        draft.choose_network("b", true);
+        draft.choose_network("a", true);
+        assert_eq!(draft.network_ids, ["b", "a"]);
+        draft.choose_network("b", false);
+        assert_eq!(draft.network_ids, ["a"]);
+    }
+
+    #[test]
+    fn a_new_draft_deletes_the_disk_with_the_server_and_creates_one() {
+        let draft = CreateDraft::default();
+        assert!(draft.delete_on_termination);
+        assert_eq!(draft.count, "1");
+        assert_eq!(draft.disk_size, None);
+    }
+}

@@ -1,0 +1,156 @@
+//! Step 2 of the guide: the flavor, from a filterable, sortable table.
+
+use std::sync::Arc;
+
+use ecs_api::models::Flavor;
+use leptos::prelude::*;
+
+use super::draft::FlavorColumn;
+use super::fields::{FilteredChoice, loaded_list};
+use super::logic::flavors::{format_disk, format_ram, listed_flavors};
+use super::logic::listing::{self, MAX_ROWS};
+use super::logic::request::{Field, flavor_unfit_reason};
+use super::use_page;
+
+#[component]
+pub fn FlavorSection() -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let problem = page.problem(Field::Flavor);
+    let table = loaded_list(
+        "flavors",
+        page.lists.flavors,
+        |flavors| view! { <FlavorTable flavors /> },
+    );
+    view! {
+        <FilteredChoice
+            draft=draft
+            id="flavor"
+            legend="Flavor"
+            filter_id="flavor-filter"
+            filter_label="Filter flavors"
+            filter_hint="Part of a name or id."
+            get_filter=|draft| &draft.flavor_filter
+            set_filter=|draft, value| draft.flavor_filter = value
+            problem=problem
+        >
+            {table}
+        </FilteredChoice>
+    }
+}
+
+#[component]
+fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let filter = Memo::new(move |_| draft.with(|draft| draft.flavor_filter.clone()));
+    let sort = Memo::new(move |_| draft.with(|draft| draft.flavor_sort));
+    let listed = {
+        let flavors = flavors.clone();
+        Memo::new(move |_| filter.with(|filter| listed_flavors(&flavors, filter, sort.get())))
+    };
+    let total = flavors.len();
+    let summary = move || listing::summary(listed.with(Vec::len), total, "flavors");
+    let header = move |column: FlavorColumn| {
+        let numeric = !matches!(column, FlavorColumn::Name | FlavorColumn::Public);
+        view! {
+            <th
+                scope="col"
+                class:numeric=numeric
+                aria-sort=move || sort.get().aria_sort(column)
+            >
+                <button
+                    type="button"
+                    on:click=move |_| draft.update(|draft| draft.flavor_sort = draft.flavor_sort.toggled(column))
+                >
+                    {column.heading()}
+                    {move || match sort.get() {
+                        s if s.column != column => "",
+                        s if s.descending => " ▼",
+                        _ => " ▲",
+                    }}
+                </button>
+            </th>
+        }
+    };
+    let rows = move || {
+        // Rebuilt when the filter, the order or the chosen image changes; choosing a flavor
+        // only flips `checked`.
+        let image = page.image.get();
+        listed.with(|listed| {
+            listed
+                .iter()
+                .take(MAX_ROWS)
+                .map(|&index| {
+                    flavor_row(
+                        &flavors[index],
+                        flavor_unfit_reason(&flavors[index], image.as_ref()),
+                    )
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <p class="hint" role="status">{summary}</p>
+        <div class="table-wrap">
+            <table aria-labelledby="flavor-label">
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            <span class="visually-hidden">"Choose"</span>
+                        </th>
+                        {FlavorColumn::ALL.map(header).into_iter().collect_view()}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn flavor_row(flavor: &Flavor, unfit: Option<String>) -> impl IntoView + use<> {
+    let page = use_page();
+    let draft = page.draft;
+    let id = flavor.id.clone();
+    let input_id = format!("flavor-{}", flavor.id);
+    let reason_id = format!("flavor-{}-reason", flavor.id);
+    let disabled = unfit.is_some();
+    let checked = {
+        let id = id.clone();
+        move || draft.with(|draft| draft.flavor_id == id)
+    };
+    let choose = move |_| {
+        let id = id.clone();
+        draft.update(|draft| draft.flavor_id = id);
+    };
+    let public = if flavor.is_public.unwrap_or(true) {
+        "yes"
+    } else {
+        "no"
+    };
+    let row_chosen = checked.clone();
+    view! {
+        <tr class:unavailable=disabled class:chosen=row_chosen>
+            <td>
+                <input
+                    type="radio"
+                    name="flavor"
+                    id=input_id.clone()
+                    disabled=disabled
+                    aria-describedby=unfit.is_some().then(|| reason_id.clone())
+                    prop:checked=checked
+                    on:change=choose
+                />
+            </td>
+            <td>
+                <label for=input_id>{flavor.name.clone()}</label>
+                {unfit.map(|reason| view! { <div class="hint" id=reason_id>{reason}</div> })}
+            </td>
+            <td class="numeric">{flavor.vcpus}</td>
+            <td class="numeric">{format_ram(flavor.ram)}</td>
+            <td class="numeric">{format_disk(flavor.disk)}</td>
+            <td class="numeric">{format_disk(flavor.ephemeral)}</td>
+            <td>{public}</td>
+        </tr>
+    }
+}

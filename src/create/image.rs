@@ -1,0 +1,141 @@
+//! Step 3 of the guide: the image, filtered by text and OS type.
+
+use std::sync::Arc;
+
+use ecs_api::models::Image;
+use leptos::prelude::*;
+
+use super::fields::{FilteredChoice, loaded_list};
+use super::logic::images::{format_size, listed_images, os_label, os_types};
+use super::logic::listing::{self, MAX_ROWS};
+use super::logic::request::Field;
+use super::use_page;
+
+#[component]
+pub fn ImageSection() -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let problem = page.problem(Field::Image);
+    let table = loaded_list(
+        "images",
+        page.lists.images,
+        |images| view! { <ImageTable images /> },
+    );
+    view! {
+        <FilteredChoice
+            draft=draft
+            id="image"
+            legend="Image"
+            filter_id="image-filter"
+            filter_label="Filter images"
+            filter_hint="Part of a name, id or OS."
+            get_filter=|draft| &draft.image_filter
+            set_filter=|draft, value| draft.image_filter = value
+            problem=problem
+        >
+            {table}
+        </FilteredChoice>
+    }
+}
+
+#[component]
+fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let types = os_types(&images);
+    let total = images.len();
+    let os_type = move || draft.with(|draft| draft.image_os_type.clone());
+    let listed = {
+        let images = images.clone();
+        Memo::new(move |_| {
+            draft.with(|draft| listed_images(&images, &draft.image_filter, &draft.image_os_type))
+        })
+    };
+    let type_options = types
+        .into_iter()
+        .map(|name| {
+            let selected = {
+                let name = name.clone();
+                move || os_type() == name
+            };
+            view! { <option value=name.clone() prop:selected=selected>{name.clone()}</option> }
+        })
+        .collect_view();
+    let rows = move || {
+        listed.with(|listed| {
+            listed
+                .iter()
+                .take(MAX_ROWS)
+                .map(|&index| image_row(&images[index]))
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for="image-os-type">"OS type"</label>
+            <select
+                id="image-os-type"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    draft.update(|draft| draft.image_os_type = value);
+                }
+            >
+                <option value="" prop:selected=move || os_type().is_empty()>"Any"</option>
+                {type_options}
+            </select>
+        </div>
+        <p class="hint" role="status">{move || listing::summary(listed.with(Vec::len), total, "images")}</p>
+        <div class="table-wrap">
+            <table aria-labelledby="image-label">
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            <span class="visually-hidden">"Choose"</span>
+                        </th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"OS"</th>
+                        <th scope="col" class="numeric">"Size"</th>
+                        <th scope="col" class="numeric">"Min disk"</th>
+                        <th scope="col" class="numeric">"Min RAM"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn image_row(image: &Image) -> impl IntoView + use<> {
+    let draft = use_page().draft;
+    let id = image.id.clone();
+    let input_id = format!("image-{}", image.id);
+    let checked = {
+        let id = id.clone();
+        move || draft.with(|draft| draft.image_id == id)
+    };
+    let choose = move |_| {
+        let id = id.clone();
+        draft.update(|draft| draft.image_id = id);
+    };
+    let row_chosen = checked.clone();
+    view! {
+        <tr class:chosen=row_chosen>
+            <td>
+                <input
+                    type="radio"
+                    name="image"
+                    id=input_id.clone()
+                    prop:checked=checked
+                    on:change=choose
+                />
+            </td>
+            <td>
+                <label for=input_id>{image.name.clone()}</label>
+            </td>
+            <td>{os_label(image)}</td>
+            <td class="numeric">{format_size(image.size)}</td>
+            <td class="numeric">{format!("{} GB", image.min_disk)}</td>
+            <td class="numeric">{format!("{} MB", image.min_ram)}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,182 @@
+//! The image list: ACTIVE images, what OS each carries, and the text and OS-type filters.
+
+use ecs_api::models::Image;
+
+/// The OS as people read it, from ECS's `__os_type`, `__platform` and `__os_version` metadata:
+/// "Linux · EulerOS 2.2 64bit". The version usually names the platform, so the platform is only
+/// shown on its own when the version does not mention it. Empty when the image says nothing.
+pub fn os_label(image: &Image) -> String {
+    let detail = match (image.platform(), image.os_version()) {
+        (Some(platform), Some(version)) if version.contains(platform) => Some(version.to_owned()),
+        (Some(platform), Some(version)) => Some(format!("{platform} {version}")),
+        (Some(platform), None) => Some(platform.to_owned()),
+        (None, version) => version.map(str::to_owned),
+    };
+    [image.os_type().map(str::to_owned), detail]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The distinct OS types (`__os_type`) among the ACTIVE images, sorted, for the OS filter.
+pub fn os_types(images: &[Image]) -> Vec<String> {
+    let mut types: Vec<String> = images
+        .iter()
+        .filter(|image| image.is_active())
+        .filter_map(|image| image.os_type().map(str::to_owned))
+        .collect();
+    types.sort_by_key(|name| name.to_lowercase());
+    types.dedup();
+    types
+}
+
+/// The positions in `images` to list: ACTIVE images whose name, id or OS contains `filter`
+/// (ignoring case) and, when `os_type` is not empty, of that OS type; sorted by name.
+pub fn listed_images(images: &[Image], filter: &str, os_type: &str) -> Vec<usize> {
+    let needle = filter.trim().to_lowercase();
+    let mut listed: Vec<usize> = images
+        .iter()
+        .enumerate()
+        .filter(|(_, image)| image.is_active())
+        .filter(|(_, image)| os_type.is_empty() || image.os_type() == Some(os_type))
+        .filter(|(_, image)| {
+            needle.is_empty()
+                || image.name.to_lowercase().contains(&needle)
+                || image.id.to_lowercase().contains(&needle)
+                || os_label(image).to_lowercase().contains(&needle)
+        })
+        .map(|(index, _)| index)
+        .collect();
+    listed.sort_by(|&a, &b| {
+        images[a]
+            .name
+            .to_lowercase()
+            .cmp(&images[b].name.to_lowercase())
+            .then_with(|| images[a].id.cmp(&images[b].id))
+    });
+    listed
+}
+
+/// An image size in bytes as people read it ("1.2 GB"); "—" when unknown.
+pub fn format_size(bytes: Option<u64>) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let Some(bytes) = bytes.filter(|bytes| *bytes > 0) else {
+        return "—".to_owned();
+    };
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(id: &str, name: &str, status: &str, metadata: &[(&str, &str)]) -> Image {
+        Image {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            status: Some(status.to_owned()),
+            metadata: metadata
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+                .collect(),
+            ..Image::default()
+        }
+    }
+
+    fn sample() -> Vec<Image> {
+        vec![
+            image(
+                "e1",
+                "EulerOS image",
+                "ACTIVE",
+                &[
+                    ("__os_type", "Linux"),
+                    ("__platform", "EulerOS"),
+                    ("__os_version", "EulerOS 2.2 64bit"),
+                ],
+            ),
+            image(
+                "w1",
+                "windows-2019",
+                "ACTIVE",
+                &[("__os_type", "Windows"), ("__platform", "Windows")],
+            ),
+            image("q1", "queued-ubuntu", "QUEUED", &[("__os_type", "Linux")]),
+            image(
+                "u1",
+                "Ubuntu 22.04",
+                "active",
+                &[
+                    ("__os_type", "Linux"),
+                    ("__platform", "Ubuntu"),
+                    ("__os_version", "22.04 server 64bit"),
+                ],
+            ),
+            image("plain", "cirros", "ACTIVE", &[]),
+        ]
+    }
+
+    fn names(images: &[Image], listed: &[usize]) -> Vec<String> {
+        listed.iter().map(|&i| images[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn the_os_label_combines_the_huawei_metadata() {
+        let images = sample();
+        assert_eq!(os_label(&images[0]), "Linux · EulerOS 2.2 64bit");
+        assert_eq!(os_label(&images[1]), "Windows · Windows");
+        assert_eq!(os_label(&images[3]), "Linux · Ubuntu 22.04 server 64bit");
+        assert_eq!(os_label(&images[4]), "");
+    }
+
+    #[test]
+    fn only_active_images_are_listed_sorted_by_name() {
+        let images = sample();
+        assert_eq!(
+            names(&images, &listed_images(&images, "", "")),
+            ["cirros", "EulerOS image", "Ubuntu 22.04", "windows-2019"]
+        );
+    }
+
+    #[test]
+    fn text_and_os_type_filters_combine() {
+        let images = sample();
+        assert_eq!(
+            names(&images, &listed_images(&images, "", "Linux")),
+            ["EulerOS image", "Ubuntu 22.04"]
+        );
+        assert_eq!(
+            names(&images, &listed_images(&images, "euler", "Linux")),
+            ["EulerOS image"]
+        );
+        assert_eq!(
+            names(&images, &listed_images(&images, "64BIT", "")),
+            ["EulerOS image", "Ubuntu 22.04"]
+        );
+        assert!(listed_images(&images, "euler", "Windows").is_empty());
+    }
+
+    #[test]
+    fn os_types_come_from_active_images_once_each() {
+        assert_eq!(os_types(&sample()), ["Linux", "Windows"]);
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(format_size(None), "—");
+        assert_eq!(format_size(Some(0)), "—");
+        assert_eq!(format_size(Some(512)), "512 B");
+        assert_eq!(format_size(Some(1_288_490_189)), "1.2 GB");
+    }
+}

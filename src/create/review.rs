@@ -1,0 +1,151 @@
+//! The review: a summary of the choices, the exact request body, and "copy as curl".
+
+use ecs_api::requests::CreateServer;
+use leptos::prelude::*;
+
+use super::logic::review::{body_text, curl_text};
+use super::{loaded, use_page};
+use crate::api::use_api;
+use crate::components::copy_button::CopyButton;
+
+/// `url` made absolute against the page's origin (the proxy's URLs are origin-relative).
+fn absolute_url(url: String) -> String {
+    if url.starts_with('/') {
+        let origin = web_sys::window()
+            .and_then(|window| window.location().origin().ok())
+            .unwrap_or_default();
+        format!("{origin}{url}")
+    } else {
+        url
+    }
+}
+
+#[component]
+pub fn ReviewSection() -> impl IntoView {
+    let page = use_page();
+    let api = use_api();
+    let servers_url = move || {
+        api.compute_endpoint()
+            .map(|endpoint| absolute_url(endpoint.servers()))
+            .unwrap_or_default()
+    };
+    let summary = move |request: &CreateServer| {
+        let flavor = page.flavor.get().map(|flavor| {
+            format!(
+                "{} ({} vCPUs, {} MiB RAM)",
+                flavor.name, flavor.vcpus, flavor.ram
+            )
+        });
+        let image = page.image.get().map(|image| image.name);
+        let networks = page.lists.networks.with(|networks| {
+            page.draft.with(|draft| {
+                draft
+                    .network_ids
+                    .iter()
+                    .map(|id| {
+                        loaded(networks)
+                            .and_then(|networks| networks.iter().find(|network| &network.id == id))
+                            .map_or_else(|| id.clone(), |network| network.display_name().to_owned())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+        });
+        let disk = request.boot_mapping().map(|disk| {
+            format!(
+                "{} GB{}{}",
+                disk.volume_size.unwrap_or_default(),
+                disk.volume_type
+                    .as_ref()
+                    .map(|kind| format!(", {kind}"))
+                    .unwrap_or_default(),
+                if disk.delete_on_termination == Some(true) {
+                    ", deleted with the server"
+                } else {
+                    ", kept after the server is deleted"
+                }
+            )
+        });
+        let rows = [
+            ("Server name", Some(request.name.clone())),
+            ("Count", Some(request.requested_count().to_string())),
+            ("Availability zone", request.availability_zone.clone()),
+            ("Flavor", flavor),
+            ("Image", image),
+            ("Network", Some(networks)),
+            (
+                "Key pair",
+                Some(
+                    request
+                        .key_name
+                        .clone()
+                        .unwrap_or_else(|| "none".to_owned()),
+                ),
+            ),
+            ("System disk", disk),
+        ];
+        rows.into_iter()
+            .map(|(term, value)| {
+                view! {
+                    <dt>{term}</dt>
+                    <dd>{value.unwrap_or_default()}</dd>
+                }
+            })
+            .collect_view()
+    };
+    let content = move || {
+        page.request.with(|request| match request {
+            Ok(request) => {
+                let body = body_text(request);
+                let curl = curl_text(&servers_url(), request);
+                view! {
+                    <dl class="summary">{summary(request)}</dl>
+                    <h3 id="request-body-label">"Request body"</h3>
+                    <p class="hint">{format!("POST {}", servers_url())}</p>
+                    <pre aria-labelledby="request-body-label" tabindex="0">{body.clone()}</pre>
+                    <div class="actions">
+                        <CopyButton value=body label="request body" />
+                        <CopyButton value=curl label="request as curl (token left out)" />
+                        <span class="hint">
+                            "The curl command reads the token from $OS_TOKEN; it is never copied."
+                        </span>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(problems) => {
+                let items = problems
+                    .iter()
+                    .map(|(field, message)| {
+                        view! {
+                            <li>
+                                <a href=format!("#{}", field.control_id())>{field.label()}</a>
+                                ": "
+                                {message.to_owned()}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <p>{format!("{} to fix before the request can be built:", plural(problems.len()))}</p>
+                    <ul>{items}</ul>
+                }
+                .into_any()
+            }
+        })
+    };
+    view! {
+        <fieldset class="section">
+            <legend>"8. Review"</legend>
+            {content}
+        </fieldset>
+    }
+}
+
+fn plural(count: usize) -> String {
+    if count == 1 {
+        "1 thing".to_owned()
+    } else {
+        format!("{count} things")
+    }
+}

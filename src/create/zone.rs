@@ -1,0 +1,71 @@
+//! Step 1 of the guide: the availability zone.
+
+use leptos::prelude::*;
+
+use super::fields::{FieldError, error_id, loaded_list};
+use super::logic::request::{Field, effective_zone};
+use super::logic::zones::merge_zones;
+use super::use_page;
+
+#[component]
+pub fn ZoneSection() -> impl IntoView {
+    let page = use_page();
+    let draft = page.draft;
+    let problem = page.problem(Field::Zone);
+    let chosen = move || {
+        draft.with(|draft| {
+            page.zone_choices
+                .with(|choices| effective_zone(draft, choices.as_deref()))
+        })
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let zone = event_target_value(&ev);
+        draft.update(|draft| draft.zone = zone);
+    };
+    let list = loaded_list("availability zones", page.lists.zones, move |zones| {
+        let choices = merge_zones(
+            zones
+                .iter()
+                .map(|zone| (zone.name.as_str(), zone.is_available())),
+        );
+        let empty = choices.is_empty();
+        let options = choices
+            .into_iter()
+            .map(|zone| {
+                let label = match zone.unavailable_reason() {
+                    Some(reason) => format!("{} ({reason})", zone.name),
+                    None => zone.name.clone(),
+                };
+                let name = zone.name.clone();
+                let selected = move || chosen() == name;
+                view! {
+                    <option value=zone.name.clone() disabled=!zone.available prop:selected=selected>
+                        {label}
+                    </option>
+                }
+            })
+            .collect_view();
+        view! {
+            <select
+                id="zone"
+                aria-describedby=move || problem.with(Option::is_some).then(|| error_id("zone"))
+                on:change=on_change
+            >
+                <option value="" disabled=true prop:selected=move || chosen().is_empty()>
+                    {if empty { "No availability zone is listed" } else { "Choose a zone" }}
+                </option>
+                {options}
+            </select>
+        }
+    });
+    view! {
+        <fieldset class="section">
+            <legend>"1. Where"</legend>
+            <div class="field">
+                <label for="zone">"Availability zone"</label>
+                {list}
+                <FieldError id="zone" error=problem />
+            </div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,197 @@
+//! How servers are described on the list and details pages: plain functions, tested natively.
+
+use ecs_api::models::{Flavor, Server};
+use ecs_api::status::ServerStatus;
+
+use crate::refresh::Outcome;
+
+/// CSS class of the status badge.
+pub fn status_class(server: &Server) -> &'static str {
+    if server.status == ServerStatus::Error {
+        "status error"
+    } else if server.is_transitional() {
+        "status transitional"
+    } else {
+        "status steady"
+    }
+}
+
+/// "BUILD (spawning)", "ACTIVE".
+pub fn status_text(server: &Server) -> String {
+    match &server.task_state {
+        Some(task) => format!("{} ({task})", server.status),
+        None => server.status.to_string(),
+    }
+}
+
+/// Whether a details view is still changing.
+pub fn server_outcome(server: &Server) -> Outcome {
+    if server.is_transitional() {
+        Outcome::Transitional
+    } else {
+        Outcome::Steady
+    }
+}
+
+/// Whether any server of a list is still changing.
+pub fn list_outcome(servers: &[Server]) -> Outcome {
+    if servers.iter().any(Server::is_transitional) {
+        Outcome::Transitional
+    } else {
+        Outcome::Steady
+    }
+}
+
+/// All addresses on one line: "net-a: 10.0.0.5, 172.24.4.9; net-b: fd00::5".
+pub fn addresses_summary(server: &Server) -> String {
+    server
+        .addresses
+        .iter()
+        .filter(|(_, addresses)| !addresses.is_empty())
+        .map(|(network, addresses)| {
+            let list: Vec<&str> = addresses
+                .iter()
+                .map(|address| address.addr.as_str())
+                .collect();
+            format!("{network}: {}", list.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// "4 GiB" or "512 MiB" for a size in MiB.
+pub fn memory_text(mib: u64) -> String {
+    if mib >= 1024 && mib.is_multiple_of(1024) {
+        format!("{} GiB", mib / 1024)
+    } else {
+        format!("{mib} MiB")
+    }
+}
+
+/// The flavor as far as the server itself describes it: the embedded 2.47+ description
+/// ("name · 2 vCPUs · 4 GiB RAM"), or `None` when only a link/id is present and the flavor must
+/// be fetched.
+pub fn embedded_flavor_text(server: &Server) -> Option<String> {
+    let flavor = server
+        .flavor
+        .as_ref()
+        .filter(|flavor| flavor.is_embedded())?;
+    Some(flavor_text(
+        flavor.original_name.as_deref().unwrap_or_default(),
+        flavor.vcpus,
+        flavor.ram,
+    ))
+}
+
+/// A fetched flavor described like [`embedded_flavor_text`].
+pub fn fetched_flavor_text(flavor: &Flavor) -> String {
+    flavor_text(&flavor.name, Some(flavor.vcpus), Some(flavor.ram))
+}
+
+fn flavor_text(name: &str, vcpus: Option<u64>, ram_mib: Option<u64>) -> String {
+    let mut parts = vec![name.to_owned()];
+    if let Some(vcpus) = vcpus {
+        parts.push(format!("{vcpus} vCPU{}", if vcpus == 1 { "" } else { "s" }));
+    }
+    if let Some(ram) = ram_mib {
+        parts.push(format!("{} RAM", memory_text(ram)));
+    }
+    parts.join(" · ")
+}
+
+/// The flavor id to fetch when the server carries only a reference (before 2.47).
+pub fn flavor_id_to_resolve(server: &Server) -> Option<String> {
+    let flavor = server
+        .flavor
+        .as_ref()
+        .filter(|flavor| !flavor.is_embedded())?;
+    flavor.id.clone().filter(|id| !id.is_empty())
+}
+
+/// The short flavor label of the list: embedded name, or the id.
+pub fn flavor_label(server: &Server) -> String {
+    server.flavor_label().unwrap_or("—").to_owned()
+}
+
+/// "—" for absent values.
+pub fn or_dash(value: Option<&str>) -> String {
+    value
+        .filter(|text| !text.is_empty())
+        .unwrap_or("—")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(json: &str) -> Server {
+        serde_json::from_str(json).expect("test server decodes")
+    }
+
+    #[test]
+    fn statuses_are_classified() {
+        let building =
+            server(r#"{"id": "1", "status": "BUILD", "OS-EXT-STS:task_state": "spawning"}"#);
+        assert_eq!(status_class(&building), "status transitional");
+        assert_eq!(status_text(&building), "BUILD (spawning)");
+        assert_eq!(server_outcome(&building), Outcome::Transitional);
+        let active = server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": null}"#);
+        assert_eq!(status_class(&active), "status steady");
+        assert_eq!(status_text(&active), "ACTIVE");
+        assert_eq!(server_outcome(&active), Outcome::Steady);
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        assert_eq!(server_outcome(&stopping), Outcome::Transitional);
+        let failed = server(r#"{"id": "1", "status": "ERROR"}"#);
+        assert_eq!(status_class(&failed), "status error");
+        assert_eq!(list_outcome(&[active.clone(), failed]), Outcome::Steady);
+        assert_eq!(list_outcome(&[active, building]), Outcome::Transitional);
+        assert_eq!(list_outcome(&[]), Outcome::Steady);
+    }
+
+    #[test]
+    fn addresses_are_summarised_per_network() {
+        let server = server(
+            r#"{"id": "1", "addresses": {
+                "net-b": [{"addr": "fd00::5", "version": 6}],
+                "net-a": [{"addr": "10.0.0.5", "version": 4}, {"addr": "172.24.4.9", "version": 4, "OS-EXT-IPS:type": "floating"}],
+                "empty": []}}"#,
+        );
+        assert_eq!(
+            addresses_summary(&server),
+            "net-a: 10.0.0.5, 172.24.4.9; net-b: fd00::5"
+        );
+    }
+
+    #[test]
+    fn flavors_are_described_from_either_shape() {
+        let embedded = server(
+            r#"{"id": "1", "flavor": {"original_name": "s3.large.2", "vcpus": 2, "ram": 4096, "disk": 0}}"#,
+        );
+        assert_eq!(
+            embedded_flavor_text(&embedded).as_deref(),
+            Some("s3.large.2 · 2 vCPUs · 4 GiB RAM")
+        );
+        assert_eq!(flavor_id_to_resolve(&embedded), None);
+        assert_eq!(flavor_label(&embedded), "s3.large.2");
+        let linked = server(r#"{"id": "1", "flavor": {"id": "42", "links": []}}"#);
+        assert_eq!(embedded_flavor_text(&linked), None);
+        assert_eq!(flavor_id_to_resolve(&linked).as_deref(), Some("42"));
+        let flavor: Flavor =
+            serde_json::from_str(r#"{"id": "42", "name": "m1.tiny", "vcpus": 1, "ram": 512}"#)
+                .expect("flavor");
+        assert_eq!(
+            fetched_flavor_text(&flavor),
+            "m1.tiny · 1 vCPU · 512 MiB RAM"
+        );
+        assert_eq!(flavor_label(&server(r#"{"id": "1"}"#)), "—");
+    }
+
+    #[test]
+    fn memory_reads_in_the_largest_whole_unit() {
+        assert_eq!(memory_text(512), "512 MiB");
+        assert_eq!(memory_text(2048), "2 GiB");
+        assert_eq!(memory_text(1536), "1536 MiB");
+    }
+}

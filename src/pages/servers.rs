@@ -1,0 +1,119 @@
+//! `/servers`: the landing page after sign-in. Name, status, addresses, flavor, zone and
+//! creation time of every server, refreshed adaptively.
+
+use ecs_api::models::Server;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::use_api;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::polling::{NotFound, Polling, use_clock, use_polling};
+use crate::components::table::ColumnHeads;
+use crate::pages::server_view::{
+    addresses_summary, flavor_label, list_outcome, or_dash, status_class, status_text,
+};
+use crate::refresh::updated_ago;
+
+#[component]
+pub fn ServersPage() -> impl IntoView {
+    let api = use_api();
+    let polling = use_polling(
+        move || async move { api.list_servers().await },
+        |servers: &Vec<Server>| list_outcome(servers),
+        NotFound::IsAnError,
+    );
+    view! {
+        <section id="servers-page" aria-labelledby="servers-title">
+            <div class="row spread">
+                <h1 id="servers-title">"Servers"</h1>
+                <A href="/create" attr:class="button primary">"Create server"</A>
+            </div>
+            <RefreshBar polling />
+            {move || {
+                polling
+                    .error
+                    .get()
+                    .map(|error| view! { <ErrorNotice error title="Refreshing the servers failed" /> })
+            }}
+            {move || match polling.data.get() {
+                None if polling.error.with(Option::is_none) => {
+                    view! { <p class="loading">"Loading servers…"</p> }.into_any()
+                }
+                None => ().into_any(),
+                Some(servers) if servers.is_empty() => {
+                    view! {
+                        <p class="card" id="no-servers">
+                            "No servers in this project yet. " <A href="/create">"Create one"</A> "."
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(servers) => view! { <ServerTable servers /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ServerTable(servers: Vec<Server>) -> impl IntoView {
+    view! {
+        <div class="table-wrap card">
+            <table id="servers-table" aria-labelledby="servers-title">
+                <ColumnHeads columns=&["Name", "Status", "Addresses", "Flavor", "Availability zone", "Created"] />
+                <tbody>
+                    {servers
+                        .into_iter()
+                        .map(|server| {
+                            let href = format!("/servers/{}", ecs_api::urls::encode(&server.id));
+                            let name = if server.name.is_empty() { server.id.clone() } else { server.name.clone() };
+                            view! {
+                                <tr data-server-id=server.id.clone()>
+                                    <td><A href=href attr:class="server-link">{name}</A></td>
+                                    <td><span class=status_class(&server)>{status_text(&server)}</span></td>
+                                    <td class="mono">{addresses_summary(&server)}</td>
+                                    <td>{flavor_label(&server)}</td>
+                                    <td>{or_dash(server.availability_zone.as_deref())}</td>
+                                    <td>{or_dash(server.created.as_deref())}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// "updated N s ago", the next refresh, and "Refresh now" (shared by list and details).
+#[component]
+pub fn RefreshBar<T: Send + Sync + 'static>(polling: Polling<T>) -> impl IntoView {
+    let now = use_clock();
+    let status = move || {
+        let updated = polling
+            .updated_ms
+            .get()
+            .map(|updated| updated_ago(updated, now.get()))
+            .unwrap_or_else(|| "not loaded yet".to_owned());
+        let next = if polling.gone.get() {
+            " · stopped".to_owned()
+        } else {
+            match (polling.next_in.get(), polling.error.with(Option::is_some)) {
+                (Some(delay), true) => format!(" · retrying in {} s", delay.as_secs()),
+                (Some(delay), false) => format!(" · refreshing every {} s", delay.as_secs()),
+                // Nothing scheduled yet: the first load is still running.
+                (None, false) if polling.updated_ms.with(Option::is_none) => String::new(),
+                (None, _) => " · paused while the tab is hidden".to_owned(),
+            }
+        };
+        format!("{updated}{next}")
+    };
+    view! {
+        <div class="row refresh-bar">
+            <span class="muted small" id="updated-ago">{status}</span>
+            <button type="button" id="refresh-now" on:click=move |_| polling.refresh_now(false)
+                disabled=move || polling.gone.get()>
+                "Refresh now"
+            </button>
+        </div>
+    }
+}

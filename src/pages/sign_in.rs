@@ -1,0 +1,345 @@
+//! `/sign-in`: Keystone v3 password or an existing token; proxy or direct connection.
+
+use ecs_api::identity::Token;
+use ecs_api::{ApiError, Secret};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::use_api;
+use crate::components::announcer::use_announcer;
+use crate::components::error_notice::ErrorNotice;
+use crate::session::sign_in::{
+    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, load_gateway_info, password_sign_in,
+    session_from_token,
+};
+use crate::session::{ConnectionMode, Session, landing_path, use_session};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Password,
+    Token,
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let api = use_api();
+    let session = use_session();
+    let announcer = use_announcer();
+    let navigate = use_navigate();
+
+    let method = RwSignal::new(Method::Password);
+    let mode = RwSignal::new(ConnectionMode::Proxy);
+    let identity_endpoint = RwSignal::new(String::new());
+    let identity_edited = RwSignal::new(false);
+    let user_domain = RwSignal::new(String::new());
+    let user_name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let project = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
+    let compute_endpoint = RwSignal::new(String::new());
+    let project_id = RwSignal::new(String::new());
+    let form_error = RwSignal::new(None::<String>);
+    // A token whose catalog offers several regions waits here until the user picks one.
+    let pending_token = RwSignal::new_local(None::<Token>);
+    let region = RwSignal::new(String::new());
+
+    let gateway = LocalResource::new(move || load_gateway_info(api));
+    let gateway_info = move || gateway.get().and_then(Result::ok).unwrap_or_default();
+    // The identity endpoint follows the connection mode until the user types their own.
+    let suggested_identity = move || suggested_identity_endpoint(&gateway_info(), mode.get());
+    let shown_identity = move || {
+        if identity_edited.get() {
+            identity_endpoint.get()
+        } else {
+            suggested_identity()
+        }
+    };
+
+    let finish = {
+        let navigate = navigate.clone();
+        move |new_session: Session| {
+            session.sign_in(new_session);
+            announcer.announce("Signed in");
+            let target = landing_path(session.take_return());
+            navigate(&target, Default::default());
+        }
+    };
+
+    // When Keystone answers, pick the region (or ask for one) and finish.
+    let sign_in_action = {
+        let finish = finish.clone();
+        Action::new_local(move |form: &PasswordSignIn| {
+            let form = form.clone();
+            let finish = finish.clone();
+            async move {
+                let token = password_sign_in(api, form).await?;
+                let regions = compute_regions(&token);
+                if regions.len() > 1 {
+                    region.set(regions[0].clone());
+                    pending_token.set(Some(token));
+                    announcer.announce("Choose a region");
+                    return Ok(());
+                }
+                let region = regions.first().map(String::as_str);
+                match session_from_token(&token, region, mode.get_untracked()) {
+                    Ok(new_session) => finish(new_session),
+                    Err(message) => form_error.set(Some(message)),
+                }
+                Ok::<(), ApiError>(())
+            }
+        })
+    };
+    let signing_in = sign_in_action.pending();
+    let sign_in_error = move || sign_in_action.value().get().and_then(Result::err);
+
+    let submit_password = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        form_error.set(None);
+        pending_token.set(None);
+        let form = PasswordSignIn {
+            identity_endpoint: shown_identity(),
+            user_domain: user_domain.get_untracked(),
+            user_name: user_name.get_untracked(),
+            password: Secret::new(password.get_untracked()),
+            project: project.get_untracked(),
+        };
+        if let Some(missing) = form.missing_field() {
+            form_error.set(Some(missing.to_owned()));
+            return;
+        }
+        sign_in_action.dispatch_local(form);
+    };
+
+    let choose_region = {
+        let finish = finish.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let chosen = region.get_untracked();
+            let built = pending_token.with_untracked(|token| {
+                token
+                    .as_ref()
+                    .map(|token| session_from_token(token, Some(&chosen), mode.get_untracked()))
+            });
+            match built {
+                Some(Ok(new_session)) => {
+                    pending_token.set(None);
+                    finish(new_session);
+                }
+                Some(Err(message)) => form_error.set(Some(message)),
+                None => {}
+            }
+        }
+    };
+
+    let submit_token = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let form = TokenSignIn {
+            token: Secret::new(token.get_untracked()),
+            compute_endpoint: compute_endpoint.get_untracked(),
+            project_id: project_id.get_untracked(),
+        };
+        match form.to_session(mode.get_untracked()) {
+            Ok(new_session) => {
+                form_error.set(None);
+                finish(new_session);
+            }
+            Err(message) => form_error.set(Some(message)),
+        }
+    };
+
+    view! {
+        <section class="card sign-in" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">"Sign in"</h1>
+            {move || session.reason().map(|reason| view! { <p class="notice" role="status">{reason}</p> })}
+            {move || {
+                session
+                    .is_signed_in()
+                    .then(|| {
+                        view! {
+                            <p class="notice" id="already-signed-in">
+                                "You are already signed in. " <A href="/servers">"Go to the servers list"</A>
+                                ", or sign in again below to switch account or project."
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                gateway
+                    .get()
+                    .and_then(|loaded| loaded.err())
+                    .map(|error: ApiError| view! { <ErrorNotice error title="Could not read the gateway's settings" /> })
+            }}
+            {move || {
+                gateway_info()
+                    .demo
+                    .map(|demo| {
+                        view! {
+                            <p class="hint" id="demo-hint">
+                                "This gateway runs the built-in simulator. Demo account: user "
+                                <code>{demo.user}</code> ", domain " <code>{demo.domain}</code>
+                                ", project " <code>{demo.project}</code> ", password " <code>{demo.password}</code> "."
+                            </p>
+                        }
+                    })
+            }}
+
+            <fieldset>
+                <legend>"Connection"</legend>
+                <div class="choices">
+                    {[
+                        (ConnectionMode::Proxy, "Through this gateway (proxy)"),
+                        (ConnectionMode::Direct, "Direct to the cloud (it must allow CORS)"),
+                    ]
+                        .into_iter()
+                        .map(|(choice, text)| {
+                            view! {
+                                <label>
+                                    <input type="radio" name="connection-mode" value=choice.as_str()
+                                        prop:checked=move || mode.get() == choice
+                                        on:change=move |_| mode.set(choice) />
+                                    {text}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </fieldset>
+
+            <div class="tabs" role="tablist" aria-label="Sign-in method">
+                <button type="button" role="tab" id="tab-password"
+                    aria-selected=move || (method.get() == Method::Password).to_string()
+                    aria-controls="sign-in-password"
+                    on:click=move |_| method.set(Method::Password)>"Password"</button>
+                <button type="button" role="tab" id="tab-token"
+                    aria-selected=move || (method.get() == Method::Token).to_string()
+                    aria-controls="sign-in-token"
+                    on:click=move |_| method.set(Method::Token)>"Existing token"</button>
+            </div>
+
+            {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            {move || sign_in_error().map(|error| view! { <ErrorNotice error title="Sign-in failed" /> })}
+
+            <Show when=move || method.get() == Method::Password>
+                <form id="sign-in-password" role="tabpanel" aria-labelledby="tab-password" on:submit=submit_password novalidate>
+                    <div class="field">
+                        <label for="identity-endpoint">"Identity endpoint"</label>
+                        <input id="identity-endpoint" type="text" autocomplete="url" spellcheck="false"
+                            prop:value=shown_identity
+                            on:input=move |event| {
+                                identity_edited.set(true);
+                                identity_endpoint.set(event_target_value(&event));
+                            } />
+                        <span class="hint">"Keystone v3, e.g. https://iam.example.com/v3"</span>
+                    </div>
+                    <div class="field">
+                        <label for="user-domain">"User domain"</label>
+                        <input id="user-domain" type="text" autocomplete="off" spellcheck="false"
+                            bind:value=user_domain />
+                    </div>
+                    <div class="field">
+                        <label for="user-name">"User name"</label>
+                        <input id="user-name" type="text" autocomplete="username" spellcheck="false"
+                            bind:value=user_name />
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input id="password" type="password" autocomplete="current-password"
+                            bind:value=password />
+                    </div>
+                    <div class="field">
+                        <label for="project">"Project"</label>
+                        <input id="project" type="text" autocomplete="off" spellcheck="false"
+                            aria-describedby="project-hint" bind:value=project />
+                        <span class="hint" id="project-hint">"Project name (in the user domain) or project id"</span>
+                    </div>
+                    <button type="submit" class="primary" disabled=move || signing_in.get()>
+                        {move || if signing_in.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </form>
+            </Show>
+
+            <Show when=move || pending_token.with(Option::is_some)>
+                <form id="choose-region" on:submit=choose_region.clone()>
+                    <div class="field">
+                        <label for="region">"Region"</label>
+                        <select id="region" on:change=move |event| region.set(event_target_value(&event))>
+                            {move || {
+                                pending_token
+                                    .with(|token| token.as_ref().map(compute_regions).unwrap_or_default())
+                                    .into_iter()
+                                    .map(|name| {
+                                        let selected = region.get_untracked() == name;
+                                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                        <span class="hint">"Your token's catalog offers compute in several regions."</span>
+                    </div>
+                    <button type="submit" class="primary">"Continue"</button>
+                </form>
+            </Show>
+
+            <Show when=move || method.get() == Method::Token>
+                <form id="sign-in-token" role="tabpanel" aria-labelledby="tab-token" on:submit=submit_token.clone() novalidate>
+                    <div class="field">
+                        <label for="token">"Token"</label>
+                        <input id="token" type="password" autocomplete="off" spellcheck="false"
+                            bind:value=token />
+                        <span class="hint">"Kept in this tab's session storage only; never in cookies or URLs."</span>
+                    </div>
+                    <div class="field">
+                        <label for="compute-endpoint">"Compute endpoint"</label>
+                        <input id="compute-endpoint" type="text" spellcheck="false"
+                            placeholder=move || if mode.get() == ConnectionMode::Proxy { "/proxy/compute/v2.1" } else { "https://ecs.example.com/v2.1" }
+                            bind:value=compute_endpoint />
+                    </div>
+                    <div class="field">
+                        <label for="project-id">"Project id"</label>
+                        <input id="project-id" type="text" spellcheck="false" bind:value=project_id />
+                    </div>
+                    <button type="submit" class="primary">"Sign in"</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// The identity endpoint to pre-fill: the gateway's proxy path, or in direct mode the first
+/// direct endpoint the gateway allows.
+fn suggested_identity_endpoint(info: &GatewayInfo, mode: ConnectionMode) -> String {
+    match mode {
+        ConnectionMode::Proxy if !info.identity_endpoint.is_empty() => {
+            info.identity_endpoint.clone()
+        }
+        ConnectionMode::Proxy => "/proxy/identity/v3".to_owned(),
+        ConnectionMode::Direct => info.direct_endpoints.first().cloned().unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_endpoint_follows_the_mode() {
+        let info = GatewayInfo {
+            identity_endpoint: "/proxy/identity".into(),
+            direct_endpoints: vec!["https://iam.example.com/v3".into()],
+            ..GatewayInfo::default()
+        };
+        assert_eq!(
+            suggested_identity_endpoint(&info, ConnectionMode::Proxy),
+            "/proxy/identity"
+        );
+        assert_eq!(
+            suggested_identity_endpoint(&info, ConnectionMode::Direct),
+            "https://iam.example.com/v3"
+        );
+        assert_eq!(
+            suggested_identity_endpoint(&GatewayInfo::default(), ConnectionMode::Proxy),
+            "/proxy/identity/v3"
+        );
+    }
+}

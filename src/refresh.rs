@@ -1,0 +1,195 @@
+//! The adaptive refresh schedule, as plain Rust so it is unit-tested natively.
+//!
+//! - While something is transitional (a server building, rebooting, ...) poll every 2 s.
+//! - While everything is steady, the interval doubles from 2 s up to 30 s, so an idle tab costs
+//!   almost nothing yet still notices changes made elsewhere.
+//! - After an error, back off (doubling from 2 s up to 60 s, or longer when the API asked for a
+//!   `Retry-After`), so a struggling cloud is not hammered.
+//! - When the watched thing is gone (404), stop.
+
+use std::time::Duration;
+
+/// The fastest interval, used while something is changing.
+pub const TRANSITIONAL_INTERVAL: Duration = Duration::from_secs(2);
+/// The slowest interval while everything is steady.
+pub const MAX_STEADY_INTERVAL: Duration = Duration::from_secs(30);
+/// The slowest interval after repeated errors.
+pub const MAX_ERROR_INTERVAL: Duration = Duration::from_secs(60);
+
+/// What the last refresh found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// At least one watched item is in a transitional state.
+    Transitional,
+    /// Every watched item is steady.
+    Steady,
+    /// The refresh failed; `retry_after` is the API's own hint, when it sent one.
+    Failed { retry_after: Option<Duration> },
+    /// The watched item no longer exists: polling must stop.
+    Gone,
+}
+
+/// Remembers enough of the past refreshes to pick the next delay.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    steady_interval: Option<Duration>,
+    error_interval: Option<Duration>,
+}
+
+impl Schedule {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the outcome of a refresh and returns how long to wait before the next one,
+    /// or `None` when polling must stop.
+    pub fn next_delay(&mut self, outcome: Outcome) -> Option<Duration> {
+        match outcome {
+            Outcome::Transitional => {
+                self.steady_interval = None;
+                self.error_interval = None;
+                Some(TRANSITIONAL_INTERVAL)
+            }
+            Outcome::Steady => {
+                self.error_interval = None;
+                let next = double_capped(self.steady_interval, MAX_STEADY_INTERVAL);
+                self.steady_interval = Some(next);
+                Some(next)
+            }
+            Outcome::Failed { retry_after } => {
+                let next = double_capped(self.error_interval, MAX_ERROR_INTERVAL);
+                self.error_interval = Some(next);
+                Some(retry_after.map_or(next, |hint| hint.max(next)))
+            }
+            Outcome::Gone => None,
+        }
+    }
+
+    /// Forgets the steady back-off, e.g. after the user started an action that will change state.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// Doubles the previous interval (starting at 2 s), never above `cap`.
+fn double_capped(previous: Option<Duration>, cap: Duration) -> Duration {
+    previous
+        .map_or(TRANSITIONAL_INTERVAL, |previous| previous.saturating_mul(2))
+        .min(cap)
+}
+
+/// "updated N s ago" for a refresh that finished at `updated_ms`, seen at `now_ms`
+/// (both milliseconds since the epoch, as `Date.now()` gives them).
+pub fn updated_ago(updated_ms: f64, now_ms: f64) -> String {
+    let seconds = ((now_ms - updated_ms) / 1000.0).floor().max(0.0) as u64;
+    match seconds {
+        0 => "updated just now".to_owned(),
+        1..=59 => format!("updated {seconds} s ago"),
+        _ => format!("updated {} min {} s ago", seconds / 60, seconds % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(n: u64) -> Option<Duration> {
+        Some(Duration::from_secs(n))
+    }
+
+    /// The next `count` delays, in whole seconds, when every refresh has `outcome`.
+    fn delays(schedule: &mut Schedule, outcome: Outcome, count: usize) -> Vec<u64> {
+        (0..count)
+            .map(|_| {
+                schedule
+                    .next_delay(outcome)
+                    .map_or(0, |delay| delay.as_secs())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn transitional_polls_every_two_seconds() {
+        let mut schedule = Schedule::new();
+        for _ in 0..5 {
+            assert_eq!(schedule.next_delay(Outcome::Transitional), secs(2));
+        }
+    }
+
+    #[test]
+    fn steady_doubles_up_to_thirty_seconds() {
+        let mut schedule = Schedule::new();
+        assert_eq!(
+            delays(&mut schedule, Outcome::Steady, 7),
+            [2, 4, 8, 16, 30, 30, 30]
+        );
+    }
+
+    #[test]
+    fn a_transition_resets_the_steady_backoff() {
+        let mut schedule = Schedule::new();
+        for _ in 0..4 {
+            schedule.next_delay(Outcome::Steady);
+        }
+        assert_eq!(schedule.next_delay(Outcome::Transitional), secs(2));
+        assert_eq!(schedule.next_delay(Outcome::Steady), secs(2));
+        assert_eq!(schedule.next_delay(Outcome::Steady), secs(4));
+    }
+
+    #[test]
+    fn errors_back_off_up_to_a_minute_and_recover() {
+        let mut schedule = Schedule::new();
+        let failed = Outcome::Failed { retry_after: None };
+        assert_eq!(delays(&mut schedule, failed, 7), [2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(schedule.next_delay(Outcome::Transitional), secs(2));
+        assert_eq!(schedule.next_delay(failed), secs(2));
+    }
+
+    #[test]
+    fn an_error_keeps_the_steady_interval() {
+        let mut schedule = Schedule::new();
+        schedule.next_delay(Outcome::Steady);
+        schedule.next_delay(Outcome::Steady);
+        schedule.next_delay(Outcome::Failed { retry_after: None });
+        assert_eq!(schedule.next_delay(Outcome::Steady), secs(8));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_when_longer() {
+        let mut schedule = Schedule::new();
+        let hinted = Outcome::Failed {
+            retry_after: secs(45),
+        };
+        assert_eq!(schedule.next_delay(hinted), secs(45));
+        let short_hint = Outcome::Failed {
+            retry_after: secs(1),
+        };
+        assert_eq!(schedule.next_delay(short_hint), secs(4));
+    }
+
+    #[test]
+    fn gone_stops_polling() {
+        let mut schedule = Schedule::new();
+        schedule.next_delay(Outcome::Transitional);
+        assert_eq!(schedule.next_delay(Outcome::Gone), None);
+    }
+
+    #[test]
+    fn reset_starts_over() {
+        let mut schedule = Schedule::new();
+        for _ in 0..6 {
+            schedule.next_delay(Outcome::Steady);
+        }
+        schedule.reset();
+        assert_eq!(schedule.next_delay(Outcome::Steady), secs(2));
+    }
+
+    #[test]
+    fn updated_ago_reads_naturally() {
+        assert_eq!(updated_ago(10_000.0, 10_400.0), "updated just now");
+        assert_eq!(updated_ago(10_000.0, 13_999.0), "updated 3 s ago");
+        assert_eq!(updated_ago(0.0, 125_000.0), "updated 2 min 5 s ago");
+        // A clock that went backwards never shows a negative age.
+        assert_eq!(updated_ago(20_000.0, 10_000.0), "updated just now");
+    }
+}

@@ -1,0 +1,299 @@
+//! Signing in: Keystone v3 password authentication, or an existing token, turned into a [`Session`].
+
+use ecs_api::identity::Token;
+use ecs_api::requests::AuthRequest;
+use ecs_api::{ApiError, Secret};
+use serde::Deserialize;
+
+use super::{ConnectionMode, Session};
+use ecs_api::urls::{ComputeEndpoint, IdentityEndpoint};
+
+use crate::api::{Api, ApiRequest, client_error, decode_failure};
+
+/// What the gateway's `/config.json` tells the app.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct GatewayInfo {
+    /// `simulate` or `proxy`.
+    #[serde(default)]
+    pub mode: String,
+    /// Identity endpoint to pre-fill (through the proxy), e.g. `/proxy/identity/v3`.
+    #[serde(default)]
+    pub identity_endpoint: String,
+    /// Endpoints the browser may call directly (the CSP allows them).
+    #[serde(default)]
+    pub direct_endpoints: Vec<String>,
+    /// The embedded simulator's demo account, when there is one.
+    #[serde(default)]
+    pub demo: Option<DemoAccount>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct DemoAccount {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub project: String,
+    /// The simulator's published demo password (not a real secret).
+    #[serde(default)]
+    pub password: String,
+}
+
+pub async fn load_gateway_info(api: Api) -> Result<GatewayInfo, ApiError> {
+    let response = api
+        .send_unauthenticated(&ApiRequest::get("/config.json"), &[])
+        .await?;
+    if !response.is_success() {
+        return Err(response.error());
+    }
+    serde_json::from_str(&response.body).map_err(|error| ApiError {
+        message: format!(
+            "/config.json from the gateway is not readable ({error}); fill in the identity endpoint yourself."
+        ),
+        ..response.error()
+    })
+}
+
+/// The password form's values.
+#[derive(Clone, Debug, Default)]
+pub struct PasswordSignIn {
+    pub identity_endpoint: String,
+    pub user_domain: String,
+    pub user_name: String,
+    pub password: Secret,
+    /// A project name (in the user's domain) or a project id.
+    pub project: String,
+}
+
+impl PasswordSignIn {
+    /// The first missing field, as a message.
+    pub fn missing_field(&self) -> Option<&'static str> {
+        [
+            (
+                self.identity_endpoint.trim().is_empty(),
+                "Enter the identity endpoint.",
+            ),
+            (
+                self.user_domain.trim().is_empty(),
+                "Enter the user domain (often \"Default\").",
+            ),
+            (self.user_name.trim().is_empty(), "Enter the user name."),
+            (self.password.is_empty(), "Enter the password."),
+            (
+                self.project.trim().is_empty(),
+                "Enter the project name or id.",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(missing, message)| missing.then_some(message))
+    }
+
+    /// The Keystone request: the project is taken as an id when it looks like one (32 hex
+    /// digits or a UUID), otherwise as a name in the user's domain.
+    pub fn auth_request(&self) -> AuthRequest {
+        let domain = self.user_domain.trim();
+        let project = self.project.trim();
+        let request = AuthRequest::password(self.user_name.trim(), domain, self.password.clone());
+        if looks_like_project_id(project) {
+            request.scoped_to_project_id(project)
+        } else {
+            request.scoped_to_project_name(project, domain)
+        }
+    }
+}
+
+/// Keystone project ids are 32 hex digits (sometimes written as a UUID with dashes).
+pub fn looks_like_project_id(text: &str) -> bool {
+    let hex: String = text.chars().filter(|c| *c != '-').collect();
+    hex.len() == 32
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+        && (!text.contains('-') || text.len() == 36)
+}
+
+/// Authenticates with Keystone; the token's catalog still has to yield a compute endpoint.
+pub async fn password_sign_in(api: Api, form: PasswordSignIn) -> Result<Token, ApiError> {
+    let identity = IdentityEndpoint::new(&form.identity_endpoint)
+        .map_err(|error| client_error(format!("Check the identity endpoint: {error}.")))?;
+    let request = ApiRequest::post(identity.tokens(), &form.auth_request().to_body())?;
+    let response = api.send_unauthenticated(&request, &[]).await?;
+    if !response.is_success() {
+        return Err(response.error());
+    }
+    Token::from_response(response.subject_token.as_deref(), response.body.as_bytes())
+        .map_err(|error| decode_failure(response.status, &error))
+}
+
+/// Regions with a public compute endpoint; the user picks one when there are several.
+pub fn compute_regions(token: &Token) -> Vec<String> {
+    token
+        .compute_regions()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Builds the session from a Keystone token and the chosen region.
+pub fn session_from_token(
+    token: &Token,
+    region: Option<&str>,
+    mode: ConnectionMode,
+) -> Result<Session, String> {
+    let compute_endpoint = token.compute_endpoint(region).ok_or_else(|| {
+        "The token's catalog has no public compute endpoint. Ask your cloud administrator \
+         whether this project may use the compute service."
+            .to_owned()
+    })?;
+    let project = token.project().ok_or_else(|| {
+        "Keystone issued an unscoped token. Enter a project this user belongs to.".to_owned()
+    })?;
+    Ok(Session {
+        token: token.id.clone(),
+        expires_at: Some(token.body.expires_at.clone()).filter(|text| !text.is_empty()),
+        compute_endpoint: compute_endpoint.to_owned(),
+        project_id: project.id.clone(),
+        project_name: Some(project.name.clone()).filter(|name| !name.is_empty()),
+        user_name: Some(token.body.user.name.clone()).filter(|name| !name.is_empty()),
+        region: region.map(str::to_owned),
+        mode,
+    })
+}
+
+/// The token form's values.
+#[derive(Clone, Debug, Default)]
+pub struct TokenSignIn {
+    pub token: Secret,
+    pub compute_endpoint: String,
+    pub project_id: String,
+}
+
+impl TokenSignIn {
+    /// Checks the fields and builds the session (the token is verified by the first API call).
+    pub fn to_session(&self, mode: ConnectionMode) -> Result<Session, String> {
+        let token = self.token.expose().trim();
+        if token.is_empty() {
+            return Err("Paste the token (the X-Subject-Token Keystone issued).".to_owned());
+        }
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(
+                "The token contains spaces or line breaks; paste only the token itself.".to_owned(),
+            );
+        }
+        let endpoint = self.compute_endpoint.trim();
+        let project_id = self.project_id.trim();
+        if project_id.is_empty() {
+            return Err("Enter the project id the token is scoped to.".to_owned());
+        }
+        if endpoint.starts_with("//") {
+            return Err(
+                "Enter the compute endpoint as an http(s):// URL or a /proxy/... path.".to_owned(),
+            );
+        }
+        ComputeEndpoint::new(endpoint, project_id)
+            .map_err(|error| format!("Check the compute endpoint: {error}."))?;
+        Ok(Session {
+            token: Secret::new(token),
+            expires_at: None,
+            compute_endpoint: endpoint.to_owned(),
+            project_id: project_id.to_owned(),
+            project_name: None,
+            user_name: None,
+            region: None,
+            mode,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_ids_and_names_are_told_apart() {
+        assert!(looks_like_project_id("0123456789abcdef0123456789ABCDEF"));
+        assert!(looks_like_project_id(
+            "01234567-89ab-cdef-0123-456789abcdef"
+        ));
+        assert!(!looks_like_project_id("demo"));
+        assert!(!looks_like_project_id("0123456789abcdef0123456789abcdeg"));
+        assert!(!looks_like_project_id("0123456789abcdef0123456789abcde"));
+        assert!(!looks_like_project_id("0123456789abcdef-0123456789abcdef"));
+    }
+
+    #[test]
+    fn auth_request_scopes_by_name_or_id() {
+        let mut form = PasswordSignIn {
+            identity_endpoint: "/proxy/identity/v3".into(),
+            user_domain: " Default ".into(),
+            user_name: "demo".into(),
+            password: Secret::new("demo"),
+            project: "demo".into(),
+        };
+        let body = form.auth_request().to_body();
+        assert_eq!(body["auth"]["scope"]["project"]["name"], "demo");
+        assert_eq!(
+            body["auth"]["scope"]["project"]["domain"]["name"],
+            "Default"
+        );
+        assert_eq!(body["auth"]["identity"]["password"]["user"]["name"], "demo");
+        form.project = "0123456789abcdef0123456789abcdef".into();
+        let body = form.auth_request().to_body();
+        assert_eq!(
+            body["auth"]["scope"]["project"]["id"],
+            "0123456789abcdef0123456789abcdef"
+        );
+    }
+
+    #[test]
+    fn missing_fields_are_named_in_order() {
+        let mut form = PasswordSignIn::default();
+        assert_eq!(form.missing_field(), Some("Enter the identity endpoint."));
+        form.identity_endpoint = "/proxy/identity/v3".into();
+        form.user_domain = "Default".into();
+        form.user_name = "demo".into();
+        assert_eq!(form.missing_field(), Some("Enter the password."));
+        form.password = Secret::new("x");
+        form.project = "demo".into();
+        assert_eq!(form.missing_field(), None);
+    }
+
+    #[test]
+    fn token_sign_in_checks_its_fields() {
+        let mut form = TokenSignIn {
+            token: Secret::new("gAAAA token"),
+            compute_endpoint: "/proxy/compute/v2.1".into(),
+            project_id: "p1".into(),
+        };
+        assert!(form.to_session(ConnectionMode::Proxy).is_err());
+        form.token = Secret::new(" gAAAAtoken ");
+        let session = form.to_session(ConnectionMode::Proxy).expect("valid");
+        assert_eq!(session.token.expose(), "gAAAAtoken");
+        form.compute_endpoint = "//evil.example/v2.1".into();
+        assert!(form.to_session(ConnectionMode::Proxy).is_err());
+        form.compute_endpoint = "https://ecs.example.com/v2.1".into();
+        form.project_id = " ".into();
+        assert!(form.to_session(ConnectionMode::Direct).is_err());
+    }
+
+    #[test]
+    fn session_comes_from_the_catalog() {
+        let body = br#"{"token": {"expires_at": "2030-01-01T00:00:00.000000Z",
+            "user": {"id": "u", "name": "demo"},
+            "project": {"id": "p1", "name": "demo"},
+            "catalog": [{"type": "compute", "name": "nova", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/compute/v2.1/p1"},
+                {"interface": "internal", "region_id": "r1", "url": "http://internal/v2.1/p1"},
+                {"interface": "public", "region_id": "r2", "url": "/proxy/compute-r2/v2.1/p1"}]}]}}"#;
+        let token = Token::from_response(Some("tok"), body).expect("token decodes");
+        assert_eq!(compute_regions(&token), vec!["r1", "r2"]);
+        let session =
+            session_from_token(&token, Some("r2"), ConnectionMode::Proxy).expect("session");
+        assert_eq!(session.compute_endpoint, "/proxy/compute-r2/v2.1/p1");
+        assert_eq!(session.project_id, "p1");
+        assert_eq!(
+            session.expires_at.as_deref(),
+            Some("2030-01-01T00:00:00.000000Z")
+        );
+        assert!(session_from_token(&token, Some("r3"), ConnectionMode::Proxy).is_err());
+    }
+}

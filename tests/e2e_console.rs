@@ -1,0 +1,398 @@
+//! End to end in real headless Chromium: sign-in, the servers list and details, polling,
+//! direct mode and the 401 round trip, against the gateway and the simulator on random ports.
+//!
+//! Needs the built app (`trunk build --release --offline`, or ECS_CONSOLE_DIST) and chromedriver.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use support::{Harness, HarnessOptions};
+
+const HOSTILE_NAME: &str = "<img src=x onerror=alert(1)>";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_lands_on_servers_and_sign_out_forgets_the_token() {
+    let harness = Harness::start().await;
+    harness.sign_in_demo().await;
+
+    assert_eq!(
+        harness.browser.current_url().await.expect("url").path(),
+        "/servers"
+    );
+    harness
+        .wait_for_text("No servers in this project yet")
+        .await;
+    let expiry = harness
+        .wait_for("#token-expiry")
+        .await
+        .text()
+        .await
+        .expect("expiry text");
+    assert!(
+        expiry.starts_with("token expires in"),
+        "expiry shown as {expiry:?}"
+    );
+
+    let token = harness
+        .browser_token()
+        .await
+        .expect("the session is in sessionStorage");
+    let storage = harness.storage().await;
+    assert!(
+        !storage
+            .local
+            .iter()
+            .any(|(_, value)| value.contains(&token)),
+        "the token must never reach localStorage: {storage:?}"
+    );
+    let cookies = harness.eval("return document.cookie;").await;
+    assert_eq!(cookies.as_str(), Some(""), "no cookies");
+    assert!(
+        !harness
+            .browser
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .contains(&token)
+    );
+
+    harness.click("button.sign-out").await;
+    harness.wait_for("#sign-in-password").await;
+    let storage = harness.storage().await;
+    assert!(
+        !storage.contains(&token),
+        "sign-out leaves no token behind: {storage:?}"
+    );
+    // Signed out, a protected page sends the visitor to sign-in.
+    harness.open("/servers").await;
+    harness.wait_for("#sign-in-password").await;
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_server_name_is_shown_as_text() {
+    let harness = Harness::start().await;
+    let api = harness.demo_token().await;
+    let server_id = api.create_server(HOSTILE_NAME).await;
+    harness.sign_in_demo().await;
+
+    harness.wait_for_text(HOSTILE_NAME).await;
+    let injected = harness
+        .browser
+        .find_all(Locator::Css("img"))
+        .await
+        .expect("query images");
+    assert!(
+        injected.is_empty(),
+        "the name must not become an <img> element"
+    );
+    let link = harness.wait_for("a.server-link").await;
+    assert_eq!(link.text().await.expect("link text"), HOSTILE_NAME);
+
+    link.click().await.expect("open the details");
+    harness.wait_for("#server-details").await;
+    let title = harness.wait_for("#server-title").await;
+    assert_eq!(title.text().await.expect("title"), HOSTILE_NAME);
+    assert!(
+        harness
+            .browser
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .ends_with(&server_id),
+        "details of the created server"
+    );
+    let alerts = harness.browser.get_alert_text().await;
+    assert!(alerts.is_err(), "no alert() ran");
+    harness.shutdown().await;
+}
+
+/// A new server (created through the API), the demo user signed in and its details open.
+/// Returns the harness, the server id and the server's path as the simulator counts it.
+async fn details_of_a_new_server(name: &str) -> (Harness, String, String) {
+    let harness = Harness::start().await;
+    let api = harness.demo_token().await;
+    let server_id = api.create_server(name).await;
+    let project = harness.sim.simulator().project_id();
+    let server_path = format!("/compute/v2.1/{project}/servers/{server_id}");
+    harness.sign_in_demo().await;
+    harness.open(&format!("/servers/{server_id}")).await;
+    harness.wait_for("#server-status").await;
+    (harness, server_id, server_path)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
+    let (harness, server_id, server_path) = details_of_a_new_server("web-poll").await;
+    harness
+        .eval(
+            "window.__visibility = []; document.addEventListener('visibilitychange', \
+             () => window.__visibility.push(document.visibilityState));",
+        )
+        .await;
+
+    // Hide the console's tab behind another one.
+    let console_tab = harness.browser.window().await.expect("current tab");
+    let other_tab = harness.browser.new_window(true).await.expect("open a tab");
+    harness
+        .browser
+        .switch_to_window(other_tab.handle.clone())
+        .await
+        .expect("switch tabs");
+    harness
+        .browser
+        .goto("about:blank")
+        .await
+        .expect("blank tab");
+    // A request already in flight when the tab was hidden may still land.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let while_hidden = harness.sim.simulator().request_count(&server_path);
+    // The server is building: a visible tab would poll every 2 s, i.e. about 3 times here.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(
+        harness.sim.simulator().request_count(&server_path),
+        while_hidden,
+        "no polling while the tab is hidden"
+    );
+
+    harness
+        .browser
+        .close_window()
+        .await
+        .expect("close the other tab");
+    harness
+        .browser
+        .switch_to_window(console_tab)
+        .await
+        .expect("back to the console");
+    let seen = harness.eval("return window.__visibility;").await;
+    assert!(
+        seen.as_array()
+            .is_some_and(|states| states.iter().any(|state| state == "hidden")),
+        "the tab really was hidden: {seen}"
+    );
+    // Shown again: the page refreshes at once, not after its interval.
+    harness
+        .wait_until(
+            "a refresh right after the tab is shown",
+            Duration::from_secs(2),
+            || async { harness.sim.simulator().request_count(&server_path) > while_hidden },
+        )
+        .await;
+
+    // Without a reload the view follows BUILD to ACTIVE and shows the new address.
+    harness
+        .wait_for_text_within("ACTIVE", Duration::from_secs(30))
+        .await;
+    harness.wait_for("#addresses").await;
+    // Flavor and image are resolved to names (images at microversion 2.35, as strict Nova needs).
+    let flavor = harness
+        .wait_for("#server-flavor")
+        .await
+        .text()
+        .await
+        .expect("flavor");
+    assert!(flavor.contains("vCPU"), "flavor resolved: {flavor}");
+    let api = harness.demo_token().await;
+    let (_, server) = api
+        .compute("GET", &format!("/servers/{server_id}"), None)
+        .await;
+    let shown_image = match server["server"]["image"]["id"].as_str() {
+        Some(image_id) => {
+            let (_, image) = api
+                .compute("GET", &format!("/images/{image_id}"), None)
+                .await;
+            image["image"]["name"]
+                .as_str()
+                .expect("image name")
+                .to_owned()
+        }
+        None => "boot from volume".to_owned(),
+    };
+    harness
+        .wait_for_element_text("#server-image", &shown_image, Duration::from_secs(5))
+        .await;
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
+    let (harness, _, server_path) = details_of_a_new_server("web-actions").await;
+
+    harness
+        .wait_for_element_text("#server-status", "ACTIVE", Duration::from_secs(30))
+        .await;
+    harness.click("#action-stop").await;
+    harness
+        .wait_for_element_text("#server-status", "SHUTOFF", Duration::from_secs(30))
+        .await;
+
+    harness.click("#action-delete").await;
+    harness.wait_for("#confirm-delete-text").await;
+    harness.click("#confirm-delete").await;
+    harness
+        .wait_for_within("#server-gone", Duration::from_secs(30))
+        .await;
+    let after_gone = harness.sim.simulator().request_count(&server_path);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        harness.sim.simulator().request_count(&server_path),
+        after_gone,
+        "polling stops once the server is gone"
+    );
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn direct_mode_talks_to_the_cloud_on_another_origin() {
+    let harness = Harness::start_with(HarnessOptions {
+        direct: true,
+        ..HarnessOptions::default()
+    })
+    .await;
+    let api = harness.demo_token().await;
+    api.create_server("web-direct").await;
+    let identity = format!("{}/identity/v3", harness.sim.base_url());
+
+    harness.open("/sign-in").await;
+    harness
+        .sign_in_demo_with_mode("direct", Some(&identity))
+        .await;
+    harness.wait_for_text("web-direct").await;
+    let summary = harness
+        .wait_for("#session-summary")
+        .await
+        .text()
+        .await
+        .expect("summary");
+    assert!(
+        summary.contains("(direct)"),
+        "signed in directly: {summary}"
+    );
+
+    // The browser's calls reach the simulator straight from the page's origin...
+    let project = harness.sim.simulator().project_id();
+    let servers_list = format!("/compute/v2.1/{project}/servers/detail");
+    assert!(harness.sim.simulator().request_count(&servers_list) >= 1);
+    // ...and the session's compute endpoint is the simulator's own URL, not the proxy.
+    let stored = harness
+        .eval("return window.sessionStorage.getItem('ecs-console.session');")
+        .await;
+    let session: serde_json::Value =
+        serde_json::from_str(stored.as_str().expect("a stored session")).expect("session JSON");
+    let endpoint = session["compute_endpoint"]
+        .as_str()
+        .expect("compute endpoint");
+    assert!(
+        endpoint.starts_with(&harness.sim.base_url()),
+        "direct endpoint {endpoint}"
+    );
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_401_sends_the_user_to_sign_in_and_back() {
+    let (harness, server_id, _) = details_of_a_new_server("web-401").await;
+    let details = format!("/servers/{server_id}");
+    let api = harness.demo_token().await;
+
+    let token = harness.browser_token().await.expect("signed in");
+    api.revoke(&harness.sim.base_url(), &token).await;
+    // The next refresh (2 s while building) gets 401.
+    harness
+        .wait_for_within("#sign-in-password", Duration::from_secs(20))
+        .await;
+    harness.wait_for_text("Your session has ended").await;
+    assert!(
+        harness.browser_token().await.is_none(),
+        "the refused token is forgotten"
+    );
+
+    harness.submit_demo_sign_in("proxy", None).await;
+    harness
+        .wait_until(
+            "the details page again",
+            Duration::from_secs(10),
+            || async {
+                harness
+                    .browser
+                    .current_url()
+                    .await
+                    .is_ok_and(|url| url.path() == details)
+            },
+        )
+        .await;
+    harness.wait_for("#server-status").await;
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
+    let harness = Harness::start().await;
+    harness.open("/sign-in").await;
+    harness.fill("#user-domain", "Default").await;
+    harness.fill("#user-name", "demo").await;
+    harness.fill("#password", "not-the-password").await;
+    harness.fill("#project", "demo").await;
+    harness
+        .click("#sign-in-password button[type='submit']")
+        .await;
+
+    harness.wait_for_text("Sign-in failed").await;
+    harness
+        .wait_for_text("The request you have made requires authentication.")
+        .await;
+    harness.wait_for_text("HTTP 401").await;
+    let user = harness.wait_for("#user-name").await;
+    assert_eq!(
+        user.prop("value").await.expect("value").as_deref(),
+        Some("demo"),
+        "the form keeps what was typed"
+    );
+    assert!(harness.browser_token().await.is_none());
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_refresh_shows_the_api_error_and_refresh_now_recovers() {
+    let defaults = HarnessOptions::default();
+    let harness = Harness::start_with(HarnessOptions {
+        sim: defaults.sim.failing_path("/servers/detail"),
+        ..defaults
+    })
+    .await;
+    harness.sign_in_demo().await;
+    harness.wait_for_text("Refreshing the servers failed").await;
+    harness.wait_for_text("HTTP 500 (computeFault)").await;
+    harness.wait_for_text("Unexpected API Error").await;
+
+    let simulator = harness.sim.simulator();
+    let project = simulator.project_id();
+    let list_path = format!("/compute/v2.1/{project}/servers/detail");
+    let mut knobs = simulator.knobs();
+    knobs.failing_path = None;
+    simulator.set_knobs(knobs).expect("valid knobs");
+    let before = simulator.request_count(&list_path);
+    harness.click("#refresh-now").await;
+    harness
+        .wait_until("the manual refresh", Duration::from_secs(5), || async {
+            simulator.request_count(&list_path) > before
+        })
+        .await;
+    harness
+        .wait_for_text("No servers in this project yet")
+        .await;
+    assert!(
+        !harness
+            .body_text()
+            .await
+            .contains("Refreshing the servers failed"),
+        "a successful refresh clears the error"
+    );
+    harness.shutdown().await;
+}

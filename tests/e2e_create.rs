@@ -1,0 +1,528 @@
+//! End to end in headless Chromium: the create-server form walks the guide against the
+//! simulator behind the gateway. Needs the built app (see `support::dist_dir`) and chromedriver.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ecs_sim::SimConfig;
+use fantoccini::Locator;
+use serde_json::json;
+use support::{Harness, HarnessOptions, SimToken};
+
+const ZONE: &str = "az1.dc1";
+const FLAVOR: &str = "c1.large";
+/// 8 vCPUs: two of them leave 4 of the demo project's 20.
+const LARGE_FLAVOR: &str = "c1.2xlarge";
+const IMAGE: &str = "CentOS 7.9 64bit";
+const IMAGE_MIN_DISK: &str = "40";
+
+/// Long enough that the details page is open while the server still builds.
+fn slow_build() -> HarnessOptions {
+    HarnessOptions {
+        sim: SimConfig::default()
+            .build_duration(Duration::from_secs(10))
+            .transition_duration(Duration::from_secs(1)),
+        direct: false,
+    }
+}
+
+/// CSS for the element whose id is `id` (ids here contain dots, which `#...` would misread).
+fn by_id(id: &str) -> String {
+    format!("[id='{id}']")
+}
+
+async fn click_xpath(h: &Harness, xpath: &str) {
+    h.browser
+        .wait()
+        .at_most(support::DEFAULT_WAIT)
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|error| panic!("nothing matches {xpath}: {error}"))
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("click {xpath}: {error}"));
+}
+
+async fn property(h: &Harness, css: &str, name: &str) -> String {
+    h.wait_for(css)
+        .await
+        .prop(name)
+        .await
+        .unwrap_or_else(|error| panic!("read {name} of `{css}`: {error}"))
+        .unwrap_or_default()
+}
+
+async fn is_checked(h: &Harness, css: &str) -> bool {
+    property(h, css, "checked").await == "true"
+}
+
+/// Opens the form and makes the guide's choices: zone, flavor, image, network and a name.
+async fn fill_the_form(h: &Harness, server_name: &str, flavor: &str) {
+    h.open("/create").await;
+    h.wait_for("select#zone option[value='az1.dc1']").await;
+
+    // Duplicate zone names are merged; the unavailable zone is listed but cannot be chosen.
+    let listed = h
+        .eval("return document.querySelectorAll(\"#zone option[value='az1.dc1']\").length;")
+        .await;
+    assert_eq!(
+        listed,
+        json!(1),
+        "a zone listed twice by the API is offered once"
+    );
+    h.wait_for("#zone option[value='az3.dc1'][disabled]").await;
+    h.wait_for("select#zone")
+        .await
+        .select_by_value(ZONE)
+        .await
+        .expect("choose the zone");
+
+    h.click(&by_id(&format!("flavor-{flavor}"))).await;
+
+    // An image that needs more RAM than a flavor has makes that flavor unavailable, with why.
+    click_xpath(
+        h,
+        "//label[normalize-space()='Windows Server 2019 Datacenter 64bit']",
+    )
+    .await;
+    h.wait_for(&format!("{}[disabled]", by_id("flavor-s6.small.1")))
+        .await;
+    h.wait_for_text("The image needs at least 4096 MB of RAM")
+        .await;
+    assert!(
+        is_checked(h, &by_id(&format!("flavor-{flavor}"))).await,
+        "choosing another image keeps a flavor that still fits"
+    );
+
+    click_xpath(h, &format!("//label[normalize-space()='{IMAGE}']")).await;
+    h.wait_until(
+        "the system disk to default to the image's minDisk",
+        support::DEFAULT_WAIT,
+        || async { property(h, "#disk-size", "value").await == IMAGE_MIN_DISK },
+    )
+    .await;
+
+    h.click("input[type='checkbox'][id^='network-']").await;
+    h.fill("#server-name", server_name).await;
+}
+
+async fn click_create_server_twice(h: &Harness) {
+    // Two clicks in the same task: the second arrives before the page can re-render.
+    let clicked = h
+        .eval(
+            "const button = [...document.querySelectorAll('button')]\
+               .find((b) => b.textContent.trim() === 'Create server');\
+             button.click(); button.click(); return true;",
+        )
+        .await;
+    assert_eq!(clicked, json!(true));
+}
+
+async fn servers_named(token: &SimToken, name: &str) -> usize {
+    let (status, body) = token.compute("GET", "/servers/detail", None).await;
+    assert_eq!(status, 200, "list servers: {body}");
+    body["servers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|server| server["name"] == name)
+        .count()
+}
+
+/// Waits for Chromium to finish writing `file_name` into the download folder.
+async fn downloaded_file(h: &Harness, file_name: &str) -> PathBuf {
+    let path = h.download_dir().join(file_name);
+    h.wait_until("the private key download", support::DEFAULT_WAIT, || {
+        let path = path.clone();
+        async move { path.is_file() && std::fs::metadata(&path).is_ok_and(|m| m.len() > 0) }
+    })
+    .await;
+    path
+}
+
+/// `type base64` of an OpenSSH public key line, without the comment.
+fn key_material(line: &str) -> String {
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn public_key_of(private_key_file: &Path) -> String {
+    std::fs::set_permissions(private_key_file, std::fs::Permissions::from_mode(0o600))
+        .expect("make the key file private, as ssh-keygen requires");
+    let output = std::process::Command::new("ssh-keygen")
+        .arg("-y")
+        .arg("-f")
+        .arg(private_key_file)
+        .output()
+        .expect("run ssh-keygen (install openssh-client)");
+    assert!(
+        output.status.success(),
+        "ssh-keygen -y rejected the downloaded key: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("ssh-keygen prints text")
+}
+
+/// Creates two 8-vCPU servers through the API, leaving 4 of the project's 20 vCPUs.
+async fn use_most_cores(token: &SimToken) {
+    let (_, images) = token.compute("GET", "/images/detail", None).await;
+    let image_id = images["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|image| image["name"] == IMAGE)
+        .and_then(|image| image["id"].as_str())
+        .expect("the CentOS image")
+        .to_owned();
+    let (_, networks) = token.compute("GET", "/os-networks", None).await;
+    let network_id = networks["networks"][0]["id"].clone();
+    for index in 0..2 {
+        let body = json!({"server": {
+            "name": format!("quota-filler-{index}"),
+            "flavorRef": LARGE_FLAVOR,
+            "networks": [{"uuid": network_id}],
+            "block_device_mapping_v2": [{
+                "uuid": image_id, "source_type": "image", "destination_type": "volume",
+                "volume_size": 40, "boot_index": 0, "delete_on_termination": true
+            }]
+        }});
+        let (status, created) = token.compute("POST", "/servers", Some(body)).await;
+        assert_eq!(status, 202, "create a server that uses up quota: {created}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
+    let h = Harness::start_with(slow_build()).await;
+    let token = h.demo_token().await;
+    h.sign_in_demo().await;
+    fill_the_form(&h, "e2e-web-1", FLAVOR).await;
+
+    // Key pair: the cloud generates it and the private key downloads at once.
+    click_xpath(&h, "//summary[normalize-space()='Create a new key pair']").await;
+    h.fill("#new-key-name", "e2e-key").await;
+    click_xpath(&h, "//button[normalize-space()='Create key pair']").await;
+    h.wait_for_text("Private key of e2e-key downloaded as e2e-key.pem.")
+        .await;
+    h.wait_for_text("it cannot be downloaded again").await;
+    h.wait_until(
+        "the new key pair to be chosen",
+        support::DEFAULT_WAIT,
+        || async { property(&h, "#key-pair", "value").await == "e2e-key" },
+    )
+    .await;
+
+    let pem = downloaded_file(&h, "e2e-key.pem").await;
+    let private_key = std::fs::read_to_string(&pem).expect("read the downloaded key");
+    assert!(
+        private_key.contains("PRIVATE KEY-----"),
+        "not a PEM private key"
+    );
+    let (status, listed) = token.compute("GET", "/os-keypairs/e2e-key", None).await;
+    assert_eq!(status, 200, "the API lists the new key pair: {listed}");
+    let api_public_key = listed["keypair"]["public_key"]
+        .as_str()
+        .expect("public_key");
+    assert_eq!(
+        key_material(&public_key_of(&pem)),
+        key_material(api_public_key),
+        "the downloaded private key belongs to the public key the API lists"
+    );
+    // Leaving before the key is marked as saved asks first; declining stays on the form.
+    h.click("header a[href='/servers']").await;
+    let question = h
+        .browser
+        .get_alert_text()
+        .await
+        .expect("a confirmation dialog");
+    assert!(
+        question.contains("private key"),
+        "the dialog says why: {question}"
+    );
+    h.browser.dismiss_alert().await.expect("decline leaving");
+    assert_eq!(
+        h.browser.current_url().await.expect("URL").path(),
+        "/create"
+    );
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
+
+    click_xpath(
+        &h,
+        "//button[normalize-space()='I have saved the private key']",
+    )
+    .await;
+
+    // The review shows the exact body, and curl without the token.
+    h.wait_for_text("\"volume_size\": 40").await;
+    h.wait_for_text("\"key_name\": \"e2e-key\"").await;
+
+    h.eval("window.__same_page = true; return true;").await;
+    click_create_server_twice(&h).await;
+    h.wait_for_text("The server is being created").await;
+    // Give a second request every chance to arrive before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        servers_named(&token, "e2e-web-1").await,
+        1,
+        "a double click creates exactly one server"
+    );
+    if h.body_text()
+        .await
+        .contains("Admin password, shown only this once")
+    {
+        click_xpath(&h, "//button[normalize-space()='Continue to the server']").await;
+    }
+
+    h.wait_for("#server-details").await;
+    let url = h.browser.current_url().await.expect("current URL");
+    assert!(url.path().starts_with("/servers/"), "landed on {url}");
+    let status_text = h
+        .wait_for("#server-status")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(status_text, "BUILD", "a new server starts in BUILD");
+    h.wait_until(
+        "the server to become ACTIVE",
+        Duration::from_secs(40),
+        || async {
+            match h.browser.find(Locator::Css("#server-status")).await {
+                Ok(status) => status.text().await.is_ok_and(|text| text == "ACTIVE"),
+                Err(_) => false,
+            }
+        },
+    )
+    .await;
+    let addresses = h
+        .wait_for_within("#addresses", Duration::from_secs(20))
+        .await;
+    let addresses_text = addresses.text().await.unwrap_or_default();
+    assert!(
+        addresses_text
+            .split_whitespace()
+            .any(|word| word.parse::<std::net::Ipv4Addr>().is_ok()),
+        "an IPv4 address is shown: {addresses_text}"
+    );
+    assert_eq!(
+        h.eval("return window.__same_page === true;").await,
+        json!(true),
+        "status and address arrived without a reload"
+    );
+
+    // The private key was never written to browser storage.
+    let body_line = private_key
+        .lines()
+        .nth(1)
+        .expect("the PEM has a body")
+        .to_owned();
+    let storage = h.storage().await;
+    assert!(
+        !storage.contains("PRIVATE KEY"),
+        "a private key is in storage: {storage:?}"
+    );
+    assert!(
+        !storage.contains(&body_line),
+        "private key material is in storage"
+    );
+    assert!(
+        storage.local.is_empty(),
+        "localStorage holds {:?}",
+        storage.local
+    );
+
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_refusals_are_shown_word_for_word_and_the_form_is_kept() {
+    let h = Harness::start().await;
+    let token = h.demo_token().await;
+    let (status, created) = token
+        .compute(
+            "POST",
+            "/os-keypairs",
+            Some(json!({"keypair": {"name": "doomed-key"}})),
+        )
+        .await;
+    assert_eq!(status, 201, "create a key pair for the test: {created}");
+    h.sign_in_demo().await;
+    fill_the_form(&h, "e2e-refused", LARGE_FLAVOR).await;
+    h.wait_for("#key-pair option[value='doomed-key']").await;
+    h.wait_for("select#key-pair")
+        .await
+        .select_by_value("doomed-key")
+        .await
+        .expect("choose the key pair");
+
+    // 400: the key pair disappears between choosing it and creating the server.
+    let (status, _) = token
+        .compute("DELETE", "/os-keypairs/doomed-key", None)
+        .await;
+    assert_eq!(status, 204, "delete the key pair behind the form's back");
+    click_create_server_twice(&h).await;
+    h.wait_for_text("Invalid key_name provided.").await;
+    h.wait_for_text("HTTP 400").await;
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-refused");
+    assert_eq!(property(&h, "#key-pair", "value").await, "doomed-key");
+    assert!(
+        is_checked(&h, &by_id(&format!("flavor-{LARGE_FLAVOR}"))).await,
+        "the flavor stays chosen"
+    );
+    assert_eq!(property(&h, "#disk-size", "value").await, IMAGE_MIN_DISK);
+
+    // 403: the quota is used up after the form loaded its limits.
+    h.wait_for("select#key-pair")
+        .await
+        .select_by_value("")
+        .await
+        .expect("choose no key pair");
+    use_most_cores(&token).await;
+    click_create_server_twice(&h).await;
+    h.wait_for_text("Quota exceeded for cores: Requested 8, but already used 16 of 20 cores")
+        .await;
+    h.wait_for_text("HTTP 403").await;
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-refused");
+    assert!(
+        is_checked(&h, &by_id(&format!("flavor-{LARGE_FLAVOR}"))).await,
+        "the flavor stays chosen"
+    );
+    assert_eq!(servers_named(&token, "e2e-refused").await, 0);
+
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_public_key_is_checked_then_imported_from_a_pub_file() {
+    let h = Harness::start().await;
+    let token = h.demo_token().await;
+    let scratch =
+        std::env::temp_dir().join(format!("ecs-console-e2e-import-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let key_file = scratch.join("id_ed25519");
+    let _ = std::fs::remove_file(&key_file);
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "e2e@test", "-f"])
+        .arg(&key_file)
+        .status()
+        .expect("run ssh-keygen");
+    assert!(status.success(), "ssh-keygen made a key");
+    let public_key =
+        std::fs::read_to_string(scratch.join("id_ed25519.pub")).expect("read the .pub file");
+
+    h.sign_in_demo().await;
+    h.open("/create").await;
+    click_xpath(&h, "//summary[normalize-space()='Import a public key']").await;
+    h.fill("#import-key-name", "imported-key").await;
+
+    // Checked before anything is sent: a broken key is explained and cannot be imported.
+    h.fill("#import-public-key", "ssh-rsa not-base64!").await;
+    h.wait_for_text("not valid base64").await;
+    let import_button = "//button[normalize-space()='Import key pair']";
+    let button = h
+        .browser
+        .find(Locator::XPath(import_button))
+        .await
+        .expect("the import button");
+    assert_eq!(
+        button.prop("disabled").await.expect("disabled").as_deref(),
+        Some("true")
+    );
+
+    h.wait_for("#import-public-key-file")
+        .await
+        .send_keys(&scratch.join("id_ed25519.pub").display().to_string())
+        .await
+        .expect("choose the .pub file");
+    h.wait_until(
+        "the file's key in the text box",
+        support::DEFAULT_WAIT,
+        || async { property(&h, "#import-public-key", "value").await == public_key.trim() },
+    )
+    .await;
+    click_xpath(&h, import_button).await;
+    h.wait_until(
+        "the imported key pair to be chosen",
+        support::DEFAULT_WAIT,
+        || async { property(&h, "#key-pair", "value").await == "imported-key" },
+    )
+    .await;
+    let (status, listed) = token
+        .compute("GET", "/os-keypairs/imported-key", None)
+        .await;
+    assert_eq!(status, 200, "the API lists the imported key pair: {listed}");
+    assert_eq!(
+        key_material(
+            listed["keypair"]["public_key"]
+                .as_str()
+                .expect("public_key")
+        ),
+        key_material(&public_key)
+    );
+
+    let _ = std::fs::remove_dir_all(&scratch);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_form_survives_a_sign_in_after_the_token_expired() {
+    let lifetime = Duration::from_secs(15);
+    let h = Harness::start_with(HarnessOptions {
+        sim: SimConfig::default().token_lifetime(lifetime),
+        direct: false,
+    })
+    .await;
+    let signed_in = std::time::Instant::now();
+    h.sign_in_demo().await;
+    fill_the_form(&h, "e2e-kept", FLAVOR).await;
+    // The token was issued a few seconds after `signed_in`; wait until it has surely expired.
+    if let Some(left) = (lifetime + Duration::from_secs(8)).checked_sub(signed_in.elapsed()) {
+        tokio::time::sleep(left).await;
+    }
+
+    // The cloud answers 401: the user signs in again and comes back to the same form.
+    h.eval(
+        "const button = [...document.querySelectorAll('button')]\
+           .find((b) => b.textContent.trim() === 'Create server');\
+         button.click(); return true;",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    eprintln!(
+        "DEBUG {:?}\n{}",
+        h.browser.current_url().await,
+        h.body_text().await
+    );
+    h.wait_for("#sign-in-password").await;
+    h.click("input[name='connection-mode'][value='proxy']")
+        .await;
+    h.fill("#user-domain", "Default").await;
+    h.fill("#user-name", "demo").await;
+    h.fill("#password", "demo").await;
+    h.fill("#project", "demo").await;
+    h.click("#sign-in-password button[type='submit']").await;
+    h.wait_until("the return to the form", support::DEFAULT_WAIT, || async {
+        h.browser
+            .current_url()
+            .await
+            .is_ok_and(|url| url.path() == "/create")
+    })
+    .await;
+    h.wait_until("the kept server name", support::DEFAULT_WAIT, || async {
+        property(&h, "#server-name", "value").await == "e2e-kept"
+    })
+    .await;
+    assert!(
+        is_checked(&h, &by_id(&format!("flavor-{FLAVOR}"))).await,
+        "the flavor is kept"
+    );
+    assert_eq!(property(&h, "#disk-size", "value").await, IMAGE_MIN_DISK);
+
+    h.shutdown().await;
+}
