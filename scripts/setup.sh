@@ -104,6 +104,15 @@ ensure_browser() {
   fi
 }
 
+ensure_python_venv() {
+  if python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    step "python3 with venv (for the OpenStack client check): present"
+  else
+    step "installing python3-venv with apt-get"
+    apt_install python3 python3-venv
+  fi
+}
+
 ensure_build_tools() {
   ensure_rust
   ensure_wasm_bindgen

@@ -8,17 +8,18 @@
 # Needs python3 with venv and access to PyPI the first time (to install python-openstackclient).
 set -euo pipefail
 
-port="${1:-18774}"
+# A free loopback port unless one is given.
+port="${1:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 venv="${ECS_SIM_OSC_VENV:-/tmp/ecs-sim-osc-venv}"
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 
 step() { printf '==> %s\n' "$*"; }
 
-if [ ! -x "$venv/bin/openstack" ]; then
+if ! "$venv/bin/openstack" --version 2>&1 | grep -q " 10.5.0$"; then
     step "installing python-openstackclient into $venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet python-openstackclient
+    "$venv/bin/pip" install --quiet "python-openstackclient==10.5.0" "openstacksdk==4.22.0"
 fi
 openstack="$venv/bin/openstack"
 
