@@ -84,7 +84,8 @@ fn parse_zone_offset(zone: &str) -> Option<i64> {
     let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
     let (hours, minutes) = match digits.len() {
         2 => (number(&digits)?, 0),
-        4 => (number(&digits[..2])?, number(&digits[2..])?),
+        // `get` rather than indexing: a multi-byte character must not split the offset.
+        4 => (number(digits.get(..2)?)?, number(digits.get(2..)?)?),
         _ => return None,
     };
     (hours < 24 && minutes < 60).then_some(sign * (hours * 3600 + minutes * 60))
@@ -146,6 +147,8 @@ mod tests {
             "2018-05-25X",
             "2018-05-25T01:47:11.",
             "é2018-05-25",
+            "2018-05-25T01:47:11+1é2",
+            "2018-05-25T01:47:11-é12",
         ] {
             assert_eq!(parse_unix_seconds(bad), None, "{bad:?}");
         }

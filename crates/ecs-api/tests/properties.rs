@@ -130,6 +130,13 @@ proptest! {
         let _ = decode_kind(DecodeKind::Server, &bytes);
     }
 
+    /// Random text rarely looks like a date; a valid prefix reaches the time and zone parsers.
+    #[test]
+    fn timestamps_with_odd_tails_never_panic(tail in "[0-9:.+\\-TZ ]{0,6}\\PC{0,6}") {
+        let _ = timestamp::parse_unix_seconds(&format!("2018-05-25{tail}"));
+        let _ = timestamp::parse_unix_seconds(&format!("2018-05-25T01:47:11{tail}"));
+    }
+
     #[test]
     fn text_helpers_never_panic(text in "\\PC{0,40}") {
         let _ = timestamp::parse_unix_seconds(&text);

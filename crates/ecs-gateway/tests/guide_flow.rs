@@ -1,11 +1,11 @@
 //! The guide (creating-an-ecs.txt) end to end over plain HTTP, run twice with one shared flow:
 //! directly against the simulator, and through the gateway's `/proxy/identity` and `/proxy/compute`.
 
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use ecs_api::identity::Token;
-use ecs_api::microversion::microversion_for;
 use ecs_api::requests::{
     AuthRequest, BlockDeviceMapping, CreateKeyPair, CreateServer, ImportKeyPair, NetworkChoice,
     NovaRequest, RebootType, ServerAction,
@@ -33,26 +33,7 @@ struct Cloud {
 
 impl Cloud {
     async fn call(&self, method: Method, url: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .client
-            .request(method.clone(), url)
-            .header("X-Auth-Token", &self.token)
-            .header("Accept", "application/json");
-        for (name, value) in microversion_for(url).request_headers() {
-            request = request.header(name, value);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        let value = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"))
-        };
-        (status, value)
+        common::api_call(&self.client, &self.token, method, url, body).await
     }
 
     async fn get(&self, url: &str) -> Value {
@@ -112,18 +93,7 @@ async fn guide(identity_endpoint: &str) -> String {
     // Token, scoped to the demo project by name.
     let auth =
         AuthRequest::password("demo", "Default", "demo").scoped_to_project_name("demo", "Default");
-    let response = client
-        .post(identity.tokens())
-        .json(&auth.to_body())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let subject = response.headers()["x-subject-token"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let token = Token::from_response(Some(&subject), &response.bytes().await.unwrap()).unwrap();
+    let token = common::sign_in(&client, &identity, &auth).await;
     let compute_url = token
         .compute_endpoint(None)
         .expect("no compute endpoint")

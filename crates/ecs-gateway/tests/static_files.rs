@@ -249,4 +249,26 @@ async fn bad_configuration_is_a_clear_error() {
     .err()
     .unwrap();
     assert!(matches!(error, GatewayError::Bind { .. }), "{error}");
+
+    let ca_dir = tempfile::tempdir().unwrap();
+    let not_pem = ca_dir.path().join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "this is not a certificate\n").unwrap();
+    for ca_file in [ca_dir.path().join("missing-ca.pem"), not_pem] {
+        let error = ecs_gateway::spawn(GatewayConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            simulate: true,
+            extra_ca_file: Some(ca_file.clone()),
+            ..Default::default()
+        })
+        .await
+        .err()
+        .unwrap();
+        assert!(matches!(error, GatewayError::ExtraCa { .. }), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains(&*ca_file.file_name().unwrap().to_string_lossy()),
+            "{error}"
+        );
+    }
 }

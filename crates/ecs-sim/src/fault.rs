@@ -152,6 +152,13 @@ impl KeystoneError {
         }
     }
 
+    pub fn method_not_allowed() -> Self {
+        Self {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: "The method is not allowed for the requested URL.".to_owned(),
+        }
+    }
+
     pub fn body(&self) -> serde_json::Value {
         json!({
             "error": {

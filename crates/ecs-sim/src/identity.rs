@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -28,6 +29,7 @@ pub fn router(simulator: Simulator) -> Router {
         )
         .route("/v3/auth/projects", get(projects))
         .fallback(|| async { KeystoneError::not_found("Could not find the requested resource.") })
+        .method_not_allowed_fallback(|| async { KeystoneError::method_not_allowed() })
         .with_state(simulator)
 }
 
@@ -55,7 +57,8 @@ async fn version(State(simulator): State<Simulator>, headers: HeaderMap) -> Resp
 fn parse_auth(body: &Bytes) -> Result<AuthRequest, KeystoneError> {
     AuthRequest::parse_body(body).map_err(|error| {
         KeystoneError::bad_request(format!(
-            "The request you have made is invalid: {error}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error."
+            "The request you have made is invalid: {}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.",
+            error.message
         ))
     })
 }
@@ -128,8 +131,19 @@ fn short_audit_id(rng: &mut impl rand::Rng) -> String {
 async fn issue_token(
     State(simulator): State<Simulator>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // Over the body size limit: Keystone's error body, not axum's plain text.
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            return KeystoneError {
+                status: rejection.status(),
+                message: rejection.body_text(),
+            }
+            .into_response();
+        }
+    };
     let request = match parse_auth(&body) {
         Ok(request) => request,
         Err(error) => return error.into_response(),

@@ -319,32 +319,35 @@ impl State {
         let cores_each = flavor.map_or(0, |flavor| u64::from(flavor.vcpus));
         let ram_each = flavor.map_or(0, |flavor| flavor.ram_mb);
         let usage = self.usage();
-        let fits = |count: u64| -> Result<(), QuotaExceeded> {
-            for (resource, each, used, allowed) in [
-                ("instances", 1, usage.instances, self.quota.instances),
-                ("cores", cores_each, usage.cores, self.quota.cores),
-                ("ram", ram_each, usage.ram_mb, self.quota.ram_mb),
-            ] {
-                let requested = each * count;
-                if used + requested > allowed {
-                    return Err(QuotaExceeded {
-                        resource,
-                        requested,
-                        used,
-                        allowed,
-                    });
-                }
-            }
-            Ok(())
-        };
-        let mut count = request.max_count;
-        loop {
-            match fits(count) {
-                Ok(()) => return Ok(count),
-                Err(exceeded) if count <= request.min_count => return Err(exceeded),
-                Err(_) => count -= 1,
-            }
+        let resources = [
+            ("instances", 1, usage.instances, self.quota.instances),
+            ("cores", cores_each, usage.cores, self.quota.cores),
+            ("ram", ram_each, usage.ram_mb, self.quota.ram_mb),
+        ];
+        let exceeded = resources
+            .iter()
+            .map(|&(resource, each, used, allowed)| QuotaExceeded {
+                resource,
+                requested: each.saturating_mul(request.min_count),
+                used,
+                allowed,
+            })
+            .find(|check| check.used.saturating_add(check.requested) > check.allowed);
+        if let Some(exceeded) = exceeded {
+            return Err(exceeded);
         }
+        // Computed, not searched one by one: max_count may be in the billions.
+        let fitting = resources
+            .iter()
+            .map(|&(_, each, used, allowed)| {
+                allowed
+                    .saturating_sub(used)
+                    .checked_div(each)
+                    .unwrap_or(u64::MAX)
+            })
+            .min()
+            .unwrap_or(u64::MAX);
+        Ok(request.max_count.min(fitting))
     }
 
     /// Creates `count` servers; returns their ids in launch order and the shared reservation id.

@@ -13,6 +13,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
+use ecs_api::identity::Token;
+use ecs_api::requests::AuthRequest;
+use ecs_api::urls::IdentityEndpoint;
 use ecs_gateway::{GatewayConfig, RunningGateway, Upstream};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -179,4 +182,55 @@ pub async fn raw_status(addr: SocketAddr, request: &[u8]) -> Option<u16> {
 pub fn raw_get(target: &str, extra: &str) -> Vec<u8> {
     format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n")
         .into_bytes()
+}
+
+/// Signs in with `auth` (expecting 201) and returns the token, its id taken from X-Subject-Token.
+pub async fn sign_in(
+    client: &reqwest::Client,
+    identity: &IdentityEndpoint,
+    auth: &AuthRequest,
+) -> Token {
+    let response = client
+        .post(identity.tokens())
+        .json(&auth.to_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let subject = response.headers()["x-subject-token"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    Token::from_response(Some(&subject), &response.bytes().await.unwrap()).unwrap()
+}
+
+/// One compute call as the console makes it: the token, JSON, and the microversion the console
+/// asks for at that URL. An empty body comes back as `Value::Null`.
+pub async fn api_call(
+    client: &reqwest::Client,
+    token: &str,
+    method: reqwest::Method,
+    url: impl AsRef<str>,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let url = url.as_ref();
+    let mut request = client
+        .request(method.clone(), url)
+        .header("X-Auth-Token", token)
+        .header("Accept", "application/json");
+    for (name, value) in ecs_api::microversion::microversion_for(url).request_headers() {
+        request = request.header(name, value);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let value = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {url}: {e}: {text}"))
+    };
+    (status, value)
 }

@@ -4,12 +4,12 @@
 use std::cmp::Ordering;
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Ctx, limit_param, paginate, query_pairs, query_value};
+use super::{Ctx, PathParam, limit_param, paginate, query_pairs, query_value};
 use crate::Simulator;
 use crate::catalogue::Flavor;
 use crate::fault::Fault;
@@ -225,7 +225,7 @@ pub async fn detail(
 pub async fn show(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Response, Fault> {
     let state = simulator.state();
     let flavor = state

@@ -1,13 +1,13 @@
 //! `GET /images`, `/images/detail` and `/images/{id}` (Nova's Glance proxy) with Huawei metadata.
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::networks::proxy_api_available;
-use super::{Ctx, limit_param, paginate, query_pairs, query_value};
+use super::{Ctx, PathParam, limit_param, paginate, query_pairs, query_value};
 use crate::Simulator;
 use crate::catalogue::Image;
 use crate::fault::Fault;
@@ -107,7 +107,7 @@ pub async fn detail(
 pub async fn show(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Response, Fault> {
     proxy_api_available(&simulator, &ctx)?;
     let state = simulator.state();

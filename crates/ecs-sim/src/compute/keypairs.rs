@@ -1,15 +1,14 @@
 //! `os-keypairs`: list (paged from 2.35), show, delete, create (generated) and import.
 
 use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{
-    Ctx, json_body, limit_param, naive_time, next_link, paginate, query_pairs, query_value,
-    schema_object,
+    Ctx, PathParam, RequestBody, json_body, limit_param, naive_time, next_link, paginate,
+    query_pairs, query_value, schema_object,
 };
 use crate::Simulator;
 use crate::fault::Fault;
@@ -83,7 +82,7 @@ pub async fn index(
 pub async fn show(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(name): Path<String>,
+    PathParam(name): PathParam,
 ) -> Result<Response, Fault> {
     let state = simulator.state();
     let key_pair = state
@@ -96,7 +95,7 @@ pub async fn show(
 pub async fn delete(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(name): Path<String>,
+    PathParam(name): PathParam,
 ) -> Result<Response, Fault> {
     simulator
         .state()
@@ -156,8 +155,12 @@ fn parse_create(bytes: &[u8], body: &Value, ctx: &Ctx) -> Result<CreateRequest, 
             "is not of type 'string'",
         ));
     }
-    let request =
-        KeyPairRequest::parse_body(bytes).map_err(|error| Fault::bad_request(error.to_string()))?;
+    let request = KeyPairRequest::parse_body(bytes).map_err(|error| {
+        Fault::bad_request(format!(
+            "The key pair request is invalid: {}",
+            error.message
+        ))
+    })?;
     if let Err(error) = validate::key_pair_name(&request.name) {
         return Err(Fault::invalid_field("name", name_value, &error.message));
     }
@@ -194,7 +197,7 @@ pub async fn create(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
     headers: HeaderMap,
-    body: Bytes,
+    RequestBody(body): RequestBody,
 ) -> Result<Response, Fault> {
     let value = json_body(&headers, &body)?;
     let request = parse_create(&body, &value, &ctx)?;

@@ -12,7 +12,8 @@ mod zones;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -79,6 +80,54 @@ impl Ctx {
         } else {
             String::new()
         }
+    }
+}
+
+/// The one `{id}` or `{name}` path parameter, percent-decoded. Bytes that are not UTF-8 become
+/// U+FFFD, so the handler answers Nova's 404 for a thing that does not exist, as Nova does,
+/// instead of axum's plain-text 400 (its `Path` extractors refuse such parameters).
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = Fault;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let route = MatchedPath::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Fault::unknown_resource())?;
+        // Only literal segments follow the parameter, so it sits as far from the end of the
+        // request path as it does from the end of the route, whatever prefix was stripped.
+        let from_end = route
+            .as_str()
+            .rsplit('/')
+            .position(|segment| segment.starts_with('{'))
+            .ok_or_else(Fault::unknown_resource)?;
+        let raw = parts
+            .uri
+            .path()
+            .rsplit('/')
+            .nth(from_end)
+            .ok_or_else(Fault::unknown_resource)?;
+        Ok(Self(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned(),
+        ))
+    }
+}
+
+/// The raw request body. One axum cannot buffer (over its size limit) gets Nova's `overLimit`
+/// fault rather than axum's plain-text answer.
+pub struct RequestBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RequestBody {
+    type Rejection = Fault;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(request, state)
+            .await
+            .map(Self)
+            .map_err(|rejection| Fault::new(rejection.status(), rejection.body_text()))
     }
 }
 

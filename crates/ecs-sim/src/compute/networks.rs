@@ -1,11 +1,11 @@
 //! `GET /os-networks` and `/os-networks/{id}` (Nova's Neutron proxy, with CIDRs filled in).
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::Ctx;
+use super::{Ctx, PathParam};
 use crate::Simulator;
 use crate::catalogue::Network;
 use crate::fault::Fault;
@@ -55,7 +55,7 @@ pub async fn index(
 pub async fn show(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Response, Fault> {
     proxy_api_available(&simulator, &ctx)?;
     let state = simulator.state();

@@ -173,8 +173,9 @@ fn is_uuid(text: &str) -> bool {
 /// Checks `body` against Nova's request schema and decodes it.
 pub fn parse(bytes: &[u8], body: &Value, ctx: &Ctx) -> Result<ParsedServer, Fault> {
     let server = check_schema(body, ctx)?;
-    let request =
-        CreateServer::parse_body(bytes).map_err(|error| Fault::bad_request(error.to_string()))?;
+    let request = CreateServer::parse_body(bytes).map_err(|error| {
+        Fault::bad_request(format!("The server request is invalid: {}", error.message))
+    })?;
     if validate::server_name(&request.name).is_err() {
         return Err(Fault::bad_request(
             "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",

@@ -1,8 +1,7 @@
 //! `servers`: create, list, detail, show, delete and the os-start, os-stop and reboot actions.
 
 use axum::Extension;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -10,8 +9,8 @@ use time::OffsetDateTime;
 
 use super::flavors::extra_specs;
 use super::{
-    Ctx, iso_time, json_body, limit_param, naive_time, paginate, query_pairs, query_value,
-    schema_object,
+    Ctx, PathParam, RequestBody, iso_time, json_body, limit_param, naive_time, paginate,
+    query_pairs, query_value, schema_object,
 };
 use crate::Simulator;
 use crate::fault::Fault;
@@ -295,7 +294,7 @@ pub async fn detail(
 pub async fn show(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Response, Fault> {
     let now = OffsetDateTime::now_utc();
     let mut state = simulator.state();
@@ -307,7 +306,7 @@ pub async fn show(
 pub async fn delete(
     State(simulator): State<Simulator>,
     Extension(_ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Response, Fault> {
     let knobs = simulator.knobs();
     apply(&simulator, &id, Action::Delete, &knobs)?;
@@ -335,9 +334,9 @@ fn apply(
 pub async fn action(
     State(simulator): State<Simulator>,
     Extension(_ctx): Extension<Ctx>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
-    body: Bytes,
+    RequestBody(body): RequestBody,
 ) -> Result<Response, Fault> {
     let body = json_body(&headers, &body)?;
     let object = body
@@ -393,7 +392,7 @@ pub async fn create(
     State(simulator): State<Simulator>,
     Extension(ctx): Extension<Ctx>,
     headers: HeaderMap,
-    body: Bytes,
+    RequestBody(body): RequestBody,
 ) -> Result<Response, Fault> {
     let value = json_body(&headers, &body)?;
     let server = super::server_create::parse(&body, &value, &ctx)?;

@@ -240,3 +240,16 @@ pub fn assert_keystone_error(reply: &Reply, status: u16) {
     assert!(reply.body["error"]["title"].is_string());
     assert!(reply.body["error"]["message"].is_string());
 }
+
+/// An error answer as a `Reply` (a body that is not JSON becomes `null`).
+pub async fn into_reply(response: reqwest::Response) -> Reply {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_ne!(status, StatusCode::OK);
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{Cloud, assert_fault, assert_keystone_error, fast_config};
+use crate::common::{Cloud, assert_fault, assert_keystone_error, fast_config, into_reply};
 use ecs_sim::Quota;
 
 /// A change made to the guide's create body.
@@ -264,6 +264,36 @@ async fn quota_is_enforced_with_novas_403() {
 }
 
 #[tokio::test]
+async fn a_huge_max_count_creates_what_the_quota_allows_at_once() {
+    let cloud = Cloud::start(fast_config().quota(Quota {
+        instances: 3,
+        ..Quota::default()
+    }))
+    .await;
+    let mut body = cloud.guide_server("many").await;
+    body["server"]["max_count"] = json!(u32::MAX);
+    // The simulator may share this test's thread, so measure rather than time out.
+    let started = std::time::Instant::now();
+    let reply = cloud.post("servers", "2.67", &body).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the count that fits the quota is computed, not searched one by one"
+    );
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
+    let limits = cloud.get("limits", "2.67").await.body;
+    assert_eq!(limits["limits"]["absolute"]["totalInstancesUsed"], 3);
+
+    body["server"]["min_count"] = json!(2);
+    let refused = cloud.post("servers", "2.67", &body).await;
+    assert_fault(
+        &refused,
+        403,
+        "forbidden",
+        "Quota exceeded for instances: Requested 2, but already used 3 of 3 instances",
+    );
+}
+
+#[tokio::test]
 async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
     // A long build: the server must still be building when it is asked to start.
     let cloud =
@@ -460,18 +490,6 @@ async fn microversion_and_authentication_errors() {
     );
 }
 
-async fn into_reply(response: reqwest::Response) -> crate::common::Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert_ne!(status, StatusCode::OK);
-    crate::common::Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
 #[tokio::test]
 async fn strict_mode_retires_the_proxy_apis_at_2_36_as_nova_does() {
     let strict = Cloud::start(fast_config().proxy_apis_at_all_versions(false)).await;
@@ -495,4 +513,66 @@ async fn strict_mode_retires_the_proxy_apis_at_2_36_as_nova_does() {
         StatusCode::OK,
         "ECS keeps them"
     );
+}
+
+#[tokio::test]
+async fn ids_that_are_not_utf_8_are_things_that_do_not_exist() {
+    let cloud = Cloud::start(fast_config()).await;
+    for (method, path, message) in [
+        (
+            Method::GET,
+            "servers/%ff",
+            "Instance \u{fffd} could not be found.",
+        ),
+        (
+            Method::DELETE,
+            "servers/%ff",
+            "Instance \u{fffd} could not be found.",
+        ),
+        (
+            Method::GET,
+            "flavors/%ff%fe",
+            "Flavor \u{fffd}\u{fffd} could not be found.",
+        ),
+        (Method::GET, "images/a%ff", "Image not found."),
+        (Method::GET, "os-networks/%c3", "Network not found"),
+        (
+            Method::GET,
+            "os-keypairs/%ff",
+            "Keypair \u{fffd} not found for user",
+        ),
+    ] {
+        let reply = cloud.call(method.clone(), path, Some("2.1"), None).await;
+        assert_fault(&reply, 404, "itemNotFound", message);
+    }
+    let action = cloud
+        .post("servers/%ff/action", "2.67", &json!({"os-start": null}))
+        .await;
+    assert_fault(&action, 404, "itemNotFound", "could not be found");
+}
+
+#[tokio::test]
+async fn bodies_too_large_to_read_get_novas_and_keystones_413() {
+    let cloud = Cloud::start(fast_config()).await;
+    let huge_name = "x".repeat(3 * 1024 * 1024);
+    let body = json!({"server": {"name": huge_name}});
+    let reply = cloud.post("servers", "2.67", &body).await;
+    assert_fault(&reply, 413, "overLimit", "length limit exceeded");
+    let reply = cloud
+        .post(
+            "os-keypairs",
+            "2.67",
+            &json!({"keypair": {"name": huge_name}}),
+        )
+        .await;
+    assert_fault(&reply, 413, "overLimit", "length limit exceeded");
+
+    let response = cloud
+        .http
+        .post(format!("{}/identity/v3/auth/tokens", cloud.sim.base_url()))
+        .json(&json!({"auth": {"identity": {"methods": [huge_name]}}}))
+        .send()
+        .await
+        .expect("answered");
+    assert_keystone_error(&into_reply(response).await, 413);
 }

@@ -116,6 +116,10 @@ async fn wrong_credentials_and_scopes_get_keystones_401() {
         assert!(token.is_none());
     }
     let (status, _, body) = issue(&cloud, &json!({"nothing": true}), None).await;
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert_keystone_error(
         &crate::common::Reply {
             status,
@@ -124,6 +128,22 @@ async fn wrong_credentials_and_scopes_get_keystones_401() {
         },
         400,
     );
+    assert!(
+        message.starts_with("The request you have made is invalid: missing \"auth\""),
+        "names what is missing in the request: {message}"
+    );
+}
+
+#[tokio::test]
+async fn a_method_keystone_does_not_serve_gets_its_405_body() {
+    let cloud = Cloud::start(fast_config()).await;
+    let response = cloud
+        .http
+        .patch(format!("{}/identity/v3/auth/tokens", cloud.sim.base_url()))
+        .send()
+        .await
+        .expect("answered");
+    assert_keystone_error(&crate::common::into_reply(response).await, 405);
 }
 
 #[tokio::test]

@@ -149,3 +149,70 @@ async fn server_lists_filter_and_page_newest_first() {
     let shutoff = cloud.get("servers?status=SHUTOFF", "2.67").await.body;
     assert!(ids(&shutoff, "servers").is_empty());
 }
+
+#[tokio::test]
+async fn the_catalogue_has_the_guides_awkward_cases() {
+    let cloud = Cloud::start(fast_config()).await;
+
+    // Zones: one unavailable, and one name listed twice, as in the guide.
+    let zones = cloud.get("os-availability-zone", "2.67").await.body;
+    let zones = zones["availabilityZoneInfo"].as_array().unwrap();
+    assert!(
+        zones
+            .iter()
+            .any(|zone| zone["zoneState"]["available"] == false)
+    );
+    let names: Vec<&str> = zones
+        .iter()
+        .filter_map(|zone| zone["zoneName"].as_str())
+        .collect();
+    let distinct: std::collections::HashSet<&str> = names.iter().copied().collect();
+    assert!(
+        distinct.len() < names.len(),
+        "a repeated zone name: {names:?}"
+    );
+
+    // Images: Huawei metadata, minDisk and minRam above 0, one not ACTIVE; each one by id.
+    let images = cloud.get("images/detail", "2.1").await.body;
+    let images = images["images"].as_array().unwrap();
+    for image in images {
+        for key in ["__os_type", "__platform", "__os_version"] {
+            assert!(
+                image["metadata"][key]
+                    .as_str()
+                    .is_some_and(|v| !v.is_empty()),
+                "{key} on {}",
+                image["name"]
+            );
+        }
+        let id = image["id"].as_str().unwrap();
+        let one = cloud.get(&format!("images/{id}"), "2.1").await.body;
+        assert_eq!(&one["image"], image);
+    }
+    assert!(
+        images
+            .iter()
+            .any(|image| image["minDisk"].as_u64() > Some(0) && image["minRam"].as_u64() > Some(0))
+    );
+    assert!(images.iter().any(|image| image["status"] != "ACTIVE"));
+
+    // Flavors by id.
+    let flavors = cloud.get("flavors/detail", "2.67").await.body;
+    let flavor = &flavors["flavors"][0];
+    let id = flavor["id"].as_str().unwrap();
+    let one = cloud.get(&format!("flavors/{id}"), "2.67").await.body;
+    assert_eq!(&one["flavor"], flavor);
+
+    // Networks: id, label and the CIDR addresses come from.
+    let networks = cloud.get("os-networks", "2.1").await.body;
+    let networks = networks["networks"].as_array().unwrap();
+    assert!(!networks.is_empty());
+    for network in networks {
+        assert!(network["id"].as_str().is_some_and(|id| !id.is_empty()));
+        assert!(network["label"].as_str().is_some_and(|l| !l.is_empty()));
+        let cidr = network["cidr"].as_str().unwrap();
+        let (address, prefix) = cidr.split_once('/').expect("a CIDR");
+        assert!(address.parse::<std::net::Ipv4Addr>().is_ok(), "{cidr}");
+        assert!(prefix.parse::<u8>().is_ok_and(|p| p <= 32), "{cidr}");
+    }
+}
