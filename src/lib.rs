@@ -18,6 +18,7 @@ use api::Api;
 use api::activity::ActivityLog;
 use components::activity_panel::ActivityPanel;
 use components::announcer::{Announcer, LiveRegion};
+use components::focus::RouteFocus;
 use components::layout::{RequireSession, TopBar};
 use create::CreateServerPage;
 use pages::NotFoundPage;
@@ -45,6 +46,8 @@ pub fn provide_app_context() -> Api {
 #[component]
 pub fn App() -> impl IntoView {
     provide_app_context();
+    // Before the router, so a page can stop Back/Forward before the router reacts.
+    components::history_guard::listen();
     view! {
         <Router>
             <TopBar />
@@ -68,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <ActivityPanel />
             </main>
             <LiveRegion />
+            <RouteFocus />
         </Router>
     }
 }

@@ -13,6 +13,16 @@ use support::{Harness, HarnessOptions};
 
 const HOSTILE_NAME: &str = "<img src=x onerror=alert(1)>";
 
+/// The text of the element matching `css`, once it is there.
+async fn text_of(harness: &Harness, css: &str) -> String {
+    harness
+        .wait_for(css)
+        .await
+        .text()
+        .await
+        .unwrap_or_else(|error| panic!("read the text of {css}: {error}"))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_lands_on_servers_and_sign_out_forgets_the_token() {
     let harness = Harness::start().await;
@@ -25,12 +35,7 @@ async fn sign_in_lands_on_servers_and_sign_out_forgets_the_token() {
     harness
         .wait_for_text("No servers in this project yet")
         .await;
-    let expiry = harness
-        .wait_for("#token-expiry")
-        .await
-        .text()
-        .await
-        .expect("expiry text");
+    let expiry = text_of(&harness, "#token-expiry").await;
     assert!(
         expiry.starts_with("token expires in"),
         "expiry shown as {expiry:?}"
@@ -191,12 +196,7 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
         .await;
     harness.wait_for("#addresses").await;
     // Flavor and image are resolved to names (images at microversion 2.35, as strict Nova needs).
-    let flavor = harness
-        .wait_for("#server-flavor")
-        .await
-        .text()
-        .await
-        .expect("flavor");
+    let flavor = text_of(&harness, "#server-flavor").await;
     assert!(flavor.contains("vCPU"), "flavor resolved: {flavor}");
     let api = harness.demo_token().await;
     let (_, server) = api
@@ -264,12 +264,7 @@ async fn direct_mode_talks_to_the_cloud_on_another_origin() {
         .sign_in_demo_with_mode("direct", Some(&identity))
         .await;
     harness.wait_for_text("web-direct").await;
-    let summary = harness
-        .wait_for("#session-summary")
-        .await
-        .text()
-        .await
-        .expect("summary");
+    let summary = text_of(&harness, "#session-summary").await;
     assert!(
         summary.contains("(direct)"),
         "signed in directly: {summary}"
@@ -394,5 +389,69 @@ async fn a_failing_refresh_shows_the_api_error_and_refresh_now_recovers() {
             .contains("Refreshing the servers failed"),
         "a successful refresh clears the error"
     );
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_token_signs_in_with_its_expiry_and_focus_follows_the_keyboard() {
+    let harness = Harness::start().await;
+    let api = harness.demo_token().await;
+    harness.open("/sign-in").await;
+    harness.wait_for("#sign-in-password").await;
+
+    // ARIA tabs: the arrow keys move between the sign-in methods, and focus follows.
+    harness
+        .wait_for("#tab-password")
+        .await
+        .send_keys(&fantoccini::key::Key::Right.to_string())
+        .await
+        .expect("press the right arrow on the Password tab");
+    harness.wait_for("#sign-in-token").await;
+    assert_eq!(
+        harness
+            .eval("return [document.activeElement.id, document.querySelector('#tab-token').getAttribute('aria-selected'), document.querySelector('#tab-password').tabIndex];")
+            .await,
+        serde_json::json!(["tab-token", "true", -1]),
+        "the Existing token tab is chosen and focused; the other tab leaves the Tab order"
+    );
+
+    // A token Keystone does not know is refused there, before any compute call.
+    harness.fill("#token", "not-a-token").await;
+    harness.click("#sign-in-token button[type='submit']").await;
+    harness.wait_for_text("Sign-in failed").await;
+    assert!(harness.browser_token().await.is_none());
+
+    // A real token: Keystone gives its expiry, project and compute endpoint (fields left empty).
+    harness.fill("#token", &api.token).await;
+    harness.click("#sign-in-token button[type='submit']").await;
+    harness.wait_for("#servers-page").await;
+    let expiry = text_of(&harness, "#token-expiry").await;
+    assert!(
+        expiry.starts_with("token expires in"),
+        "a pasted token's expiry is shown too: {expiry:?}"
+    );
+    assert_eq!(
+        harness.browser_token().await.as_deref(),
+        Some(api.token.as_str())
+    );
+
+    // After each route change, focus lands on the new page's main heading: the servers list
+    // after sign-in, then the form after following the link.
+    for (link, heading) in [
+        (None, "servers-title"),
+        (Some("header a[href='/create']"), "create-title"),
+    ] {
+        if let Some(link) = link {
+            harness.click(link).await;
+        }
+        harness
+            .wait_until(heading, Duration::from_secs(5), || async {
+                harness
+                    .eval("return document.activeElement ? document.activeElement.id : null;")
+                    .await
+                    == serde_json::json!(heading)
+            })
+            .await;
+    }
     harness.shutdown().await;
 }

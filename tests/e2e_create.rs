@@ -203,6 +203,13 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     let token = h.demo_token().await;
     h.sign_in_demo().await;
     fill_the_form(&h, "e2e-web-1", FLAVOR).await;
+    // A trip to the servers list and back inside the app keeps the form (and gives the
+    // browser's Back button a page of this app to return to).
+    h.click("header a[href='/servers']").await;
+    h.wait_for("#servers-page").await;
+    h.click("header a[href='/create']").await;
+    h.wait_for("#create-title").await;
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
 
     // Key pair: the cloud generates it and the private key downloads at once.
     click_xpath(&h, "//summary[normalize-space()='Create a new key pair']").await;
@@ -250,6 +257,28 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         h.browser.current_url().await.expect("URL").path(),
         "/create"
     );
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
+    // The browser's Back button asks as well; declining keeps the address, the page and the key.
+    h.eval("setTimeout(() => history.back(), 0); return true;")
+        .await;
+    let mut back_question = None;
+    for _ in 0..50 {
+        if let Ok(text) = h.browser.get_alert_text().await {
+            back_question = Some(text);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let back_question = back_question.expect("Back with an unsaved key asks first");
+    assert!(back_question.contains("private key"), "{back_question}");
+    h.browser.dismiss_alert().await.expect("decline going back");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        h.browser.current_url().await.expect("URL").path(),
+        "/create"
+    );
+    h.wait_for_text("Private key of e2e-key downloaded as e2e-key.pem.")
+        .await;
     assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
 
     click_xpath(

@@ -12,7 +12,7 @@ pub fn ActivityPanel() -> impl IntoView {
         <details class="activity card" id="activity-panel">
             <summary>
                 "API activity "
-                <span class="muted small">{move || format!("({} requests)", log.len())}</span>
+                <span class="muted small">{move || requests_count(log.len())}</span>
             </summary>
             <p class="hint">
                 "Method, path, status and time of each request. Tokens and passwords are never recorded; bodies are not kept."
@@ -51,6 +51,12 @@ fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
     }
 }
 
+/// "(1 request)", "(3 requests)".
+fn requests_count(count: usize) -> String {
+    let noun = if count == 1 { "request" } else { "requests" };
+    format!("({count} {noun})")
+}
+
 /// Local wall-clock time `HH:MM:SS` of a `Date.now()` value.
 fn clock_time(epoch_ms: f64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(epoch_ms));
@@ -60,4 +66,16 @@ fn clock_time(epoch_ms: f64) -> String {
         date.get_minutes(),
         date.get_seconds()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_count_agrees_with_its_noun() {
+        assert_eq!(requests_count(0), "(0 requests)");
+        assert_eq!(requests_count(1), "(1 request)");
+        assert_eq!(requests_count(12), "(12 requests)");
+    }
 }

@@ -1,9 +1,9 @@
 //! Page visibility (`document.visibilityState`) as a signal, so polling can pause in hidden tabs.
 
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+
+use crate::components::listener::listen_while_mounted;
 
 /// True while the page is visible. Listens to `visibilitychange` until the calling component
 /// is dropped.
@@ -13,19 +13,7 @@ pub fn use_page_visible() -> ReadSignal<bool> {
         return visible;
     };
     let listener = Closure::<dyn Fn()>::new(move || set_visible.set(is_page_visible()));
-    let added = document
-        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref())
-        .is_ok();
-    if added {
-        let registration = SendWrapper::new((document, listener));
-        on_cleanup(move || {
-            let (document, listener) = registration.take();
-            let _ = document.remove_event_listener_with_callback(
-                "visibilitychange",
-                listener.as_ref().unchecked_ref(),
-            );
-        });
-    }
+    listen_while_mounted(document.into(), "visibilitychange", false, listener);
     visible
 }
 

@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::components::history_guard::HistoryGuard;
+
 /// Why a browser call failed, phrased for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowserError(pub String);
@@ -110,11 +112,14 @@ pub fn confirm_leave(message: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// While alive, asks for confirmation before the tab is closed or reloaded and before an in-app
-/// link is followed. Dropping it removes both listeners.
+/// While alive, asks for confirmation before the tab is closed or reloaded, before an in-app
+/// link is followed and before the browser's Back or Forward leaves the page. Dropping it
+/// removes every listener.
 pub struct LeaveGuard {
     before_unload: Closure<dyn FnMut(web_sys::BeforeUnloadEvent)>,
     link_click: Closure<dyn FnMut(web_sys::MouseEvent)>,
+    /// Disarmed when dropped, with the rest.
+    _history: Option<HistoryGuard>,
 }
 
 impl LeaveGuard {
@@ -156,6 +161,7 @@ impl LeaveGuard {
         Ok(Self {
             before_unload,
             link_click,
+            _history: HistoryGuard::arm(message),
         })
     }
 }

@@ -13,7 +13,7 @@ pub fn DetailsSection() -> impl IntoView {
     let draft = page.draft;
     view! {
         <fieldset class="section">
-            <legend>"7. Details"</legend>
+            <legend>"Details"</legend>
             <div class="field-row">
                 <TextField
                     draft=draft

@@ -39,7 +39,7 @@ pub fn DiskSection() -> impl IntoView {
     let typed = move || draft.with(|draft| draft.disk_size.is_some());
     view! {
         <fieldset class="section">
-            <legend>"6. System disk"</legend>
+            <legend>"System disk"</legend>
             <div class="field-row">
                 <TextField
                     draft=draft
@@ -93,7 +93,7 @@ pub fn DiskSection() -> impl IntoView {
                     })
             }}
             <div class="field">
-                <label>
+                <label class="check">
                     <input
                         type="checkbox"
                         prop:checked=move || draft.with(|draft| draft.delete_on_termination)
@@ -102,7 +102,7 @@ pub fn DiskSection() -> impl IntoView {
                             draft.update(|draft| draft.delete_on_termination = checked);
                         }
                     />
-                    " Delete the disk when the server is deleted"
+                    "Delete the disk when the server is deleted"
                 </label>
             </div>
         </fieldset>

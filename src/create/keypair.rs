@@ -30,8 +30,8 @@ pub fn key_unsaved(key: RwSignal<Option<GeneratedKey>>) -> bool {
     key.with_untracked(|key| key.as_ref().is_some_and(|key| !key.saved))
 }
 
-/// Asks before the tab closes, reloads or follows an in-app link while the private key is
-/// unsaved; the listeners go as soon as it is saved or the page goes.
+/// Asks before the tab closes, reloads, follows an in-app link or goes Back/Forward while the
+/// private key is unsaved; the listeners go as soon as it is saved or the page goes.
 pub fn guard_unsaved_key(key: RwSignal<Option<GeneratedKey>>) {
     let needs_guard =
         Memo::new(move |_| key.with(|key| key.as_ref().is_some_and(|key| !key.saved)));
@@ -98,7 +98,7 @@ pub fn KeyPairSection() -> impl IntoView {
     });
     view! {
         <fieldset class="section">
-            <legend>"5. Login"</legend>
+            <legend>"Login"</legend>
             <div class="field">
                 <label for="key-pair">"Key pair"</label>
                 {list}

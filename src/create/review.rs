@@ -136,7 +136,7 @@ pub fn ReviewSection() -> impl IntoView {
     };
     view! {
         <fieldset class="section">
-            <legend>"8. Review"</legend>
+            <legend>"Review"</legend>
             {content}
         </fieldset>
     }

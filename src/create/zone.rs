@@ -60,7 +60,7 @@ pub fn ZoneSection() -> impl IntoView {
     });
     view! {
         <fieldset class="section">
-            <legend>"1. Where"</legend>
+            <legend>"Placement"</legend>
             <div class="field">
                 <label for="zone">"Availability zone"</label>
                 {list}

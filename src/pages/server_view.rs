@@ -121,6 +121,38 @@ pub fn or_dash(value: Option<&str>) -> String {
         .to_owned()
 }
 
+/// Each server's id, shown name and status text, as the list last showed them.
+pub fn status_snapshot(servers: &[Server]) -> Vec<(String, String, String)> {
+    servers
+        .iter()
+        .map(|server| {
+            let name = if server.name.is_empty() {
+                server.id.clone()
+            } else {
+                server.name.clone()
+            };
+            (server.id.clone(), name, status_text(server))
+        })
+        .collect()
+}
+
+/// What changed between two snapshots of the list, for the live region: "web-1: ACTIVE",
+/// "web-2 is gone". Servers new to the list are not announced (the list shows them).
+pub fn status_changes(
+    before: &[(String, String, String)],
+    now: &[(String, String, String)],
+) -> Vec<String> {
+    let changed = now.iter().filter_map(|(id, name, status)| {
+        let (_, _, old) = before.iter().find(|(old_id, _, _)| old_id == id)?;
+        (old != status).then(|| format!("{name}: {status}"))
+    });
+    let gone = before
+        .iter()
+        .filter(|(id, _, _)| !now.iter().any(|(new_id, _, _)| new_id == id))
+        .map(|(_, name, _)| format!("{name} is gone"));
+    changed.chain(gone).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +225,26 @@ mod tests {
         assert_eq!(memory_text(512), "512 MiB");
         assert_eq!(memory_text(2048), "2 GiB");
         assert_eq!(memory_text(1536), "1536 MiB");
+    }
+
+    #[test]
+    fn list_status_changes_are_worded_for_the_live_region() {
+        let before = status_snapshot(&[
+            server(
+                r#"{"id": "1", "name": "web-1", "status": "BUILD", "OS-EXT-STS:task_state": "spawning"}"#,
+            ),
+            server(r#"{"id": "2", "name": "", "status": "ACTIVE"}"#),
+            server(r#"{"id": "3", "name": "db", "status": "ACTIVE"}"#),
+        ]);
+        let now = status_snapshot(&[
+            server(r#"{"id": "1", "name": "web-1", "status": "ACTIVE"}"#),
+            server(r#"{"id": "2", "name": "", "status": "ACTIVE"}"#),
+            server(r#"{"id": "4", "name": "new", "status": "BUILD"}"#),
+        ]);
+        assert_eq!(
+            status_changes(&before, &now),
+            vec!["web-1: ACTIVE".to_owned(), "db is gone".to_owned()]
+        );
+        assert!(status_changes(&now, &now).is_empty());
     }
 }

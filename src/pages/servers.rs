@@ -6,11 +6,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::use_api;
+use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::polling::{NotFound, Polling, use_clock, use_polling};
 use crate::components::table::ColumnHeads;
 use crate::pages::server_view::{
-    addresses_summary, flavor_label, list_outcome, or_dash, status_class, status_text,
+    addresses_summary, flavor_label, list_outcome, or_dash, status_changes, status_class,
+    status_snapshot, status_text,
 };
 use crate::refresh::updated_ago;
 
@@ -21,6 +23,22 @@ pub fn ServersPage() -> impl IntoView {
         move || async move { api.list_servers().await },
         |servers: &Vec<Server>| list_outcome(servers),
         NotFound::IsAnError,
+    );
+    let announcer = use_announcer();
+    // Announce status changes between refreshes (the previous list is the effect's memory).
+    Effect::new(
+        move |previous: Option<Option<Vec<(String, String, String)>>>| {
+            let now = polling
+                .data
+                .with(|servers| servers.as_deref().map(status_snapshot));
+            if let (Some(Some(before)), Some(now)) = (&previous, &now) {
+                let changes = status_changes(before, now);
+                if !changes.is_empty() {
+                    announcer.announce(changes.join(". "));
+                }
+            }
+            now
+        },
     );
     view! {
         <section id="servers-page" aria-labelledby="servers-title">
@@ -68,12 +86,12 @@ fn ServerTable(servers: Vec<Server>) -> impl IntoView {
                             let name = if server.name.is_empty() { server.id.clone() } else { server.name.clone() };
                             view! {
                                 <tr data-server-id=server.id.clone()>
-                                    <td><A href=href attr:class="server-link">{name}</A></td>
-                                    <td><span class=status_class(&server)>{status_text(&server)}</span></td>
-                                    <td class="mono">{addresses_summary(&server)}</td>
-                                    <td>{flavor_label(&server)}</td>
-                                    <td>{or_dash(server.availability_zone.as_deref())}</td>
-                                    <td>{or_dash(server.created.as_deref())}</td>
+                                    <td data-label="Name"><A href=href attr:class="server-link">{name}</A></td>
+                                    <td data-label="Status"><span class=status_class(&server)>{status_text(&server)}</span></td>
+                                    <td data-label="Addresses" class="mono">{addresses_summary(&server)}</td>
+                                    <td data-label="Flavor">{flavor_label(&server)}</td>
+                                    <td data-label="Availability zone">{or_dash(server.availability_zone.as_deref())}</td>
+                                    <td data-label="Created">{or_dash(server.created.as_deref())}</td>
                                 </tr>
                             }
                         })

@@ -9,16 +9,43 @@ use leptos_router::hooks::use_navigate;
 use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::focus::focus_element;
 use crate::session::sign_in::{
-    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, load_gateway_info, password_sign_in,
-    session_from_token,
+    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, inspect_token, load_gateway_info,
+    password_sign_in, session_from_token,
 };
 use crate::session::{ConnectionMode, Session, landing_path, use_session};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
     Password,
     Token,
+}
+
+impl Method {
+    const ALL: [Self; 2] = [Self::Password, Self::Token];
+
+    fn tab_id(self) -> &'static str {
+        match self {
+            Self::Password => "tab-password",
+            Self::Token => "tab-token",
+        }
+    }
+
+    /// The tab a key moves to in the tab list (ARIA tabs pattern: arrows wrap, Home and End
+    /// jump), or `None` for other keys.
+    fn after_key(self, key: &str) -> Option<Self> {
+        let count = Self::ALL.len();
+        let index = Self::ALL.iter().position(|method| *method == self)?;
+        let next = match key {
+            "ArrowRight" | "ArrowDown" => (index + 1) % count,
+            "ArrowLeft" | "ArrowUp" => (index + count - 1) % count,
+            "Home" => 0,
+            "End" => count - 1,
+            _ => return None,
+        };
+        Some(Self::ALL[next])
+    }
 }
 
 #[component]
@@ -66,32 +93,72 @@ pub fn SignInPage() -> impl IntoView {
         }
     };
 
-    // When Keystone answers, pick the region (or ask for one) and finish.
-    let sign_in_action = {
+    // With a token from Keystone: take the compute endpoint from its catalog, asking for the
+    // region when there are several, and finish.
+    let continue_with = {
         let finish = finish.clone();
+        move |token: Token| {
+            let regions = compute_regions(&token);
+            if regions.len() > 1 {
+                region.set(regions[0].clone());
+                pending_token.set(Some(token));
+                announcer.announce("Choose a region");
+                return;
+            }
+            let region = regions.first().map(String::as_str);
+            match session_from_token(&token, region, mode.get_untracked()) {
+                Ok(new_session) => finish(new_session),
+                Err(message) => form_error.set(Some(message)),
+            }
+        }
+    };
+
+    let sign_in_action = {
+        let continue_with = continue_with.clone();
         Action::new_local(move |form: &PasswordSignIn| {
             let form = form.clone();
-            let finish = finish.clone();
+            let continue_with = continue_with.clone();
             async move {
-                let token = password_sign_in(api, form).await?;
-                let regions = compute_regions(&token);
-                if regions.len() > 1 {
-                    region.set(regions[0].clone());
-                    pending_token.set(Some(token));
-                    announcer.announce("Choose a region");
-                    return Ok(());
-                }
-                let region = regions.first().map(String::as_str);
-                match session_from_token(&token, region, mode.get_untracked()) {
-                    Ok(new_session) => finish(new_session),
-                    Err(message) => form_error.set(Some(message)),
-                }
+                continue_with(password_sign_in(api, form).await?);
                 Ok::<(), ApiError>(())
             }
         })
     };
-    let signing_in = sign_in_action.pending();
-    let sign_in_error = move || sign_in_action.value().get().and_then(Result::err);
+
+    // A pasted token is shown to Keystone first: that gives its expiry (shown in the top bar),
+    // its project and, when no endpoint was entered, the compute endpoint from its catalog.
+    let token_action = {
+        let finish = finish.clone();
+        let continue_with = continue_with.clone();
+        Action::new_local(
+            move |(form, identity, token): &(TokenSignIn, String, Secret)| {
+                let (form, identity, token) = (form.clone(), identity.clone(), token.clone());
+                let finish = finish.clone();
+                let continue_with = continue_with.clone();
+                async move {
+                    let inspected = inspect_token(api, &identity, &token).await?;
+                    if form.uses_catalog() {
+                        match form.checked_project(&inspected) {
+                            Ok(_) => continue_with(inspected),
+                            Err(message) => form_error.set(Some(message)),
+                        }
+                    } else {
+                        match form.to_session(&inspected, mode.get_untracked()) {
+                            Ok(new_session) => finish(new_session),
+                            Err(message) => form_error.set(Some(message)),
+                        }
+                    }
+                    Ok::<(), ApiError>(())
+                }
+            },
+        )
+    };
+    let signing_in =
+        Signal::derive(move || sign_in_action.pending().get() || token_action.pending().get());
+    let sign_in_error = move || match method.get() {
+        Method::Password => sign_in_action.value().get().and_then(Result::err),
+        Method::Token => token_action.value().get().and_then(Result::err),
+    };
 
     let submit_password = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -134,17 +201,47 @@ pub fn SignInPage() -> impl IntoView {
 
     let submit_token = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        form_error.set(None);
+        pending_token.set(None);
         let form = TokenSignIn {
             token: Secret::new(token.get_untracked()),
             compute_endpoint: compute_endpoint.get_untracked(),
             project_id: project_id.get_untracked(),
         };
-        match form.to_session(mode.get_untracked()) {
-            Ok(new_session) => {
-                form_error.set(None);
-                finish(new_session);
+        let identity = shown_identity();
+        if identity.trim().is_empty() {
+            form_error.set(Some("Enter the identity endpoint.".to_owned()));
+            return;
+        }
+        match form.checked_token() {
+            Ok(checked) => {
+                token_action.dispatch_local((form, identity, checked));
             }
             Err(message) => form_error.set(Some(message)),
+        }
+    };
+
+    let on_identity_input = move |event: leptos::ev::Event| {
+        identity_edited.set(true);
+        identity_endpoint.set(event_target_value(&event));
+    };
+
+    // Arrow keys, Home and End move between the tabs (and focus follows, so the tabs are one
+    // Tab stop: the chosen tab is focusable, the other is reached with the arrows).
+    let on_tab_key = move |event: leptos::ev::KeyboardEvent| {
+        if let Some(next) = method.get_untracked().after_key(&event.key()) {
+            event.prevent_default();
+            method.set(next);
+            focus_element(next.tab_id());
+        }
+    };
+    let tab = move |choice: Method, text: &'static str, panel: &'static str| {
+        view! {
+            <button type="button" role="tab" id=choice.tab_id()
+                aria-selected=move || (method.get() == choice).to_string()
+                tabindex=move || if method.get() == choice { "0" } else { "-1" }
+                aria-controls=panel
+                on:click=move |_| method.set(choice)>{text}</button>
         }
     };
 
@@ -206,15 +303,9 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
             </fieldset>
 
-            <div class="tabs" role="tablist" aria-label="Sign-in method">
-                <button type="button" role="tab" id="tab-password"
-                    aria-selected=move || (method.get() == Method::Password).to_string()
-                    aria-controls="sign-in-password"
-                    on:click=move |_| method.set(Method::Password)>"Password"</button>
-                <button type="button" role="tab" id="tab-token"
-                    aria-selected=move || (method.get() == Method::Token).to_string()
-                    aria-controls="sign-in-token"
-                    on:click=move |_| method.set(Method::Token)>"Existing token"</button>
+            <div class="tabs" role="tablist" aria-label="Sign-in method" on:keydown=on_tab_key>
+                {tab(Method::Password, "Password", "sign-in-password")}
+                {tab(Method::Token, "Existing token", "sign-in-token")}
             </div>
 
             {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
@@ -222,16 +313,7 @@ pub fn SignInPage() -> impl IntoView {
 
             <Show when=move || method.get() == Method::Password>
                 <form id="sign-in-password" role="tabpanel" aria-labelledby="tab-password" on:submit=submit_password novalidate>
-                    <div class="field">
-                        <label for="identity-endpoint">"Identity endpoint"</label>
-                        <input id="identity-endpoint" type="text" autocomplete="url" spellcheck="false"
-                            prop:value=shown_identity
-                            on:input=move |event| {
-                                identity_edited.set(true);
-                                identity_endpoint.set(event_target_value(&event));
-                            } />
-                        <span class="hint">"Keystone v3, e.g. https://iam.example.com/v3"</span>
-                    </div>
+                    <IdentityEndpointField id="identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input />
                     <div class="field">
                         <label for="user-domain">"User domain"</label>
                         <input id="user-domain" type="text" autocomplete="off" spellcheck="false"
@@ -282,7 +364,8 @@ pub fn SignInPage() -> impl IntoView {
             </Show>
 
             <Show when=move || method.get() == Method::Token>
-                <form id="sign-in-token" role="tabpanel" aria-labelledby="tab-token" on:submit=submit_token.clone() novalidate>
+                <form id="sign-in-token" role="tabpanel" aria-labelledby="tab-token" on:submit=submit_token novalidate>
+                    <IdentityEndpointField id="token-identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input />
                     <div class="field">
                         <label for="token">"Token"</label>
                         <input id="token" type="password" autocomplete="off" spellcheck="false"
@@ -292,17 +375,41 @@ pub fn SignInPage() -> impl IntoView {
                     <div class="field">
                         <label for="compute-endpoint">"Compute endpoint"</label>
                         <input id="compute-endpoint" type="text" spellcheck="false"
-                            placeholder=move || if mode.get() == ConnectionMode::Proxy { "/proxy/compute/v2.1" } else { "https://ecs.example.com/v2.1" }
+                            aria-describedby="compute-endpoint-hint"
+                            placeholder=move || if mode.get() == ConnectionMode::Proxy { "/proxy/compute/v2.1/<project id>" } else { "https://ecs.example.com/v2.1/<project id>" }
                             bind:value=compute_endpoint />
+                        <span class="hint" id="compute-endpoint-hint">"Leave empty to use the token's catalog."</span>
                     </div>
                     <div class="field">
                         <label for="project-id">"Project id"</label>
-                        <input id="project-id" type="text" spellcheck="false" bind:value=project_id />
+                        <input id="project-id" type="text" spellcheck="false"
+                            aria-describedby="project-id-hint" bind:value=project_id />
+                        <span class="hint" id="project-id-hint">"Leave empty to use the project the token is scoped to."</span>
                     </div>
-                    <button type="submit" class="primary">"Sign in"</button>
+                    <button type="submit" class="primary" disabled=move || signing_in.get()>
+                        {move || if signing_in.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// Keystone's address; both sign-in methods ask it (a pasted token is checked there).
+#[component]
+fn IdentityEndpointField(
+    id: &'static str,
+    value: Signal<String>,
+    on_input: impl FnMut(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id>"Identity endpoint"</label>
+            <input id=id type="text" autocomplete="url" spellcheck="false"
+                aria-describedby=hint_id.clone() prop:value=value on:input=on_input />
+            <span class="hint" id=hint_id>"Keystone v3, e.g. https://iam.example.com/v3"</span>
+        </div>
     }
 }
 
@@ -321,6 +428,22 @@ fn suggested_identity_endpoint(info: &GatewayInfo, mode: ConnectionMode) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arrow_keys_move_between_the_tabs() {
+        assert_eq!(
+            Method::Password.after_key("ArrowRight"),
+            Some(Method::Token)
+        );
+        assert_eq!(
+            Method::Token.after_key("ArrowRight"),
+            Some(Method::Password)
+        );
+        assert_eq!(Method::Password.after_key("ArrowLeft"), Some(Method::Token));
+        assert_eq!(Method::Token.after_key("Home"), Some(Method::Password));
+        assert_eq!(Method::Password.after_key("End"), Some(Method::Token));
+        assert_eq!(Method::Password.after_key("Enter"), None);
+    }
 
     #[test]
     fn identity_endpoint_follows_the_mode() {

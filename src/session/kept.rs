@@ -68,10 +68,23 @@ impl Default for KeptState {
 
 /// The value of type `T` kept for this signed-in session (see the module docs).
 ///
-/// ```ignore
+/// ```
+/// use ecs_console::session::kept::{KeptState, use_kept};
+/// use leptos::prelude::*;
+///
 /// #[derive(Clone, Copy)]
-/// struct CreateForm { name: RwSignal<String> }
-/// let form = use_kept(|| CreateForm { name: RwSignal::new(String::new()) });
+/// struct CreateForm {
+///     name: RwSignal<String>,
+/// }
+///
+/// Owner::new().with(|| {
+///     provide_context(KeptState::new());
+///     let form = use_kept(|| CreateForm { name: RwSignal::new(String::new()) });
+///     form.name.set("web-1".to_owned());
+///     // The page is mounted again (e.g. after a re-sign-in): the same form comes back.
+///     let again = use_kept(|| CreateForm { name: RwSignal::new(String::new()) });
+///     assert_eq!(again.name.get_untracked(), "web-1");
+/// });
 /// ```
 pub fn use_kept<T: Clone + 'static>(init: impl FnOnce() -> T) -> T {
     expect_context::<KeptState>().get_or_init(init)

@@ -1,6 +1,6 @@
 //! Signing in: Keystone v3 password authentication, or an existing token, turned into a [`Session`].
 
-use ecs_api::identity::Token;
+use ecs_api::identity::{Project, Token};
 use ecs_api::requests::AuthRequest;
 use ecs_api::{ApiError, Secret};
 use serde::Deserialize;
@@ -148,28 +148,49 @@ pub fn session_from_token(
         "Keystone issued an unscoped token. Enter a project this user belongs to.".to_owned()
     })?;
     Ok(Session {
-        token: token.id.clone(),
-        expires_at: Some(token.body.expires_at.clone()).filter(|text| !text.is_empty()),
         compute_endpoint: compute_endpoint.to_owned(),
-        project_id: project.id.clone(),
-        project_name: Some(project.name.clone()).filter(|name| !name.is_empty()),
-        user_name: Some(token.body.user.name.clone()).filter(|name| !name.is_empty()),
         region: region.map(str::to_owned),
-        mode,
+        ..session_parts(token, project, mode)
     })
+}
+
+/// Asks Keystone about a token the user pasted: `GET /v3/auth/tokens` with the token as both
+/// caller (`X-Auth-Token`) and subject (`X-Subject-Token`) returns its expiry, project and catalog.
+pub async fn inspect_token(
+    api: Api,
+    identity_endpoint: &str,
+    token: &Secret,
+) -> Result<Token, ApiError> {
+    let identity = IdentityEndpoint::new(identity_endpoint)
+        .map_err(|error| client_error(format!("Check the identity endpoint: {error}.")))?;
+    let headers = [
+        ("X-Auth-Token", token.expose().to_owned()),
+        ("X-Subject-Token", token.expose().to_owned()),
+    ];
+    let response = api
+        .send_unauthenticated(&ApiRequest::get(identity.tokens()), &headers)
+        .await?;
+    if !response.is_success() {
+        return Err(response.error());
+    }
+    // The id is the token itself: a cross-origin cloud may not expose X-Subject-Token.
+    Token::from_response(Some(token.expose()), response.body.as_bytes())
+        .map_err(|error| decode_failure(response.status, &error))
 }
 
 /// The token form's values.
 #[derive(Clone, Debug, Default)]
 pub struct TokenSignIn {
     pub token: Secret,
+    /// Empty: the token's catalog gives it.
     pub compute_endpoint: String,
+    /// Empty: the project the token is scoped to.
     pub project_id: String,
 }
 
 impl TokenSignIn {
-    /// Checks the fields and builds the session (the token is verified by the first API call).
-    pub fn to_session(&self, mode: ConnectionMode) -> Result<Session, String> {
+    /// The pasted token, checked before it is sent anywhere.
+    pub fn checked_token(&self) -> Result<Secret, String> {
         let token = self.token.expose().trim();
         if token.is_empty() {
             return Err("Paste the token (the X-Subject-Token Keystone issued).".to_owned());
@@ -179,28 +200,62 @@ impl TokenSignIn {
                 "The token contains spaces or line breaks; paste only the token itself.".to_owned(),
             );
         }
-        let endpoint = self.compute_endpoint.trim();
-        let project_id = self.project_id.trim();
-        if project_id.is_empty() {
-            return Err("Enter the project id the token is scoped to.".to_owned());
+        Ok(Secret::new(token))
+    }
+
+    /// True when the compute endpoint is left to the token's catalog.
+    pub fn uses_catalog(&self) -> bool {
+        self.compute_endpoint.trim().is_empty()
+    }
+
+    /// The project the token is scoped to, refused when it is not the one the user entered.
+    pub fn checked_project<'t>(&self, inspected: &'t Token) -> Result<&'t Project, String> {
+        let project = inspected.project().ok_or_else(|| {
+            "This token is not scoped to a project; ask Keystone for a project-scoped token."
+                .to_owned()
+        })?;
+        let entered_project = self.project_id.trim();
+        if !entered_project.is_empty() && entered_project != project.id {
+            return Err(format!(
+                "The token is scoped to project {} ({}), not {entered_project}. Leave the project id empty to use the token's project.",
+                project.name, project.id
+            ));
         }
+        Ok(project)
+    }
+
+    /// Builds the session from what Keystone said about the token (`inspected`) and the
+    /// endpoint the user entered. When [`Self::uses_catalog`], check the project with
+    /// [`Self::checked_project`] and take the endpoint from [`session_from_token`] instead.
+    pub fn to_session(&self, inspected: &Token, mode: ConnectionMode) -> Result<Session, String> {
+        let project = self.checked_project(inspected)?;
+        let endpoint = self.compute_endpoint.trim();
         if endpoint.starts_with("//") {
             return Err(
                 "Enter the compute endpoint as an http(s):// URL or a /proxy/... path.".to_owned(),
             );
         }
-        ComputeEndpoint::new(endpoint, project_id)
+        ComputeEndpoint::new(endpoint, &project.id)
             .map_err(|error| format!("Check the compute endpoint: {error}."))?;
         Ok(Session {
-            token: Secret::new(token),
-            expires_at: None,
             compute_endpoint: endpoint.to_owned(),
-            project_id: project_id.to_owned(),
-            project_name: None,
-            user_name: None,
             region: None,
-            mode,
+            ..session_parts(inspected, project, mode)
         })
+    }
+}
+
+/// The session fields a Keystone token gives, with an empty compute endpoint.
+fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Session {
+    Session {
+        token: token.id.clone(),
+        expires_at: Some(token.body.expires_at.clone()).filter(|text| !text.is_empty()),
+        compute_endpoint: String::new(),
+        project_id: project.id.clone(),
+        project_name: Some(project.name.clone()).filter(|name| !name.is_empty()),
+        user_name: Some(token.body.user.name.clone()).filter(|name| !name.is_empty()),
+        region: None,
+        mode,
     }
 }
 
@@ -257,22 +312,61 @@ mod tests {
         assert_eq!(form.missing_field(), None);
     }
 
+    fn demo_token() -> Token {
+        let body = br#"{"token": {"expires_at": "2030-01-01T00:00:00.000000Z",
+            "user": {"id": "u", "name": "demo"},
+            "project": {"id": "p1", "name": "demo"},
+            "catalog": [{"type": "compute", "name": "nova", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/compute/v2.1/p1"}]}]}}"#;
+        Token::from_response(Some("gAAAAtoken"), body).expect("token decodes")
+    }
+
     #[test]
-    fn token_sign_in_checks_its_fields() {
+    fn a_pasted_token_is_checked_before_it_is_sent() {
         let mut form = TokenSignIn {
             token: Secret::new("gAAAA token"),
-            compute_endpoint: "/proxy/compute/v2.1".into(),
-            project_id: "p1".into(),
+            ..TokenSignIn::default()
         };
-        assert!(form.to_session(ConnectionMode::Proxy).is_err());
+        assert!(form.checked_token().is_err());
+        form.token = Secret::new(" ");
+        assert!(form.checked_token().is_err());
         form.token = Secret::new(" gAAAAtoken ");
-        let session = form.to_session(ConnectionMode::Proxy).expect("valid");
+        assert_eq!(form.checked_token().expect("valid").expose(), "gAAAAtoken");
+    }
+
+    #[test]
+    fn a_pasted_token_signs_in_with_what_keystone_says_about_it() {
+        let inspected = demo_token();
+        let mut form = TokenSignIn {
+            token: Secret::new("gAAAAtoken"),
+            compute_endpoint: "https://ecs.example.com/v2.1".into(),
+            project_id: String::new(),
+        };
+        assert!(!form.uses_catalog());
+        let session = form
+            .to_session(&inspected, ConnectionMode::Direct)
+            .expect("valid");
         assert_eq!(session.token.expose(), "gAAAAtoken");
+        assert_eq!(session.compute_endpoint, "https://ecs.example.com/v2.1");
+        assert_eq!(session.project_id, "p1");
+        assert_eq!(
+            session.expires_at.as_deref(),
+            Some("2030-01-01T00:00:00.000000Z"),
+            "the expiry Keystone reported is kept, so the top bar can show it"
+        );
+        assert_eq!(session.user_name.as_deref(), Some("demo"));
+
+        form.project_id = "p2".into();
+        let refused = form
+            .to_session(&inspected, ConnectionMode::Direct)
+            .expect_err("another project");
+        assert!(refused.contains("scoped to project demo (p1)"), "{refused}");
+        form.project_id = " p1 ".into();
+        assert!(form.to_session(&inspected, ConnectionMode::Direct).is_ok());
         form.compute_endpoint = "//evil.example/v2.1".into();
-        assert!(form.to_session(ConnectionMode::Proxy).is_err());
-        form.compute_endpoint = "https://ecs.example.com/v2.1".into();
-        form.project_id = " ".into();
-        assert!(form.to_session(ConnectionMode::Direct).is_err());
+        assert!(form.to_session(&inspected, ConnectionMode::Proxy).is_err());
+        form.compute_endpoint = "  ".into();
+        assert!(form.uses_catalog());
     }
 
     #[test]

@@ -1,0 +1,74 @@
+//! Asking before the browser's Back or Forward leaves a page that holds something unsaved.
+//!
+//! Back and Forward within the app fire `popstate` after the address has already changed, and
+//! the router reacts to it by swapping the page. A listener the page itself adds would come too
+//! late: listeners run in the order they were added, and the router's (added when the app
+//! starts) unmounts the page, removing the page's listener before it runs. So the app adds one
+//! listener before the router ([`listen`]), and a page arms it with a [`HistoryGuard`].
+
+use std::cell::RefCell;
+
+use wasm_bindgen::closure::Closure;
+
+use crate::components::listener::listen_while_mounted;
+
+/// The armed guard: the question to ask, and the address to restore when the user stays.
+struct Armed {
+    question: &'static str,
+    address: String,
+}
+
+thread_local! {
+    static ARMED: RefCell<Option<Armed>> = const { RefCell::new(None) };
+}
+
+/// While alive, Back and Forward ask `question` first; declining stays at the current address.
+/// Dropping it disarms the guard.
+pub struct HistoryGuard(());
+
+impl HistoryGuard {
+    /// Arms the guard for the current address. Needs [`listen`] to have run (the app does).
+    pub fn arm(question: &'static str) -> Option<Self> {
+        let address = web_sys::window()?.location().href().ok()?;
+        ARMED.with(|armed| *armed.borrow_mut() = Some(Armed { question, address }));
+        Some(Self(()))
+    }
+}
+
+impl Drop for HistoryGuard {
+    fn drop(&mut self) {
+        ARMED.with(|armed| *armed.borrow_mut() = None);
+    }
+}
+
+/// Adds the app's `popstate` listener; call it before the router is created. It is removed when
+/// the calling component (the app) goes.
+pub fn listen() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(on_history_move);
+    listen_while_mounted(window.into(), "popstate", true, listener);
+}
+
+fn on_history_move(event: web_sys::Event) {
+    let Some((question, address)) = ARMED.with(|armed| {
+        armed
+            .borrow()
+            .as_ref()
+            .map(|armed| (armed.question, armed.address.clone()))
+    }) else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window.confirm_with_message(question).unwrap_or(false) {
+        return;
+    }
+    // Staying: the router must not see this move, and the address goes back to this page's.
+    event.stop_immediate_propagation();
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
+}
