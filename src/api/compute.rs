@@ -2,9 +2,10 @@
 //! URLs from `ecs_api::urls`, bodies from `ecs_api::requests`, models from `ecs_api::models`.
 
 use ecs_api::ApiError;
-use ecs_api::models::{Flavor, FlavorBody, Image, ImageBody, Server, ServerBody, ServerList};
+use ecs_api::models::{Flavor, FlavorBody, Image, ImageBody, Link, Server, ServerBody, ServerList};
 use ecs_api::requests::ServerAction;
 use ecs_api::urls::{ComputeEndpoint, ServerQuery};
+use serde::de::DeserializeOwned;
 
 use super::{Api, ApiRequest, client_error};
 
@@ -22,21 +23,40 @@ impl Api {
         })
     }
 
-    /// Every server of the project with details (all pages).
-    pub async fn list_servers(&self) -> Result<Vec<Server>, ApiError> {
+    /// Every item of a paginated list: `GET first_url`, then each `next` link. `split` takes a
+    /// page apart into its items and its links.
+    pub(super) async fn fetch_all_pages<Page, Item>(
+        &self,
+        what: &'static str,
+        first_url: String,
+        split: impl Fn(Page) -> (Vec<Item>, Vec<Link>),
+    ) -> Result<Vec<Item>, ApiError>
+    where
+        Page: DeserializeOwned,
+    {
         let endpoint = self.compute_endpoint()?;
-        let mut url = endpoint.servers_detail(&ServerQuery::default());
-        let mut servers = Vec::new();
+        let mut url = first_url;
+        let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
-            let page: ServerList = self.fetch("servers", ApiRequest::get(url)).await?;
-            let next = endpoint.next_page(&page.servers_links);
-            servers.extend(page.servers);
-            match next {
+            let (page_items, links) = split(self.fetch(what, ApiRequest::get(url)).await?);
+            items.extend(page_items);
+            match endpoint.next_page(&links) {
                 Some(next) => url = next,
                 None => break,
             }
         }
-        Ok(servers)
+        Ok(items)
+    }
+
+    /// Every server of the project with details (all pages).
+    pub async fn list_servers(&self) -> Result<Vec<Server>, ApiError> {
+        let url = self
+            .compute_endpoint()?
+            .servers_detail(&ServerQuery::default());
+        self.fetch_all_pages("servers", url, |page: ServerList| {
+            (page.servers, page.servers_links)
+        })
+        .await
     }
 
     pub async fn get_server(&self, server_id: &str) -> Result<Server, ApiError> {

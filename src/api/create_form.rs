@@ -1,20 +1,16 @@
-//! Compute calls the create-server form needs (written by the "create" helper; the form itself
-//! does no HTTP). URLs from `ecs_api::urls`, bodies from `ecs_api::requests`.
+//! Compute calls the create-server form needs (the form itself does no HTTP).
+//! URLs from `ecs_api::urls`, bodies from `ecs_api::requests`.
 
 use ecs_api::ApiError;
 use ecs_api::models::{
     AbsoluteLimits, AvailabilityZone, AvailabilityZoneList, CreatedKeyPair, CreatedKeyPairBody,
     CreatedServer, CreatedServerBody, Flavor, FlavorList, Image, ImageList, KeyPair, KeyPairList,
-    LimitsBody, Link, Network, NetworkList,
+    LimitsBody, Network, NetworkList,
 };
 use ecs_api::requests::{CreateKeyPair, CreateServer, ImportKeyPair, NovaRequest};
 use ecs_api::urls::{FlavorQuery, PageQuery};
-use serde::de::DeserializeOwned;
 
 use super::{Api, ApiRequest};
-
-/// Stops following `next` links after this many pages (a cloud that links in a circle).
-const MAX_PAGES: usize = 50;
 
 impl Api {
     /// `GET /os-availability-zone`.
@@ -24,31 +20,6 @@ impl Api {
             .fetch("availability zones", ApiRequest::get(url))
             .await?;
         Ok(list.zones)
-    }
-
-    /// Every item of a paginated list: `GET first_url`, then each `next` link. `split` takes a
-    /// page apart into its items and its links.
-    async fn fetch_all_pages<Page, Item>(
-        &self,
-        what: &'static str,
-        first_url: String,
-        split: impl Fn(Page) -> (Vec<Item>, Vec<Link>),
-    ) -> Result<Vec<Item>, ApiError>
-    where
-        Page: DeserializeOwned,
-    {
-        let endpoint = self.compute_endpoint()?;
-        let mut url = first_url;
-        let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let (page_items, links) = split(self.fetch(what, ApiRequest::get(url)).await?);
-            items.extend(page_items);
-            match endpoint.next_page(&links) {
-                Some(next) => url = next,
-                None => break,
-            }
-        }
-        Ok(items)
     }
 
     /// `GET /flavors/detail` with `query`, every page.
