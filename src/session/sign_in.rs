@@ -47,7 +47,7 @@ pub async fn load_gateway_info(api: Api) -> Result<GatewayInfo, ApiError> {
     if !response.is_success() {
         return Err(response.error());
     }
-    serde_json::from_str(&response.body).map_err(|error| ApiError {
+    serde_json::from_slice(response.body.as_bytes()).map_err(|error| ApiError {
         message: format!(
             "/config.json from the gateway is not readable ({error}); fill in the identity endpoint yourself."
         ),

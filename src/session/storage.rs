@@ -11,7 +11,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 /// The saved session, unless missing, unreadable or already expired.
 pub(super) fn load() -> Option<Session> {
     let text = session_storage()?.get_item(SESSION_KEY).ok()??;
-    let session: Session = serde_json::from_str(&text).ok()?;
+    let session: Session = serde_json::from_slice(text.as_bytes()).ok()?;
     let expired = session
         .expires_at
         .as_deref()
