@@ -552,6 +552,13 @@ impl Drop for Chromedriver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A test that failed never closed its session: end the browser it left, found by its
+        // profile folder (unique to this driver), so it does not live on in the background.
+        let _ = Command::new("pkill")
+            .arg("-KILL")
+            .args(["-f", "--"])
+            .arg(format!("--user-data-dir={}", self.profile_dir.display()))
+            .status();
         if let Some(scratch) = self.profile_dir.parent() {
             let _ = std::fs::remove_dir_all(scratch);
         }

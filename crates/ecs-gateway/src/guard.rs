@@ -24,7 +24,8 @@ pub(crate) async fn guard_and_log(
 ) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    // A `Uri` clone shares the request's bytes: no copy of the path per request.
+    let uri = request.uri().clone();
     let response = match rejection(&request, limits) {
         Some(response) => response,
         None => next.run(request).await,
@@ -32,10 +33,10 @@ pub(crate) async fn guard_and_log(
     let upstream = response
         .extensions()
         .get::<UpstreamName>()
-        .map_or("-", |name| name.0.as_str());
+        .map_or("-", |name| &*name.0);
     tracing::info!(
         %method,
-        path,
+        path = uri.path(),
         status = response.status().as_u16(),
         latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         upstream,

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{any, get};
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -173,6 +174,13 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
 
     let (sender, receiver) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        // Responses leave in more than one write when they stream: without TCP_NODELAY the
+        // later writes can wait for the browser's delayed ACK.
+        let listener = listener.tap_io(|connection| {
+            if let Err(error) = connection.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(listener, router.into_make_service())
             .with_graceful_shutdown(async {
                 let _ = receiver.await;

@@ -58,10 +58,11 @@ const MAX_REWRITTEN_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Marks a response with the upstream that served it, for the access log.
 #[derive(Debug, Clone)]
-pub(crate) struct UpstreamName(pub(crate) String);
+pub(crate) struct UpstreamName(pub(crate) Arc<str>);
 
 pub(crate) struct ProxyState {
-    upstreams: Vec<Upstream>,
+    /// Each upstream with its name shared by every response's `UpstreamName`.
+    upstreams: Vec<(Upstream, Arc<str>)>,
     rewriter: Rewriter,
     client: reqwest::Client,
     max_body_bytes: usize,
@@ -77,7 +78,11 @@ impl ProxyState {
         local_addr: SocketAddr,
     ) -> Self {
         Self {
-            upstreams: config.upstreams.clone(),
+            upstreams: config
+                .upstreams
+                .iter()
+                .map(|upstream| (upstream.clone(), Arc::from(upstream.name())))
+                .collect(),
             rewriter: Rewriter::new(&config.upstreams),
             client,
             max_body_bytes: config.max_body_bytes,
@@ -146,7 +151,7 @@ pub(crate) fn http_client(config: &GatewayConfig) -> Result<reqwest::Client, Gat
 pub(crate) fn error_response(
     status: StatusCode,
     message: &str,
-    upstream: Option<&str>,
+    upstream: Option<&Arc<str>>,
 ) -> Response {
     let mut body = json!({
         "error": {
@@ -156,13 +161,13 @@ pub(crate) fn error_response(
         }
     });
     if let Some(upstream) = upstream {
-        body["error"]["upstream"] = json!(upstream);
+        body["error"]["upstream"] = json!(&**upstream);
     }
     let mut response = (status, axum::Json(body)).into_response();
     if let Some(upstream) = upstream {
         response
             .extensions_mut()
-            .insert(UpstreamName(upstream.to_owned()));
+            .insert(UpstreamName(Arc::clone(upstream)));
     }
     response
 }
@@ -180,24 +185,24 @@ pub(crate) async fn forward(State(state): State<Arc<ProxyState>>, request: Reque
         Ok(parts) => parts,
         Err(rejection) => return rejection,
     };
-    let Some(upstream) = state.upstreams.iter().find(|u| u.name() == name) else {
+    let Some((upstream, upstream_name)) = state.upstreams.iter().find(|(u, _)| u.name() == name)
+    else {
         return error_response(
             StatusCode::NOT_FOUND,
             &format!("no upstream is configured as {name:?}"),
             None,
         );
     };
-    let upstream_name = upstream.name().to_owned();
     let target = match target_url(upstream, rest, request.uri().query()) {
         Ok(url) => url,
         Err(message) => {
-            return error_response(StatusCode::BAD_REQUEST, message, Some(&upstream_name));
+            return error_response(StatusCode::BAD_REQUEST, message, Some(upstream_name));
         }
     };
-    let mut response = send(&state, upstream, target, request).await;
+    let mut response = send(&state, upstream_name, target, request).await;
     response
         .extensions_mut()
-        .insert(UpstreamName(upstream_name));
+        .insert(UpstreamName(Arc::clone(upstream_name)));
     response
 }
 
@@ -255,15 +260,15 @@ fn validate_rest(rest: &str) -> Result<(), &'static str> {
 /// Base URL + remainder + query, then checked again: same scheme, host and port, under the base path.
 fn target_url(upstream: &Upstream, rest: &str, query: Option<&str>) -> Result<Url, &'static str> {
     let base = upstream.url();
-    let mut target = String::with_capacity(base.as_str().len() + rest.len() + 64);
-    target.push_str(base.as_str().trim_end_matches('/'));
-    target.push_str(rest);
-    if let Some(query) = query {
-        target.push('?');
-        target.push_str(query);
-    }
-    let url = Url::parse(&target).map_err(|_| "the proxied path is not a valid URL path")?;
     let base_path = base.path().trim_end_matches('/');
+    // Only the path and query are set on a copy of the base: its scheme, host and port are not
+    // parsed again per request (host parsing costs more than the rest of the URL).
+    let mut url = base.clone();
+    let mut path = String::with_capacity(base_path.len() + rest.len());
+    path.push_str(base_path);
+    path.push_str(rest);
+    url.set_path(&path);
+    url.set_query(query);
     let under_base = url.path() == base_path
         || url
             .path()
@@ -281,8 +286,7 @@ fn target_url(upstream: &Upstream, rest: &str, query: Option<&str>) -> Result<Ur
     Ok(url)
 }
 
-async fn send(state: &ProxyState, upstream: &Upstream, target: Url, request: Request) -> Response {
-    let name = upstream.name();
+async fn send(state: &ProxyState, name: &Arc<str>, target: Url, request: Request) -> Response {
     if !matches!(
         *request.method(),
         Method::GET
@@ -370,7 +374,7 @@ fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> reqwes
     reqwest::Body::wrap_stream(stream)
 }
 
-fn body_too_large(state: &ProxyState, name: &str) -> Response {
+fn body_too_large(state: &ProxyState, name: &Arc<str>) -> Response {
     error_response(
         StatusCode::PAYLOAD_TOO_LARGE,
         &format!(
@@ -381,7 +385,7 @@ fn body_too_large(state: &ProxyState, name: &str) -> Response {
     )
 }
 
-fn timeout_response(state: &ProxyState, name: &str) -> Response {
+fn timeout_response(state: &ProxyState, name: &Arc<str>) -> Response {
     error_response(
         StatusCode::GATEWAY_TIMEOUT,
         &format!(
@@ -392,7 +396,7 @@ fn timeout_response(state: &ProxyState, name: &str) -> Response {
     )
 }
 
-fn failure_response(state: &ProxyState, name: &str, error: &reqwest::Error) -> Response {
+fn failure_response(state: &ProxyState, name: &Arc<str>, error: &reqwest::Error) -> Response {
     if error.is_connect() {
         return error_response(
             StatusCode::BAD_GATEWAY,
@@ -414,13 +418,14 @@ fn failure_response(state: &ProxyState, name: &str, error: &reqwest::Error) -> R
 /// upstream are rewritten in Location and in JSON bodies; other bodies stream through untouched.
 async fn relay(
     state: &ProxyState,
-    name: &str,
+    name: &Arc<str>,
     origin: &str,
     method: &Method,
-    upstream_response: reqwest::Response,
+    mut upstream_response: reqwest::Response,
 ) -> Response {
     let status = upstream_response.status();
-    let mut headers = relayed_headers(upstream_response.headers());
+    let mut headers = std::mem::take(upstream_response.headers_mut());
+    drop_hop_by_hop_headers(&mut headers);
     if let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
         && let Some(rewritten) = state.rewriter.rewrite_url(location, origin)
         && let Ok(value) = HeaderValue::from_str(&rewritten)
@@ -462,10 +467,9 @@ async fn relay(
     response
 }
 
-fn relayed_headers(upstream: &HeaderMap) -> HeaderMap {
-    let mut headers = upstream.clone();
+fn drop_hop_by_hop_headers(headers: &mut HeaderMap) {
     // Headers named in Connection are hop-by-hop too (RFC 9110, 7.6.1).
-    let named_in_connection: Vec<HeaderName> = upstream
+    let named_in_connection: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -475,7 +479,6 @@ fn relayed_headers(upstream: &HeaderMap) -> HeaderMap {
     for name in DROPPED_RESPONSE_HEADERS.iter().chain(&named_in_connection) {
         headers.remove(name);
     }
-    headers
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

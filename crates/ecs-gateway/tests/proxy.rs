@@ -325,6 +325,62 @@ async fn slow_upstream_gives_504_naming_it() {
 }
 
 #[tokio::test]
+async fn a_body_that_stalls_gives_504_or_ends_early() {
+    let upstream = FakeUpstream::start().await;
+    let gw = gateway(&[("identity", upstream.url())], |config| {
+        config.upstream_timeout = Duration::from_millis(300);
+    })
+    .await;
+    // JSON is read whole (to rewrite links) before anything is sent: the stall is a 504.
+    let started = Instant::now();
+    let response = reqwest::get(format!("{}/proxy/identity/stalled-json", gw.url()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(error_body(response).await["error"]["upstream"], "identity");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Other bodies stream: the status and first part arrive, then the body breaks off.
+    let started = Instant::now();
+    let response = reqwest::get(format!("{}/proxy/identity/stalled-text", gw.url()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.bytes().await.is_err(),
+        "the stalled body ended cleanly"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_json_body_in_pieces_is_rewritten_whole() {
+    let upstream = FakeUpstream::start().await;
+    let gw = gateway(&[("identity", upstream.url())], |_| {}).await;
+    let response = reqwest::get(format!("{}/proxy/identity/paced-links", gw.url()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.text().await.unwrap(),
+        format!(
+            r#"{{"links": [{{"rel": "self", "href": "{}/proxy/identity/v2.1/p1/servers/s1"}}], "n": 1}}"#,
+            gw.url()
+        )
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test]
 async fn urls_pointing_at_upstreams_are_rewritten_to_the_proxy() {
     let upstream = FakeUpstream::start().await;
     let gw = gateway(

@@ -17,6 +17,7 @@ use ecs_api::identity::Token;
 use ecs_api::requests::AuthRequest;
 use ecs_api::urls::IdentityEndpoint;
 use ecs_gateway::{GatewayConfig, RunningGateway, Upstream};
+use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -130,6 +131,31 @@ async fn respond(
             format!("see {own}/v2.1 {{\"links\": []}}"),
         )
             .into_response(),
+        // JSON in three pieces, a link cut across them (chunked, no Content-Length).
+        "/paced-links" => json_in_pieces(vec![
+            (
+                Duration::ZERO,
+                format!(r#"{{"links": [{{"rel": "self", "href": "{own}/v2."#),
+            ),
+            (PAUSE, r#"1/p1/servers/s1"}], "n": "#.to_owned()),
+            (PAUSE, "1}".to_owned()),
+        ]),
+        // The start of a body, then silence for longer than any test's upstream timeout.
+        "/stalled-json" => json_in_pieces(vec![
+            (Duration::ZERO, r#"{"links": ["#.to_owned()),
+            (Duration::from_secs(3), "]}".to_owned()),
+        ]),
+        "/stalled-text" => {
+            let mut response = json_in_pieces(vec![
+                (Duration::ZERO, "the first part, ".to_owned()),
+                (Duration::from_secs(3), "and the rest".to_owned()),
+            ]);
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain"),
+            );
+            response
+        }
         "/redirect" => (
             StatusCode::FOUND,
             [(header::LOCATION, "http://elsewhere.invalid/x")],
@@ -144,6 +170,22 @@ async fn respond(
             .body(Body::from(body))
             .unwrap(),
     }
+}
+
+/// The pause between the pieces of `/paced-links`.
+const PAUSE: Duration = Duration::from_millis(30);
+
+/// A JSON response whose body arrives as `pieces`, each after its delay.
+fn json_in_pieces(pieces: Vec<(Duration, String)>) -> Response {
+    let stream = futures_util::stream::iter(pieces).then(|(delay, piece)| async move {
+        tokio::time::sleep(delay).await;
+        Ok::<Bytes, std::io::Error>(Bytes::from(piece))
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// Starts a gateway on a random port proxying `identity` (required in proxy mode) and the given upstreams.
