@@ -131,12 +131,31 @@ pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Opti
     with(deserializer, lenient_u64)
 }
 
-pub(crate) fn opt_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
-    match with(deserializer, lenient_u64)? {
-        None => Ok(None),
-        Some(number) => u32::try_from(number)
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("{number} is too large"))),
+/// A server count (`min_count`, `max_count`). Nova reads them as Python integers, so a count
+/// beyond `u32` is no error there: it is more than any quota allows, which `u32::MAX` says too.
+pub(crate) fn opt_count<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u32>, D::Error> {
+    with(deserializer, lenient_count)
+}
+
+fn lenient_count(value: &Value) -> Result<Option<u32>, String> {
+    let saturated = |number: u64| u32::try_from(number).unwrap_or(u32::MAX);
+    match value {
+        Value::String(text)
+            if !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(Some(text.trim().parse().unwrap_or(u32::MAX)))
+        }
+        // Integers past u64 arrive as floats.
+        Value::Number(number)
+            if number
+                .as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f >= 1.8e19) =>
+        {
+            Ok(Some(u32::MAX))
+        }
+        other => Ok(lenient_u64(other)?.map(saturated)),
     }
 }
 
@@ -229,6 +248,21 @@ where
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn counts_beyond_u32_mean_more_than_any_quota() {
+        for huge in [
+            json!(5_000_000_000u64),
+            json!("99999999999999999999"),
+            json!(1e25),
+        ] {
+            assert_eq!(lenient_count(&huge), Ok(Some(u32::MAX)), "{huge}");
+        }
+        assert_eq!(lenient_count(&json!("3")), Ok(Some(3)));
+        assert_eq!(lenient_count(&json!(null)), Ok(None));
+        assert!(lenient_count(&json!("many")).is_err());
+        assert!(lenient_count(&json!(-1)).is_err());
+    }
 
     #[test]
     fn numbers_accept_strings_and_empty() {

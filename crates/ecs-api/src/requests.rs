@@ -101,13 +101,13 @@ pub struct CreateServer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_u32"
+        deserialize_with = "crate::de::opt_count"
     )]
     pub min_count: Option<u32>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_u32"
+        deserialize_with = "crate::de::opt_count"
     )]
     pub max_count: Option<u32>,
     #[serde(rename = "adminPass", default, skip_serializing_if = "Option::is_none")]

@@ -221,6 +221,18 @@ fn parse_whole_number(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
+/// The count field as a number, or what to tell the user.
+fn server_count(text: &str) -> Result<u32, &'static str> {
+    let digits = text.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("Enter how many servers to create as a whole number.");
+    }
+    // Digits that do not fit are a number all the same: say what is wrong with it.
+    digits
+        .parse()
+        .map_err(|_| "That is more servers than any quota allows. Enter a smaller number.")
+}
+
 /// Checks the form and, when everything is right, builds the request: boot from a new volume
 /// made from the chosen image, as the guide does.
 pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<CreateServer, Problems> {
@@ -270,13 +282,10 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
 
     problems.check(Field::Name, validate::server_name(&draft.name));
 
-    let count = parse_whole_number(&draft.count).and_then(|count| u32::try_from(count).ok());
+    let count = server_count(&draft.count);
     match count {
-        None => problems.add(
-            Field::Count,
-            "Enter how many servers to create as a whole number.",
-        ),
-        Some(count) => match (catalog.flavor, catalog.limits) {
+        Err(message) => problems.add(Field::Count, message),
+        Ok(count) => match (catalog.flavor, catalog.limits) {
             (Some(flavor), Some(limits)) => problems.check(
                 Field::Count,
                 validate::server_count(count, flavor.vcpus, flavor.ram, limits),
@@ -306,7 +315,7 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     });
 
     // A missing flavor, size or count has been reported as a problem above.
-    let (Some(flavor), Some(size), Some(count), true) =
+    let (Some(flavor), Some(size), Ok(count), true) =
         (catalog.flavor, size, count, problems.is_empty())
     else {
         return Err(problems);
@@ -609,6 +618,14 @@ mod tests {
                 .unwrap_err()
                 .get(Field::Count)
                 .is_some()
+        );
+        draft.count = "99999999999999999999".to_owned();
+        assert!(
+            build_request(&draft, &lists.catalog())
+                .unwrap_err()
+                .get(Field::Count)
+                .unwrap()
+                .contains("more servers than any quota allows")
         );
         draft.count = "two".to_owned();
         assert!(

@@ -106,23 +106,45 @@ fn string_field(server: &Map<String, Value>, key: &str) -> Result<Option<String>
     }
 }
 
-fn count_field(server: &Map<String, Value>, key: &str) -> Result<Option<u64>, Fault> {
-    let value = match server.get(key) {
-        None => return Ok(None),
-        Some(value) => value,
+/// `min_count` / `max_count` as Nova's schema checks them: an integer, or a string of digits,
+/// at least 1 (a count too large for any quota is left to the quota check, as Nova does).
+fn count_field(server: &Map<String, Value>, key: &str) -> Result<(), Fault> {
+    let Some(value) = server.get(key) else {
+        return Ok(());
     };
-    let number = match value {
-        Value::Number(number) => number.as_u64(),
-        Value::String(text) => text.parse::<u64>().ok(),
-        _ => None,
+    let at_least_one = match value {
+        Value::Number(number) if number.is_u64() => number.as_u64() != Some(0),
+        Value::Number(number) if number.is_i64() => false,
+        // Integers past u64 arrive as floats; a fraction is no integer.
+        Value::Number(number) if number.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+            number.as_f64().is_some_and(|f| f >= 1.0)
+        }
+        Value::String(text) if text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.bytes().any(|b| b != b'0')
+        }
+        Value::String(text) => {
+            return Err(schema_error(
+                key,
+                value,
+                &format!("'{text}' does not match '^[0-9]*$'"),
+            ));
+        }
+        other => {
+            return Err(schema_error(
+                key,
+                other,
+                &format!("{other} is not of type 'integer', 'string'"),
+            ));
+        }
     };
-    match number {
-        Some(count) if count >= 1 => Ok(Some(count)),
-        _ => Err(schema_error(
+    if at_least_one {
+        Ok(())
+    } else {
+        Err(schema_error(
             key,
             value,
             &format!("{value} is less than the minimum of 1"),
-        )),
+        ))
     }
 }
 

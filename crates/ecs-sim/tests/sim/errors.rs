@@ -203,6 +203,27 @@ async fn invalid_server_creates_get_novas_faults() {
             "min_count must be <= max_count",
         ),
         (
+            "max_count not a number",
+            Box::new(|s| s["max_count"] = json!("many")),
+            400,
+            "badRequest",
+            "'many' does not match '^[0-9]*$'",
+        ),
+        (
+            "max_count a fraction",
+            Box::new(|s| s["max_count"] = json!(1.5)),
+            400,
+            "badRequest",
+            "1.5 is not of type 'integer', 'string'",
+        ),
+        (
+            "min_count zero",
+            Box::new(|s| s["min_count"] = json!("0")),
+            400,
+            "badRequest",
+            "is less than the minimum of 1",
+        ),
+        (
             "user_data not base64",
             Box::new(|s| s["user_data"] = json!("not base64!")),
             400,
@@ -271,7 +292,8 @@ async fn a_huge_max_count_creates_what_the_quota_allows_at_once() {
     }))
     .await;
     let mut body = cloud.guide_server("many").await;
-    body["server"]["max_count"] = json!(u32::MAX);
+    // Beyond u32 too: Nova reads counts as Python integers, so this is no decoding error.
+    body["server"]["max_count"] = json!("99999999999999999999");
     // The simulator may share this test's thread, so measure rather than time out.
     let started = std::time::Instant::now();
     let reply = cloud.post("servers", "2.67", &body).await;
