@@ -190,6 +190,10 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
             tracing::error!(%error, "gateway stopped");
         }
     });
+    // The listener already answers meanwhile (uncompressed until the copies are ready).
+    if let Some(dist) = &dist {
+        dist.warm_up().await;
+    }
     Ok(RunningGateway {
         addr,
         simulator,

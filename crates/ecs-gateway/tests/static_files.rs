@@ -2,7 +2,9 @@
 
 mod common;
 
+use std::io::Read;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use common::{FakeUpstream, gateway};
 use ecs_gateway::{GatewayConfig, GatewayError};
@@ -11,10 +13,18 @@ use serde_json::Value;
 
 const WASM: &str = "ecs-console-0123456789abcdef_bg.wasm";
 const SCRIPT: &str = "ecs-console-0123456789abcdef.js";
-const INDEX: &str = r#"<!DOCTYPE html><html><head><script type="module" src="/ecs-console-0123456789abcdef.js"></script></head><body>fake app</body></html>"#;
+const STYLE: &str = "main-0123456789abcdef.css";
+const IMAGE: &str = "logo.png";
+const IMAGE_BYTES: &[u8] = b"\x89PNG\r\n\x1a\nnot really an image, but it is one to the gateway";
+const INDEX: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>ecs-console</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="description" content="A browser console for ECS and OpenStack Nova compute clouds">
+<link rel="stylesheet" href="/main-0123456789abcdef.css">
+<link rel="preload" href="/ecs-console-0123456789abcdef_bg.wasm" as="fetch" type="application/wasm" crossorigin="">
+<script type="module" src="/ecs-console-0123456789abcdef.js"></script></head><body>fake app</body></html>"#;
 
-/// A fake trunk output: index.html, a hashed wasm (with the wasm magic number), a hashed script
-/// with a precompressed brotli twin, and an unhashed file.
+/// A fake trunk output: index.html, a hashed wasm (with the wasm magic number), a hashed script,
+/// a large hashed stylesheet, an image and an unhashed file.
 fn fake_dist(root: &Path) {
     std::fs::write(root.join("index.html"), INDEX).unwrap();
     let mut wasm = b"\0asm\x01\0\0\0".to_vec();
@@ -25,8 +35,17 @@ fn fake_dist(root: &Path) {
         "export default function init() {}\n".repeat(50),
     )
     .unwrap();
-    std::fs::write(root.join(format!("{SCRIPT}.br")), b"pretend-brotli").unwrap();
+    std::fs::write(root.join(STYLE), large_stylesheet()).unwrap();
+    std::fs::write(root.join(IMAGE), IMAGE_BYTES).unwrap();
     std::fs::write(root.join("robots.txt"), "User-agent: *\n").unwrap();
+}
+
+/// A gateway serving a fresh `fake_dist`; the directory lives as long as the returned guard.
+async fn fake_app() -> (tempfile::TempDir, ecs_gateway::RunningGateway) {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let gw = app_gateway(dist.path(), &[]).await;
+    (dist, gw)
 }
 
 async fn app_gateway(root: &Path, direct: &[&str]) -> ecs_gateway::RunningGateway {
@@ -80,9 +99,7 @@ async fn wasm_is_served_with_its_type_immutable_caching_and_the_csp() {
 
 #[tokio::test]
 async fn index_and_client_routes_are_not_cached_and_missing_files_are_404() {
-    let dist = tempfile::tempdir().unwrap();
-    fake_dist(dist.path());
-    let gw = app_gateway(dist.path(), &[]).await;
+    let (_dist, gw) = fake_app().await;
     for path in [
         "/",
         "/index.html",
@@ -109,38 +126,285 @@ async fn index_and_client_routes_are_not_cached_and_missing_files_are_404() {
     gw.shutdown().await;
 }
 
+/// About 300 KB of varied but compressible CSS, so compressing it takes real work.
+fn large_stylesheet() -> String {
+    (0u64..7000)
+        .map(|i| {
+            format!(
+                ".rule-{i} {{ margin: {}px; color: #{:06x}; }}\n",
+                i % 97,
+                (i * 2_654_435_761) & 0xff_ffff
+            )
+        })
+        .collect()
+}
+
+/// The body as the client sees it after undoing its Content-Encoding.
+fn decoded(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    match encoding {
+        None => plain.extend_from_slice(body),
+        Some("br") => {
+            brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut plain)
+                .unwrap();
+        }
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut plain)
+                .unwrap();
+        }
+        Some(other) => panic!("unexpected content-encoding {other}"),
+    }
+    plain
+}
+
+fn content_encoding(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get("content-encoding")
+        .map(|value| value.to_str().unwrap().to_owned())
+}
+
+async fn get(url: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(accept_encoding) = accept_encoding {
+        request = request.header("accept-encoding", accept_encoding);
+    }
+    request.send().await.unwrap()
+}
+
+/// Copies are made in the background: until then the file is served as it is.
+async fn get_encoded(url: &str, encoding: &str) -> reqwest::Response {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let response = get(url, Some(encoding)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        if content_encoding(&response).as_deref() == Some(encoding) {
+            return response;
+        }
+        assert!(content_encoding(&response).is_none(), "{url}");
+        assert!(
+            Instant::now() < deadline,
+            "{url} never served with {encoding}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn assert_varies_by_encoding(response: &reqwest::Response) {
+    assert!(
+        response
+            .headers()
+            .get_all("vary")
+            .iter()
+            .any(|value| value.to_str().unwrap().contains("accept-encoding")),
+        "{} {:?}",
+        response.url(),
+        response.headers()
+    );
+}
+
 #[tokio::test]
-async fn assets_are_compressed_precompressed_first() {
-    let dist = tempfile::tempdir().unwrap();
-    fake_dist(dist.path());
-    let gw = app_gateway(dist.path(), &[]).await;
+async fn stored_copies_decompress_to_the_exact_files() {
+    let (dist, gw) = fake_app().await;
+    for (path, file, content_type) in [
+        (format!("/{STYLE}"), STYLE, "text/css"),
+        (format!("/{WASM}"), WASM, "application/wasm"),
+        (format!("/{SCRIPT}"), SCRIPT, "javascript"),
+        ("/".to_owned(), "index.html", "text/html"),
+        (
+            "/servers/3b5cd16a-4c5b".to_owned(),
+            "index.html",
+            "text/html",
+        ),
+    ] {
+        let original = std::fs::read(dist.path().join(file)).unwrap();
+        for encoding in ["br", "gzip"] {
+            let url = format!("{}{path}", gw.url());
+            let response = get_encoded(&url, encoding).await;
+            assert_varies_by_encoding(&response);
+            let headers = response.headers().clone();
+            let content_type_header = headers["content-type"].to_str().unwrap();
+            assert!(content_type_header.contains(content_type), "{path}");
+            let cache_control = if file == "index.html" {
+                "no-cache"
+            } else {
+                "public, max-age=31536000, immutable"
+            };
+            assert_eq!(headers["cache-control"], cache_control, "{path}");
+            assert!(headers.get("accept-ranges").is_none(), "{path}");
+            assert_security_headers(&response, "'self'");
+            let body = response.bytes().await.unwrap();
+            assert_eq!(headers["content-length"], body.len().to_string().as_str());
+            assert_eq!(
+                decoded(Some(encoding), &body),
+                original,
+                "{path} {encoding}"
+            );
+
+            let again = get(&url, Some(encoding)).await.bytes().await.unwrap();
+            assert_eq!(
+                again, body,
+                "{path} {encoding}: the stored copy is served again"
+            );
+        }
+    }
+
+    let large = get_encoded(&format!("{}/{STYLE}", gw.url()), "br").await;
+    let compressed_len = large.bytes().await.unwrap().len();
+    assert!(
+        compressed_len * 5 < large_stylesheet().len(),
+        "{compressed_len} bytes"
+    );
+    gw.shutdown().await;
+}
+
+#[tokio::test]
+async fn accept_encoding_is_negotiated_by_weight() {
+    let (_dist, gw) = fake_app().await;
+    let url = format!("{}/{STYLE}", gw.url());
+    get_encoded(&url, "br").await;
+    get_encoded(&url, "gzip").await;
+    let original = large_stylesheet().into_bytes();
+    for (accept_encoding, expected) in [
+        (Some("br"), Some("br")),
+        (Some("gzip"), Some("gzip")),
+        (Some("gzip, deflate, br, zstd"), Some("br")),
+        (Some("gzip;q=1, br;q=0.5"), Some("gzip")),
+        (Some("br;q=0, gzip"), Some("gzip")),
+        (Some("br;q=0.000, gzip;q=0.001"), Some("gzip")),
+        (Some("BR;Q=0.9"), Some("br")),
+        (Some("x-gzip"), Some("gzip")),
+        (Some("*"), Some("br")),
+        (Some("*;q=0, gzip;q=0.2"), Some("gzip")),
+        (Some("identity;q=0.5, br;q=0.5"), Some("br")),
+        (Some("identity, br;q=0.5"), None),
+        (Some("identity"), None),
+        (Some("br;q=0, gzip;q=0"), None),
+        (Some("*;q=0"), None),
+        (Some("br;q=2, gzip;q=0.1234"), None),
+        (Some("deflate"), None),
+        (Some(""), None),
+        (None, None),
+    ] {
+        let response = get(&url, accept_encoding).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let encoding = content_encoding(&response);
+        assert_eq!(encoding.as_deref(), expected, "{accept_encoding:?}");
+        assert_varies_by_encoding(&response);
+        let body = response.bytes().await.unwrap();
+        assert_eq!(
+            decoded(encoding.as_deref(), &body),
+            original,
+            "{accept_encoding:?}"
+        );
+    }
+    gw.shutdown().await;
+}
+
+#[tokio::test]
+async fn head_conditional_and_range_requests_keep_working() {
+    let (_dist, gw) = fake_app().await;
+    let url = format!("{}/{STYLE}", gw.url());
+    let original = large_stylesheet().into_bytes();
+    let brotli = get_encoded(&url, "br").await;
+    let last_modified = brotli.headers()["last-modified"].clone();
+    let brotli_len = brotli.bytes().await.unwrap().len();
     let client = reqwest::Client::new();
 
-    let brotli = client
-        .get(format!("{}/{SCRIPT}", gw.url()))
+    let head = client
+        .head(&url)
         .header("accept-encoding", "br")
         .send()
         .await
         .unwrap();
-    assert_eq!(brotli.headers()["content-encoding"], "br");
-    assert!(
-        brotli.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .contains("javascript")
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["content-encoding"], "br");
+    assert_eq!(head.headers()["content-type"], "text/css");
+    assert_eq!(
+        head.headers()["content-length"],
+        brotli_len.to_string().as_str()
     );
-    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"pretend-brotli");
+    assert_varies_by_encoding(&head);
+    assert!(head.bytes().await.unwrap().is_empty());
 
-    let gzip = client
-        .get(format!("{}/{WASM}", gw.url()))
-        .header("accept-encoding", "gzip")
+    let plain_head = client.head(&url).send().await.unwrap();
+    assert!(plain_head.headers().get("content-encoding").is_none());
+    assert_eq!(
+        plain_head.headers()["content-length"],
+        original.len().to_string().as_str()
+    );
+
+    let not_modified = client
+        .get(&url)
+        .header("accept-encoding", "br")
+        .header("if-modified-since", last_modified)
         .send()
         .await
         .unwrap();
-    assert_eq!(gzip.headers()["content-encoding"], "gzip");
-    assert_eq!(gzip.headers()["content-type"], "application/wasm");
-    let compressed = gzip.bytes().await.unwrap();
-    assert!(compressed.starts_with(&[0x1f, 0x8b]) && compressed.len() < 4096);
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert_varies_by_encoding(&not_modified);
+    assert!(not_modified.bytes().await.unwrap().is_empty());
+
+    let range = client
+        .get(&url)
+        .header("accept-encoding", "br, gzip")
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert!(range.headers().get("content-encoding").is_none());
+    assert_eq!(range.bytes().await.unwrap().as_ref(), &original[100..200]);
+    gw.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rebuilt_file_is_never_served_stale() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = dist.path().join("app.js");
+    let first = "console.log('first build');\n".repeat(4000);
+    std::fs::write(&app, &first).unwrap();
+    let gw = app_gateway(dist.path(), &[]).await;
+    let url = format!("{}/app.js", gw.url());
+    for encoding in ["br", "gzip"] {
+        let body = get_encoded(&url, encoding).await.bytes().await.unwrap();
+        assert_eq!(decoded(Some(encoding), &body), first.as_bytes());
+    }
+
+    let second = "console.log('second build, a different size');\n".repeat(3000);
+    std::fs::write(&app, &second).unwrap();
+    // At once: uncompressed while the new copies are made, never the old copies.
+    for encoding in ["br", "gzip"] {
+        let response = get(&url, Some(encoding)).await;
+        let encoding_served = content_encoding(&response);
+        let body = response.bytes().await.unwrap();
+        assert_eq!(
+            decoded(encoding_served.as_deref(), &body),
+            second.as_bytes()
+        );
+    }
+    for encoding in ["br", "gzip"] {
+        let body = get_encoded(&url, encoding).await.bytes().await.unwrap();
+        assert_eq!(decoded(Some(encoding), &body), second.as_bytes());
+    }
+
+    std::fs::remove_file(&app).unwrap();
+    let removed = get(&url, Some("br")).await;
+    assert_eq!(removed.status(), StatusCode::NOT_FOUND);
+    gw.shutdown().await;
+}
+
+#[tokio::test]
+async fn images_are_served_as_they_are() {
+    let (_dist, gw) = fake_app().await;
+    let response = get(&format!("{}/{IMAGE}", gw.url()), Some("br, gzip")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.bytes().await.unwrap().as_ref(), IMAGE_BYTES);
     gw.shutdown().await;
 }
 
