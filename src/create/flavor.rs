@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::draft::FlavorColumn;
 use super::fields::{FilteredChoice, loaded_list};
-use super::logic::flavors::{format_disk, format_ram, listed_flavors};
+use super::logic::flavors::{format_disk, format_ram, sorted_flavors};
 use super::logic::listing::{self, MAX_ROWS};
 use super::logic::request::{Field, flavor_unfit_reason};
 use super::use_page;
@@ -45,10 +45,15 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
     let draft = page.draft;
     let filter = Memo::new(move |_| draft.with(|draft| draft.flavor_filter.clone()));
     let sort = Memo::new(move |_| draft.with(|draft| draft.flavor_sort));
-    let listed = {
+    // Rows watch only the chosen id, not the whole draft: a keystroke in the filter does not
+    // touch every row.
+    let chosen = Memo::new(move |_| draft.with(|draft| draft.flavor_id.clone()));
+    let sorted = {
         let flavors = flavors.clone();
-        Memo::new(move |_| filter.with(|filter| listed_flavors(&flavors, filter, sort.get())))
+        Memo::new(move |_| sorted_flavors(&flavors, sort.get()))
     };
+    let listed =
+        Memo::new(move |_| filter.with(|filter| sorted.with(|sorted| sorted.matching(filter))));
     let total = flavors.len();
     let summary = move || listing::summary(listed.with(Vec::len), total, "flavors");
     let header = move |column: FlavorColumn| {
@@ -85,6 +90,7 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
                     flavor_row(
                         &flavors[index],
                         flavor_unfit_reason(&flavors[index], image.as_ref()),
+                        chosen,
                     )
                 })
                 .collect_view()
@@ -108,7 +114,11 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
     }
 }
 
-fn flavor_row(flavor: &Flavor, unfit: Option<String>) -> impl IntoView + use<> {
+fn flavor_row(
+    flavor: &Flavor,
+    unfit: Option<String>,
+    chosen: Memo<String>,
+) -> impl IntoView + use<> {
     let page = use_page();
     let draft = page.draft;
     let id = flavor.id.clone();
@@ -117,7 +127,7 @@ fn flavor_row(flavor: &Flavor, unfit: Option<String>) -> impl IntoView + use<> {
     let disabled = unfit.is_some();
     let checked = {
         let id = id.clone();
-        move || draft.with(|draft| draft.flavor_id == id)
+        move || chosen.with(|chosen| *chosen == id)
     };
     let choose = move |_| {
         let id = id.clone();

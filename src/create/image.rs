@@ -44,11 +44,15 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
     let draft = page.draft;
     let types = os_types(&images);
     let total = images.len();
-    let os_type = move || draft.with(|draft| draft.image_os_type.clone());
+    // Memos of just the fields each part reads: typing elsewhere in the form (the server name,
+    // say) neither re-filters thousands of images nor touches every row.
+    let os_type = Memo::new(move |_| draft.with(|draft| draft.image_os_type.clone()));
+    let filter = Memo::new(move |_| draft.with(|draft| draft.image_filter.clone()));
+    let chosen = Memo::new(move |_| draft.with(|draft| draft.image_id.clone()));
     let listed = {
         let images = images.clone();
         Memo::new(move |_| {
-            draft.with(|draft| listed_images(&images, &draft.image_filter, &draft.image_os_type))
+            filter.with(|filter| os_type.with(|os_type| listed_images(&images, filter, os_type)))
         })
     };
     let type_options = types
@@ -56,7 +60,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
         .map(|name| {
             let selected = {
                 let name = name.clone();
-                move || os_type() == name
+                move || os_type.with(|os_type| *os_type == name)
             };
             view! { <option value=name.clone() prop:selected=selected>{name.clone()}</option> }
         })
@@ -66,7 +70,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
             listed
                 .iter()
                 .take(MAX_ROWS)
-                .map(|&index| image_row(&images[index]))
+                .map(|&index| image_row(&images[index], chosen))
                 .collect_view()
         })
     };
@@ -80,7 +84,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                     draft.update(|draft| draft.image_os_type = value);
                 }
             >
-                <option value="" prop:selected=move || os_type().is_empty()>"Any"</option>
+                <option value="" prop:selected=move || os_type.with(String::is_empty)>"Any"</option>
                 {type_options}
             </select>
         </div>
@@ -105,13 +109,13 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
     }
 }
 
-fn image_row(image: &Image) -> impl IntoView + use<> {
+fn image_row(image: &Image, chosen: Memo<String>) -> impl IntoView + use<> {
     let draft = use_page().draft;
     let id = image.id.clone();
     let input_id = format!("image-{}", image.id);
     let checked = {
         let id = id.clone();
-        move || draft.with(|draft| draft.image_id == id)
+        move || chosen.with(|chosen| *chosen == id)
     };
     let choose = move |_| {
         let id = id.clone();

@@ -2,7 +2,7 @@
 
 /// Most rows rendered at once, so every keystroke in a filter stays fast on clouds with
 /// thousands of flavors or images.
-pub const MAX_ROWS: usize = 200;
+pub const MAX_ROWS: usize = 100;
 
 /// The line above a table: how many items match and whether only the first rows are shown.
 /// `noun` is plural ("flavors").
