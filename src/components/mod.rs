@@ -11,4 +11,5 @@ pub mod listener;
 pub mod polling;
 pub mod table;
 pub mod theme;
+pub mod timestamp;
 pub mod visibility;

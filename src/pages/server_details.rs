@@ -12,8 +12,9 @@ use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::polling::{NotFound, Polling, use_polling};
+use crate::components::polling::{NotFound, Polling, use_clock, use_polling};
 use crate::components::table::ColumnHeads;
+use crate::components::timestamp::Timestamp;
 use crate::pages::server_view::{
     embedded_flavor_text, fetched_flavor_text, flavor_id_to_resolve, or_dash, server_outcome,
     status_class, status_text,
@@ -238,6 +239,7 @@ struct ResolvedNames {
 
 #[component]
 fn ServerFields(server: Server, names: ResolvedNames) -> impl IntoView {
+    let now = use_clock();
     let fault = server
         .fault
         .clone()
@@ -312,11 +314,11 @@ fn ServerFields(server: Server, names: ResolvedNames) -> impl IntoView {
                 <dt>"Key pair"</dt>
                 <dd>{or_dash(server.key_name.as_deref())}</dd>
                 <dt>"Created"</dt>
-                <dd>{or_dash(server.created.as_deref())}</dd>
+                <dd><Timestamp value=server.created.clone() now /></dd>
                 <dt>"Updated"</dt>
-                <dd>{or_dash(server.updated.as_deref())}</dd>
+                <dd><Timestamp value=server.updated.clone() now /></dd>
                 <dt>"Launched"</dt>
-                <dd>{or_dash(server.launched_at.as_deref())}</dd>
+                <dd><Timestamp value=server.launched_at.clone() now /></dd>
                 {host.map(|host| view! { <dt>"Host"</dt> <dd class="mono">{host}</dd> })}
             </dl>
         </div>

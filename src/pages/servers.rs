@@ -10,6 +10,7 @@ use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::polling::{NotFound, Polling, use_clock, use_polling};
 use crate::components::table::ColumnHeads;
+use crate::components::timestamp::Timestamp;
 use crate::pages::server_view::{
     addresses_summary, flavor_label, list_outcome, or_dash, status_changes, status_class,
     status_snapshot, status_text,
@@ -74,6 +75,7 @@ pub fn ServersPage() -> impl IntoView {
 
 #[component]
 fn ServerTable(servers: Vec<Server>) -> impl IntoView {
+    let now = use_clock();
     view! {
         <div class="table-wrap card">
             <table id="servers-table" aria-labelledby="servers-title">
@@ -91,7 +93,7 @@ fn ServerTable(servers: Vec<Server>) -> impl IntoView {
                                     <td data-label="Addresses" class="mono">{addresses_summary(&server)}</td>
                                     <td data-label="Flavor">{flavor_label(&server)}</td>
                                     <td data-label="Availability zone">{or_dash(server.availability_zone.as_deref())}</td>
-                                    <td data-label="Created">{or_dash(server.created.as_deref())}</td>
+                                    <td data-label="Created"><Timestamp value=server.created.clone() now /></td>
                                 </tr>
                             }
                         })
