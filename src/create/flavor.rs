@@ -52,8 +52,9 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
         let flavors = flavors.clone();
         Memo::new(move |_| sorted_flavors(&flavors, sort.get()))
     };
-    let listed =
-        Memo::new(move |_| filter.with(|filter| sorted.with(|sorted| sorted.matching(filter))));
+    let listed = Memo::new(move |_| {
+        filter.with(|filter| sorted.with(|sorted| sorted.matching(filter, |_| true)))
+    });
     let total = flavors.len();
     let summary = move || listing::summary(listed.with(Vec::len), total, "flavors");
     let header = move |column: FlavorColumn| {

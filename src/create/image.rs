@@ -6,7 +6,7 @@ use ecs_api::models::Image;
 use leptos::prelude::*;
 
 use super::fields::{FilteredChoice, loaded_list};
-use super::logic::images::{format_size, listed_images, os_label, os_types};
+use super::logic::images::{format_size, listed_images, os_label, os_types, sorted_images};
 use super::logic::listing::{self, MAX_ROWS};
 use super::logic::request::Field;
 use super::use_page;
@@ -51,8 +51,12 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
     let chosen = Memo::new(move |_| draft.with(|draft| draft.image_id.clone()));
     let listed = {
         let images = images.clone();
+        // The list and its order are fixed for this table: sorted once, searched per keystroke.
+        let sorted = sorted_images(&images);
         Memo::new(move |_| {
-            filter.with(|filter| os_type.with(|os_type| listed_images(&images, filter, os_type)))
+            filter.with(|filter| {
+                os_type.with(|os_type| listed_images(&images, &sorted, filter, os_type))
+            })
         })
     };
     let type_options = types

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use ecs_api::models::Flavor;
 
+use super::listing::Searchable;
 use crate::create::draft::{FlavorColumn, FlavorSort};
 
 /// Orders two listed flavors by `column`; `a_name`/`b_name` are their lower-cased names.
@@ -25,25 +26,16 @@ fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, column: FlavorCol
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// The enabled flavors in one order, each with its lower-cased name and id. Built when the list
-/// or the order changes; a keystroke in the filter then only compares text (no sorting, no
-/// lower-casing), which keeps it fast on thousands of flavors. Disabled flavors are never listed
-/// (the API refuses to boot them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SortedFlavors {
-    /// Position in the loaded list, lower-cased name, lower-cased id.
-    entries: Vec<(usize, String, String)>,
-}
-
-/// The enabled `flavors`, sorted by `sort`.
-pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> SortedFlavors {
-    let mut entries: Vec<(usize, String, String)> = flavors
+/// The enabled `flavors`, sorted by `sort`, searchable by name and id. Disabled flavors are never
+/// listed (the API refuses to boot them).
+pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
+    let mut named: Vec<(usize, String)> = flavors
         .iter()
         .enumerate()
         .filter(|(_, flavor)| !flavor.is_disabled())
-        .map(|(index, flavor)| (index, flavor.name.to_lowercase(), flavor.id.to_lowercase()))
+        .map(|(index, flavor)| (index, flavor.name.to_lowercase()))
         .collect();
-    entries.sort_by(|(a, a_name, _), (b, b_name, _)| {
+    named.sort_by(|(a, a_name), (b, b_name)| {
         let order = compare(&flavors[*a], a_name, &flavors[*b], b_name, sort.column);
         if sort.descending {
             order.reverse()
@@ -51,22 +43,10 @@ pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> SortedFlavors {
             order
         }
     });
-    SortedFlavors { entries }
-}
-
-impl SortedFlavors {
-    /// The positions (in the loaded list) of the flavors whose name or id contains `filter`,
-    /// ignoring case, in order.
-    pub fn matching(&self, filter: &str) -> Vec<usize> {
-        let needle = filter.trim().to_lowercase();
-        self.entries
-            .iter()
-            .filter(|(_, name, id)| {
-                needle.is_empty() || name.contains(&needle) || id.contains(&needle)
-            })
-            .map(|(index, _, _)| *index)
-            .collect()
-    }
+    let order = named.into_iter().map(|(index, _)| index).collect();
+    Searchable::new(order, |index| {
+        vec![flavors[index].name.clone(), flavors[index].id.clone()]
+    })
 }
 
 /// "1 GiB", "512 MiB": RAM as people read it.
@@ -105,7 +85,7 @@ mod tests {
     }
 
     fn listed(flavors: &[Flavor], filter: &str, sort: FlavorSort) -> Vec<usize> {
-        sorted_flavors(flavors, sort).matching(filter)
+        sorted_flavors(flavors, sort).matching(filter, |_| true)
     }
 
     fn names(flavors: &[Flavor], listed: &[usize]) -> Vec<String> {
@@ -211,7 +191,7 @@ mod tests {
         );
         // A keystroke only filters the sorted list.
         let started = std::time::Instant::now();
-        let listed = sorted.matching("gen3");
+        let listed = sorted.matching("gen3", |_| true);
         let elapsed = started.elapsed();
         assert_eq!(listed.len(), 10_000 / 7 + 1);
         // Native and unoptimised; the browser budget is 50 ms per keystroke.

@@ -2,6 +2,8 @@
 
 use ecs_api::models::Image;
 
+use super::listing::Searchable;
+
 /// The OS as people read it, from ECS's `__os_type`, `__platform` and `__os_version` metadata:
 /// "Linux · EulerOS 2.2 64bit". The version usually names the platform, so the platform is only
 /// shown on its own when the version does not mention it. Empty when the image says nothing.
@@ -31,31 +33,37 @@ pub fn os_types(images: &[Image]) -> Vec<String> {
     types
 }
 
-/// The positions in `images` to list: ACTIVE images whose name, id or OS contains `filter`
-/// (ignoring case) and, when `os_type` is not empty, of that OS type; sorted by name.
-pub fn listed_images(images: &[Image], filter: &str, os_type: &str) -> Vec<usize> {
-    let needle = filter.trim().to_lowercase();
-    let mut listed: Vec<usize> = images
+/// The ACTIVE images sorted by name, searchable by name, id and OS.
+pub fn sorted_images(images: &[Image]) -> Searchable {
+    let mut named: Vec<(usize, String)> = images
         .iter()
         .enumerate()
         .filter(|(_, image)| image.is_active())
-        .filter(|(_, image)| os_type.is_empty() || image.os_type() == Some(os_type))
-        .filter(|(_, image)| {
-            needle.is_empty()
-                || image.name.to_lowercase().contains(&needle)
-                || image.id.to_lowercase().contains(&needle)
-                || os_label(image).to_lowercase().contains(&needle)
-        })
-        .map(|(index, _)| index)
+        .map(|(index, image)| (index, image.name.to_lowercase()))
         .collect();
-    listed.sort_by(|&a, &b| {
-        images[a]
-            .name
-            .to_lowercase()
-            .cmp(&images[b].name.to_lowercase())
-            .then_with(|| images[a].id.cmp(&images[b].id))
+    named.sort_by(|(a, a_name), (b, b_name)| {
+        a_name
+            .cmp(b_name)
+            .then_with(|| images[*a].id.cmp(&images[*b].id))
     });
-    listed
+    let order = named.into_iter().map(|(index, _)| index).collect();
+    Searchable::new(order, |index| {
+        let image = &images[index];
+        vec![image.name.clone(), image.id.clone(), os_label(image)]
+    })
+}
+
+/// The positions in `images` to list from `sorted`: those whose name, id or OS contains `filter`
+/// (ignoring case) and, when `os_type` is not empty, of that OS type.
+pub fn listed_images(
+    images: &[Image],
+    sorted: &Searchable,
+    filter: &str,
+    os_type: &str,
+) -> Vec<usize> {
+    sorted.matching(filter, |index| {
+        os_type.is_empty() || images[index].os_type() == Some(os_type)
+    })
 }
 
 /// An image size in bytes as people read it ("1.2 GB"); "—" when unknown.
@@ -144,7 +152,10 @@ mod tests {
     fn only_active_images_are_listed_sorted_by_name() {
         let images = sample();
         assert_eq!(
-            names(&images, &listed_images(&images, "", "")),
+            names(
+                &images,
+                &listed_images(&images, &sorted_images(&images), "", "")
+            ),
             ["cirros", "EulerOS image", "Ubuntu 22.04", "windows-2019"]
         );
     }
@@ -153,18 +164,27 @@ mod tests {
     fn text_and_os_type_filters_combine() {
         let images = sample();
         assert_eq!(
-            names(&images, &listed_images(&images, "", "Linux")),
+            names(
+                &images,
+                &listed_images(&images, &sorted_images(&images), "", "Linux")
+            ),
             ["EulerOS image", "Ubuntu 22.04"]
         );
         assert_eq!(
-            names(&images, &listed_images(&images, "euler", "Linux")),
+            names(
+                &images,
+                &listed_images(&images, &sorted_images(&images), "euler", "Linux")
+            ),
             ["EulerOS image"]
         );
         assert_eq!(
-            names(&images, &listed_images(&images, "64BIT", "")),
+            names(
+                &images,
+                &listed_images(&images, &sorted_images(&images), "64BIT", "")
+            ),
             ["EulerOS image", "Ubuntu 22.04"]
         );
-        assert!(listed_images(&images, "euler", "Windows").is_empty());
+        assert!(listed_images(&images, &sorted_images(&images), "euler", "Windows").is_empty());
     }
 
     #[test]

@@ -213,22 +213,21 @@ fn metadata(
     Ok(metadata)
 }
 
-fn parse_whole_number(text: &str) -> Option<u64> {
+/// The digits of a whole number typed in a field (trimmed), or `None` when it is no such number.
+fn whole_number_digits(text: &str) -> Option<&str> {
     let text = text.trim();
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then_some(text)
+}
+
+fn parse_whole_number(text: &str) -> Option<u64> {
+    whole_number_digits(text)?.parse().ok()
 }
 
 /// The count field as a number, or what to tell the user.
 fn server_count(text: &str) -> Result<u32, &'static str> {
-    let digits = text.trim();
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("Enter how many servers to create as a whole number.");
-    }
     // Digits that do not fit are a number all the same: say what is wrong with it.
-    digits
+    whole_number_digits(text)
+        .ok_or("Enter how many servers to create as a whole number.")?
         .parse()
         .map_err(|_| "That is more servers than any quota allows. Enter a smaller number.")
 }
