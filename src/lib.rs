@@ -9,6 +9,7 @@ pub mod create;
 pub mod pages;
 pub mod refresh;
 pub mod session;
+pub mod units;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};

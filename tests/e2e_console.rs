@@ -217,6 +217,21 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
     harness
         .wait_for_element_text("#server-image", &shown_image, Duration::from_secs(5))
         .await;
+    // Times read as a UTC time and an age; the API's own text stays in the <time> element.
+    let created = server["server"]["created"].as_str().expect("created");
+    let (date, rest) = created.split_once('T').expect("an ISO 8601 time");
+    let readable = format!("{date} {} UTC", &rest[..8]);
+    let shown = harness
+        .eval(&format!(
+            "const time = document.querySelector(\"time[datetime='{created}']\");\
+             return time.textContent + time.nextElementSibling.textContent;"
+        ))
+        .await;
+    let shown = shown.as_str().unwrap_or_default();
+    assert!(
+        shown.starts_with(&format!("{readable} (")) && shown.ends_with(" ago)"),
+        "created shown as {shown:?}, expected {readable:?} and its age"
+    );
     harness.shutdown().await;
 }
 

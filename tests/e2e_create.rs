@@ -110,6 +110,73 @@ async fn fill_the_form(h: &Harness, server_name: &str, flavor: &str) {
     h.fill("#server-name", server_name).await;
 }
 
+/// The row labels of the table labelled by `label_id`, top to bottom.
+async fn table_rows(h: &Harness, label_id: &str) -> Vec<String> {
+    let script = format!(
+        "return [...document.querySelectorAll(\"table[aria-labelledby='{label_id}'] tbody label\")]\
+           .map((label) => label.textContent.trim());"
+    );
+    serde_json::from_value(h.eval(&script).await).expect("row labels")
+}
+
+async fn wait_for_rows(h: &Harness, label_id: &str, expected: &[&str]) {
+    h.wait_until(
+        &format!("the {label_id} table to list {expected:?}"),
+        support::DEFAULT_WAIT,
+        || async { table_rows(h, label_id).await == expected },
+    )
+    .await;
+}
+
+/// Typing in a filter narrows a table, a column heading sorts it, and the OS type narrows the
+/// images; sizes read in the cloud's units.
+async fn the_tables_filter_and_sort(h: &Harness) {
+    h.fill("#flavor-filter", "c1").await;
+    wait_for_rows(h, "flavor-label", &["c1.2xlarge", "c1.large"]).await;
+    h.wait_for_text("2 of 10 flavors").await;
+    click_xpath(h, "//th/button[starts-with(normalize-space(), 'vCPUs')]").await;
+    wait_for_rows(h, "flavor-label", &["c1.large", "c1.2xlarge"]).await;
+    let sorted_by = h
+        .eval("return document.querySelector(\"th[aria-sort='ascending']\").textContent.trim();")
+        .await;
+    assert_eq!(sorted_by, json!("vCPUs ▲"));
+    let large = h
+        .eval(&format!(
+            "return document.getElementById('flavor-{FLAVOR}').closest('tr').innerText;"
+        ))
+        .await;
+    assert!(
+        large.as_str().is_some_and(|row| row.contains("4 GB")),
+        "RAM in GB: {large}"
+    );
+
+    h.wait_for("select#image-os-type")
+        .await
+        .select_by_value("Windows")
+        .await
+        .expect("choose the OS type");
+    wait_for_rows(h, "image-label", &["Windows Server 2019 Datacenter 64bit"]).await;
+    h.wait_for_text("1 of 6 images").await;
+    h.wait_for("select#image-os-type")
+        .await
+        .select_by_value("")
+        .await
+        .expect("any OS type");
+    h.fill("#image-filter", "euler").await;
+    wait_for_rows(
+        h,
+        "image-label",
+        &["DBS-MySQL-Image_2.1.3.3", "EulerOS 2.9 64bit"],
+    )
+    .await;
+    h.fill("#image-filter", "centos").await;
+    wait_for_rows(h, "image-label", &[IMAGE]).await;
+    assert!(
+        is_checked(h, &by_id(&format!("flavor-{FLAVOR}"))).await,
+        "filtering and sorting keep the chosen flavor"
+    );
+}
+
 async fn click_create_server_twice(h: &Harness) {
     // Two clicks in the same task: the second arrives before the page can re-render.
     let clicked = h
@@ -210,6 +277,7 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     h.click("header a[href='/create']").await;
     h.wait_for("#create-title").await;
     assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
+    the_tables_filter_and_sort(&h).await;
 
     // Key pair: the cloud generates it and the private key downloads at once.
     click_xpath(&h, "//summary[normalize-space()='Create a new key pair']").await;

@@ -7,10 +7,11 @@ use leptos::prelude::*;
 
 use super::draft::FlavorColumn;
 use super::fields::{FilteredChoice, loaded_list};
-use super::logic::flavors::{format_disk, format_ram, sorted_flavors};
+use super::logic::flavors::sorted_flavors;
 use super::logic::listing::{self, MAX_ROWS};
 use super::logic::request::{Field, flavor_unfit_reason};
 use super::use_page;
+use crate::units::{disk_text, ram_text};
 
 #[component]
 pub fn FlavorSection() -> impl IntoView {
@@ -158,9 +159,9 @@ fn flavor_row(
                 {unfit.map(|reason| view! { <div class="hint" id=reason_id>{reason}</div> })}
             </td>
             <td class="numeric">{flavor.vcpus}</td>
-            <td class="numeric">{format_ram(flavor.ram)}</td>
-            <td class="numeric">{format_disk(flavor.disk)}</td>
-            <td class="numeric">{format_disk(flavor.ephemeral)}</td>
+            <td class="numeric">{ram_text(flavor.ram)}</td>
+            <td class="numeric">{disk_text(flavor.disk)}</td>
+            <td class="numeric">{disk_text(flavor.ephemeral)}</td>
             <td>{public}</td>
         </tr>
     }

@@ -6,10 +6,11 @@ use ecs_api::models::Image;
 use leptos::prelude::*;
 
 use super::fields::{FilteredChoice, loaded_list};
-use super::logic::images::{format_size, listed_images, os_label, os_types, sorted_images};
+use super::logic::images::{listed_images, os_label, os_types, sorted_images};
 use super::logic::listing::{self, MAX_ROWS};
 use super::logic::request::Field;
 use super::use_page;
+use crate::units::{bytes_text, disk_text, ram_text};
 
 #[component]
 pub fn ImageSection() -> impl IntoView {
@@ -141,9 +142,9 @@ fn image_row(image: &Image, chosen: Memo<String>) -> impl IntoView + use<> {
                 <label for=input_id>{image.name.clone()}</label>
             </td>
             <td>{os_label(image)}</td>
-            <td class="numeric">{format_size(image.size)}</td>
-            <td class="numeric">{format!("{} GB", image.min_disk)}</td>
-            <td class="numeric">{format!("{} MB", image.min_ram)}</td>
+            <td class="numeric">{bytes_text(image.size)}</td>
+            <td class="numeric">{disk_text(image.min_disk)}</td>
+            <td class="numeric">{ram_text(image.min_ram)}</td>
         </tr>
     }
 }

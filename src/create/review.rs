@@ -7,6 +7,7 @@ use super::logic::review::{body_text, curl_text};
 use super::{loaded, use_page};
 use crate::api::use_api;
 use crate::components::copy_button::CopyButton;
+use crate::units::ram_text;
 
 /// `url` made absolute against the page's origin (the proxy's URLs are origin-relative).
 fn absolute_url(url: String) -> String {
@@ -32,8 +33,10 @@ pub fn ReviewSection() -> impl IntoView {
     let summary = move |request: &CreateServer| {
         let flavor = page.flavor.get().map(|flavor| {
             format!(
-                "{} ({} vCPUs, {} MiB RAM)",
-                flavor.name, flavor.vcpus, flavor.ram
+                "{} ({} vCPUs, {} RAM)",
+                flavor.name,
+                flavor.vcpus,
+                ram_text(flavor.ram)
             )
         });
         let image = page.image.get().map(|image| image.name);

@@ -4,6 +4,7 @@ use ecs_api::models::{Flavor, Server};
 use ecs_api::status::ServerStatus;
 
 use crate::refresh::Outcome;
+use crate::units::ram_text;
 
 /// CSS class of the status badge.
 pub fn status_class(server: &Server) -> &'static str {
@@ -59,17 +60,8 @@ pub fn addresses_summary(server: &Server) -> String {
         .join("; ")
 }
 
-/// "4 GiB" or "512 MiB" for a size in MiB.
-pub fn memory_text(mib: u64) -> String {
-    if mib >= 1024 && mib.is_multiple_of(1024) {
-        format!("{} GiB", mib / 1024)
-    } else {
-        format!("{mib} MiB")
-    }
-}
-
 /// The flavor as far as the server itself describes it: the embedded 2.47+ description
-/// ("name · 2 vCPUs · 4 GiB RAM"), or `None` when only a link/id is present and the flavor must
+/// ("name · 2 vCPUs · 4 GB RAM"), or `None` when only a link/id is present and the flavor must
 /// be fetched.
 pub fn embedded_flavor_text(server: &Server) -> Option<String> {
     let flavor = server
@@ -94,7 +86,7 @@ fn flavor_text(name: &str, vcpus: Option<u64>, ram_mib: Option<u64>) -> String {
         parts.push(format!("{vcpus} vCPU{}", if vcpus == 1 { "" } else { "s" }));
     }
     if let Some(ram) = ram_mib {
-        parts.push(format!("{} RAM", memory_text(ram)));
+        parts.push(format!("{} RAM", ram_text(ram)));
     }
     parts.join(" · ")
 }
@@ -203,7 +195,7 @@ mod tests {
         );
         assert_eq!(
             embedded_flavor_text(&embedded).as_deref(),
-            Some("s3.large.2 · 2 vCPUs · 4 GiB RAM")
+            Some("s3.large.2 · 2 vCPUs · 4 GB RAM")
         );
         assert_eq!(flavor_id_to_resolve(&embedded), None);
         assert_eq!(flavor_label(&embedded), "s3.large.2");
@@ -215,16 +207,9 @@ mod tests {
                 .expect("flavor");
         assert_eq!(
             fetched_flavor_text(&flavor),
-            "m1.tiny · 1 vCPU · 512 MiB RAM"
+            "m1.tiny · 1 vCPU · 512 MB RAM"
         );
         assert_eq!(flavor_label(&server(r#"{"id": "1"}"#)), "—");
-    }
-
-    #[test]
-    fn memory_reads_in_the_largest_whole_unit() {
-        assert_eq!(memory_text(512), "512 MiB");
-        assert_eq!(memory_text(2048), "2 GiB");
-        assert_eq!(memory_text(1536), "1536 MiB");
     }
 
     #[test]

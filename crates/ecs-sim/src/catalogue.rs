@@ -252,6 +252,8 @@ struct ImageSpec {
     os_version: &'static str,
     min_disk_gb: u64,
     min_ram_mb: u64,
+    /// The image file's size, as clouds report it in `OS-EXT-IMG-SIZE:size`.
+    size_bytes: u64,
     status: &'static str,
 }
 
@@ -264,6 +266,7 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "CentOS 7.9 64bit",
             min_disk_gb: 40,
             min_ram_mb: 0,
+            size_bytes: 1_456_472_064,
             status: "ACTIVE",
         },
         ImageSpec {
@@ -273,6 +276,7 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "Ubuntu 22.04 server 64bit",
             min_disk_gb: 10,
             min_ram_mb: 1024,
+            size_bytes: 2_361_393_152,
             status: "ACTIVE",
         },
         ImageSpec {
@@ -282,6 +286,7 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "EulerOS 2.9 64bit",
             min_disk_gb: 40,
             min_ram_mb: 0,
+            size_bytes: 1_815_084_032,
             status: "ACTIVE",
         },
         ImageSpec {
@@ -291,6 +296,8 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "EulerOS 2.2 64bit",
             min_disk_gb: 40,
             min_ram_mb: 0,
+            // As the guide's sample of this image.
+            size_bytes: 0,
             status: "ACTIVE",
         },
         ImageSpec {
@@ -300,6 +307,7 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "Windows Server 2019 Datacenter 64bit",
             min_disk_gb: 60,
             min_ram_mb: 4096,
+            size_bytes: 10_146_021_376,
             status: "ACTIVE",
         },
         ImageSpec {
@@ -309,6 +317,8 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             os_version: "Debian GNU/Linux 12 64bit",
             min_disk_gb: 20,
             min_ram_mb: 512,
+            // Still uploading: no size yet.
+            size_bytes: 0,
             status: "SAVING",
         },
     ];
@@ -321,7 +331,7 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             progress: if spec.status == "ACTIVE" { 100 } else { 25 },
             min_disk_gb: spec.min_disk_gb,
             min_ram_mb: spec.min_ram_mb,
-            size_bytes: 0,
+            size_bytes: spec.size_bytes,
             created: "2024-03-14T06:13:50Z",
             updated: "2024-03-14T06:13:52Z",
             metadata: huawei_metadata(spec.os_type, spec.platform, spec.os_version),
@@ -356,7 +366,7 @@ fn generated_image(n: usize, rng: &mut StdRng) -> Image {
         progress: 100,
         min_disk_gb: rng.gen_range(0..=4) * 10,
         min_ram_mb: 0,
-        size_bytes: 0,
+        size_bytes: 512 * 1024 * 1024 * (1 + n as u64 % 8),
         created: "2024-03-14T06:13:50Z",
         updated: "2024-03-14T06:13:52Z",
         metadata: huawei_metadata("Linux", "Generated", &version),

@@ -49,26 +49,6 @@ pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
     })
 }
 
-/// "1 GiB", "512 MiB": RAM as people read it.
-pub fn format_ram(mib: u64) -> String {
-    if mib >= 1024 && mib.is_multiple_of(1024) {
-        format!("{} GiB", mib / 1024)
-    } else if mib >= 1024 {
-        format!("{:.1} GiB", mib as f64 / 1024.0)
-    } else {
-        format!("{mib} MiB")
-    }
-}
-
-/// "20 GiB", or "—" for 0 (the flavor leaves the size to the image or volume).
-pub fn format_disk(gib: u64) -> String {
-    if gib == 0 {
-        "—".to_owned()
-    } else {
-        format!("{gib} GiB")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,15 +138,6 @@ mod tests {
         assert_eq!(by(FlavorColumn::Ephemeral, true)[0], "s1.private");
         assert_eq!(by(FlavorColumn::Public, false)[0], "s1.private");
         assert_eq!(by(FlavorColumn::Name, true)[0], "s1.private");
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(format_ram(512), "512 MiB");
-        assert_eq!(format_ram(2048), "2 GiB");
-        assert_eq!(format_ram(1536), "1.5 GiB");
-        assert_eq!(format_disk(0), "—");
-        assert_eq!(format_disk(40), "40 GiB");
     }
 
     #[test]

@@ -66,25 +66,6 @@ pub fn listed_images(
     })
 }
 
-/// An image size in bytes as people read it ("1.2 GB"); "—" when unknown.
-pub fn format_size(bytes: Option<u64>) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let Some(bytes) = bytes.filter(|bytes| *bytes > 0) else {
-        return "—".to_owned();
-    };
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,13 +171,5 @@ mod tests {
     #[test]
     fn os_types_come_from_active_images_once_each() {
         assert_eq!(os_types(&sample()), ["Linux", "Windows"]);
-    }
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(format_size(None), "—");
-        assert_eq!(format_size(Some(0)), "—");
-        assert_eq!(format_size(Some(512)), "512 B");
-        assert_eq!(format_size(Some(1_288_490_189)), "1.2 GB");
     }
 }

@@ -1,0 +1,74 @@
+//! Sizes as the cloud's own documents write them: Nova counts RAM in MB and disks in GB
+//! (binary units under decimal names), and the form's fields say "GB", so every table, summary
+//! and detail uses the same words.
+
+/// "512 MB", "2 GB", "1.5 GB" for RAM given in MB; "—" for 0 (an image with no minimum).
+pub fn ram_text(mb: u64) -> String {
+    if mb == 0 {
+        "—".to_owned()
+    } else if mb >= 1024 && mb.is_multiple_of(1024) {
+        format!("{} GB", mb / 1024)
+    } else if mb >= 1024 {
+        format!("{:.1} GB", mb as f64 / 1024.0)
+    } else {
+        format!("{mb} MB")
+    }
+}
+
+/// "20 GB" for a disk given in GB; "—" for 0 (a flavor that leaves the size to the image or
+/// volume, or an image with no minimum).
+pub fn disk_text(gb: u64) -> String {
+    if gb == 0 {
+        "—".to_owned()
+    } else {
+        format!("{gb} GB")
+    }
+}
+
+/// An image file's size in bytes ("1.2 GB"); "—" when unknown or 0 (as the guide's sample sends).
+pub fn bytes_text(bytes: Option<u64>) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let Some(bytes) = bytes.filter(|bytes| *bytes > 0) else {
+        return "—".to_owned();
+    };
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ram_reads_in_the_largest_whole_unit() {
+        assert_eq!(ram_text(0), "—");
+        assert_eq!(ram_text(512), "512 MB");
+        assert_eq!(ram_text(1023), "1023 MB");
+        assert_eq!(ram_text(1024), "1 GB");
+        assert_eq!(ram_text(1536), "1.5 GB");
+        assert_eq!(ram_text(4096), "4 GB");
+    }
+
+    #[test]
+    fn disks_read_in_gb_and_zero_means_none() {
+        assert_eq!(disk_text(0), "—");
+        assert_eq!(disk_text(40), "40 GB");
+    }
+
+    #[test]
+    fn byte_sizes_read_naturally() {
+        assert_eq!(bytes_text(None), "—");
+        assert_eq!(bytes_text(Some(0)), "—");
+        assert_eq!(bytes_text(Some(512)), "512 B");
+        assert_eq!(bytes_text(Some(1_288_490_189)), "1.2 GB");
+    }
+}
