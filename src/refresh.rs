@@ -9,6 +9,8 @@
 
 use std::time::Duration;
 
+use ecs_api::timestamp::format_utc;
+
 /// The fastest interval, used while something is changing.
 pub const TRANSITIONAL_INTERVAL: Duration = Duration::from_secs(2);
 /// The slowest interval while everything is steady.
@@ -86,6 +88,18 @@ pub fn updated_ago(updated_ms: f64, now_ms: f64) -> String {
         0 => "updated just now".to_owned(),
         1..=59 => format!("updated {seconds} s ago"),
         _ => format!("updated {} min {} s ago", seconds / 60, seconds % 60),
+    }
+}
+
+/// The refresh line once polling has stopped for good (the watched item is gone): the time of
+/// the last refresh as a fixed UTC time, not an age that keeps counting as if still live.
+pub fn stopped_refreshing(updated_ms: Option<f64>) -> String {
+    match updated_ms {
+        Some(updated_ms) => format!(
+            "last refreshed at {} · stopped",
+            format_utc((updated_ms / 1000.0).floor() as i64)
+        ),
+        None => "refreshing stopped".to_owned(),
     }
 }
 
@@ -191,5 +205,14 @@ mod tests {
         assert_eq!(updated_ago(0.0, 125_000.0), "updated 2 min 5 s ago");
         // A clock that went backwards never shows a negative age.
         assert_eq!(updated_ago(20_000.0, 10_000.0), "updated just now");
+    }
+
+    #[test]
+    fn a_stopped_refresh_shows_a_fixed_time() {
+        assert_eq!(
+            stopped_refreshing(Some(1_527_212_831_500.0)),
+            "last refreshed at 2018-05-25 01:47:11 UTC · stopped"
+        );
+        assert_eq!(stopped_refreshing(None), "refreshing stopped");
     }
 }

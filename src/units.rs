@@ -1,17 +1,13 @@
-//! Sizes as the cloud's own documents write them: Nova counts RAM in MB and disks in GB
-//! (binary units under decimal names), and the form's fields say "GB", so every table, summary
-//! and detail uses the same words.
+//! Sizes in table cells and summaries, in the words of [`ecs_api::units`] (the form's fields
+//! say "GB" too), with "—" where a size of 0 means "none".
 
-/// "512 MB", "2 GB", "1.5 GB" for RAM given in MB; "—" for 0 (an image with no minimum).
+/// RAM given in MB as [`ecs_api::units::ram_text`] words it; "—" for 0 (an image with no
+/// minimum).
 pub fn ram_text(mb: u64) -> String {
     if mb == 0 {
         "—".to_owned()
-    } else if mb >= 1024 && mb.is_multiple_of(1024) {
-        format!("{} GB", mb / 1024)
-    } else if mb >= 1024 {
-        format!("{:.1} GB", mb as f64 / 1024.0)
     } else {
-        format!("{mb} MB")
+        ecs_api::units::ram_text(mb)
     }
 }
 
@@ -52,10 +48,7 @@ mod tests {
     fn ram_reads_in_the_largest_whole_unit() {
         assert_eq!(ram_text(0), "—");
         assert_eq!(ram_text(512), "512 MB");
-        assert_eq!(ram_text(1023), "1023 MB");
-        assert_eq!(ram_text(1024), "1 GB");
         assert_eq!(ram_text(1536), "1.5 GB");
-        assert_eq!(ram_text(4096), "4 GB");
     }
 
     #[test]

@@ -235,30 +235,155 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
     harness.shutdown().await;
 }
 
+/// The id of the focused element ("" for one without an id, such as the page body).
+async fn focused_id(harness: &Harness) -> String {
+    let id = harness
+        .eval("const active = document.activeElement; return active ? active.id : '';")
+        .await;
+    id.as_str().unwrap_or_default().to_owned()
+}
+
+/// Waits until the element with `id` has keyboard focus (focus moves after the DOM updates).
+async fn wait_for_focus(harness: &Harness, id: &str) {
+    let what = format!("focus on #{id}");
+    harness
+        .wait_until(&what, Duration::from_secs(5), || async {
+            focused_id(harness).await == id
+        })
+        .await;
+}
+
+/// Presses Escape in the focused element.
+async fn press_escape(harness: &Harness) {
+    harness
+        .browser
+        .active_element()
+        .await
+        .expect("a focused element")
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .expect("press Escape");
+}
+
+/// Waits until nothing matches `css` any more.
+async fn wait_for_absence(harness: &Harness, css: &str) {
+    let what = format!("`{css}` to go away");
+    harness
+        .wait_until(&what, Duration::from_secs(5), || async {
+            harness.browser.find(Locator::Css(css)).await.is_err()
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
     let (harness, _, server_path) = details_of_a_new_server("web-actions").await;
+    let action_path = format!("{server_path}/action");
 
     harness
         .wait_for_element_text("#server-status", "ACTIVE", Duration::from_secs(30))
         .await;
+    // Nova's progress 0 on an ACTIVE server means nothing; empty values read "—", never "None".
+    assert_eq!(text_of(&harness, "#server-progress").await, "—");
+    assert_eq!(text_of(&harness, "#server-power").await, "Running");
+    let details = text_of(&harness, "#server-details").await;
+    assert!(
+        !details.lines().any(|line| line == "None") && !details.contains("NOSTATE"),
+        "raw or inconsistent empty values:\n{details}"
+    );
+
+    // A hard reboot cuts the guest's power: it is confirmed first, starting on Cancel.
+    harness.click("#action-reboot-hard").await;
+    let question = text_of(&harness, "[role='alertdialog'] #confirm-reboot-hard-text").await;
+    assert!(question.contains("web-actions"), "{question}");
+    wait_for_focus(&harness, "cancel-reboot-hard").await;
+    press_escape(&harness).await;
+    wait_for_absence(&harness, "#confirm-reboot-hard-text").await;
+    wait_for_focus(&harness, "action-reboot-hard").await;
+    assert_eq!(
+        harness.sim.simulator().request_count(&action_path),
+        0,
+        "a cancelled hard reboot sends nothing"
+    );
+    harness.click("#action-reboot-hard").await;
+    harness.click("#confirm-reboot-hard").await;
+    wait_for_focus(&harness, "action-status").await;
+    harness
+        .wait_for_element_text("#server-status", "HARD_REBOOT", Duration::from_secs(10))
+        .await;
+    assert_eq!(harness.sim.simulator().request_count(&action_path), 1);
+    harness
+        .wait_for_element_text("#server-status", "ACTIVE", Duration::from_secs(30))
+        .await;
+
+    // After an action the keyboard lands on its outcome, not on the page body.
     harness.click("#action-stop").await;
+    wait_for_focus(&harness, "action-status").await;
     harness
         .wait_for_element_text("#server-status", "SHUTOFF", Duration::from_secs(30))
         .await;
+    let outcome = text_of(&harness, "#action-status").await;
+    assert_eq!(
+        outcome,
+        "Stop requested. The status below follows the server."
+    );
+    assert_eq!(focused_id(&harness).await, "action-status");
+
+    // The delete confirmation: focus on Cancel, Escape and Cancel both return to "Delete…".
+    harness.click("#action-delete").await;
+    wait_for_focus(&harness, "cancel-delete").await;
+    press_escape(&harness).await;
+    wait_for_absence(&harness, "#confirm-delete-text").await;
+    wait_for_focus(&harness, "action-delete").await;
+    harness.click("#action-delete").await;
+    harness.click("#cancel-delete").await;
+    wait_for_absence(&harness, "#confirm-delete-text").await;
+    wait_for_focus(&harness, "action-delete").await;
 
     harness.click("#action-delete").await;
-    harness.wait_for("#confirm-delete-text").await;
+    // The volume was created with delete_on_termination: the confirmation says so plainly.
+    let question = text_of(&harness, "[role='alertdialog'] #confirm-delete-text").await;
+    assert!(
+        question.contains(" is deleted with it.") && !question.contains("when it was created"),
+        "{question}"
+    );
     harness.click("#confirm-delete").await;
+    wait_for_focus(&harness, "action-status").await;
     harness
         .wait_for_within("#server-gone", Duration::from_secs(30))
         .await;
+    // The actions went away with the server: focus moves to the notice, and what was live is
+    // left out or titled as the last known details.
+    wait_for_focus(&harness, "server-gone").await;
+    wait_for_absence(&harness, "#server-status").await;
+    assert!(
+        harness
+            .browser
+            .find(Locator::Css("#action-delete"))
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        text_of(&harness, "#overview-title").await,
+        "Last known details"
+    );
+    let refreshed = text_of(&harness, "#updated-ago").await;
+    assert!(
+        refreshed.starts_with("last refreshed at ") && refreshed.ends_with("· stopped"),
+        "{refreshed}"
+    );
+
     let after_gone = harness.sim.simulator().request_count(&server_path);
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert_eq!(
         harness.sim.simulator().request_count(&server_path),
         after_gone,
         "polling stops once the server is gone"
+    );
+    assert_eq!(
+        text_of(&harness, "#updated-ago").await,
+        refreshed,
+        "the refresh time no longer counts up"
     );
     harness.shutdown().await;
 }
@@ -345,8 +470,32 @@ async fn a_401_sends_the_user_to_sign_in_and_back() {
 async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
     let harness = Harness::start().await;
     harness.open("/sign-in").await;
-    harness.fill("#user-domain", "Default").await;
+    // Empty fields are all named at once, marked invalid, and the first one takes the focus.
     harness.fill("#user-name", "demo").await;
+    harness
+        .click("#sign-in-password button[type='submit']")
+        .await;
+    harness
+        .wait_for_text(
+            "Enter the user domain (often \"Default\"). Enter the password. Enter the project name or id.",
+        )
+        .await;
+    let marked = harness
+        .eval(
+            "return [...document.querySelectorAll('#sign-in-password [aria-invalid=true]')].map((input) => input.id);",
+        )
+        .await;
+    assert_eq!(
+        marked,
+        serde_json::json!(["user-domain", "password", "project"])
+    );
+    let focused = harness.eval("return document.activeElement.id;").await;
+    assert_eq!(focused, serde_json::json!("user-domain"));
+    harness.fill("#user-domain", "Default").await;
+    let marked = harness
+        .eval("return document.getElementById('user-domain').getAttribute('aria-invalid');")
+        .await;
+    assert_eq!(marked, serde_json::Value::Null, "typing clears the mark");
     harness.fill("#password", "not-the-password").await;
     harness.fill("#project", "demo").await;
     harness
@@ -468,5 +617,36 @@ async fn a_pasted_token_signs_in_with_its_expiry_and_focus_follows_the_keyboard(
             })
             .await;
     }
+    harness.shutdown().await;
+}
+
+/// Until the user picks a theme the page follows the system's colour scheme, and so does the
+/// toggle's label; once picked, the choice stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_theme_follows_the_system_until_the_user_picks_one() {
+    let harness = Harness::start().await;
+    harness.emulate_color_scheme("light").await;
+    harness.open("/sign-in").await;
+    harness
+        .wait_for_element_text("button.theme-toggle", "Dark theme", Duration::from_secs(5))
+        .await;
+    harness.emulate_color_scheme("dark").await;
+    harness
+        .wait_for_element_text("button.theme-toggle", "Light theme", Duration::from_secs(5))
+        .await;
+    harness.click("button.theme-toggle").await;
+    harness
+        .wait_for_element_text("button.theme-toggle", "Dark theme", Duration::from_secs(5))
+        .await;
+    // The user's choice (light) outlasts a later system change.
+    harness.emulate_color_scheme("dark").await;
+    harness.emulate_color_scheme("light").await;
+    harness.emulate_color_scheme("dark").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(text_of(&harness, "button.theme-toggle").await, "Dark theme");
+    let theme = harness
+        .eval("return document.documentElement.dataset.theme;")
+        .await;
+    assert_eq!(theme, serde_json::json!("light"));
     harness.shutdown().await;
 }

@@ -56,6 +56,19 @@ async fn property(h: &Harness, css: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// True when the button matching `xpath` is disabled.
+async fn is_disabled(h: &Harness, xpath: &str) -> bool {
+    h.browser
+        .find(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|error| panic!("nothing matches {xpath}: {error}"))
+        .prop("disabled")
+        .await
+        .unwrap_or_else(|error| panic!("read disabled of {xpath}: {error}"))
+        .as_deref()
+        == Some("true")
+}
+
 async fn is_checked(h: &Harness, css: &str) -> bool {
     property(h, css, "checked").await == "true"
 }
@@ -91,7 +104,7 @@ async fn fill_the_form(h: &Harness, server_name: &str, flavor: &str) {
     .await;
     h.wait_for(&format!("{}[disabled]", by_id("flavor-s6.small.1")))
         .await;
-    h.wait_for_text("The image needs at least 4096 MB of RAM")
+    h.wait_for_text("The image needs at least 4 GB of RAM")
         .await;
     assert!(
         is_checked(h, &by_id(&format!("flavor-{flavor}"))).await,
@@ -108,6 +121,38 @@ async fn fill_the_form(h: &Harness, server_name: &str, flavor: &str) {
 
     h.click("input[type='checkbox'][id^='network-']").await;
     h.fill("#server-name", server_name).await;
+}
+
+/// True while the page offers "Use the minimum size".
+async fn offers_minimum_size(h: &Harness) -> bool {
+    h.body_text().await.contains("Use the minimum size")
+}
+
+/// Number fields keep exactly what is typed (a number input rewrote "40.5" to 540): text that
+/// is not a whole number is explained, and "Use the minimum size" appears only when it would
+/// change the size.
+async fn number_fields_keep_what_is_typed(h: &Harness) {
+    assert!(!offers_minimum_size(h).await, "the size is the minimum");
+    h.fill("#disk-size", "40.5").await;
+    h.wait_for_text("without a decimal point").await;
+    assert_eq!(property(h, "#disk-size", "value").await, "40.5");
+    click_xpath(h, "//button[normalize-space()='Use the minimum size']").await;
+    h.wait_until("the minimum size", support::DEFAULT_WAIT, || async {
+        property(h, "#disk-size", "value").await == IMAGE_MIN_DISK
+    })
+    .await;
+    h.fill("#disk-size", IMAGE_MIN_DISK).await;
+    h.wait_until(
+        "no offer to use the size already typed",
+        support::DEFAULT_WAIT,
+        || async { !offers_minimum_size(h).await },
+    )
+    .await;
+
+    h.fill("#server-count", "-3").await;
+    h.wait_for_text("without a minus sign").await;
+    assert_eq!(property(h, "#server-count", "value").await, "-3");
+    h.fill("#server-count", "1").await;
 }
 
 /// The row labels of the table labelled by `label_id`, top to bottom.
@@ -133,7 +178,13 @@ async fn wait_for_rows(h: &Harness, label_id: &str, expected: &[&str]) {
 async fn the_tables_filter_and_sort(h: &Harness) {
     h.fill("#flavor-filter", "c1").await;
     wait_for_rows(h, "flavor-label", &["c1.2xlarge", "c1.large"]).await;
-    h.wait_for_text("2 of 10 flavors").await;
+    h.wait_for_text("2 of 9 flavors (1 more is disabled, so not offered)")
+        .await;
+    h.fill("#flavor-filter", "no-such-flavor").await;
+    h.wait_for_text("No flavors match the filter; clear it to see all 9.")
+        .await;
+    h.fill("#flavor-filter", "c1").await;
+    wait_for_rows(h, "flavor-label", &["c1.2xlarge", "c1.large"]).await;
     click_xpath(h, "//th/button[starts-with(normalize-space(), 'vCPUs')]").await;
     wait_for_rows(h, "flavor-label", &["c1.large", "c1.2xlarge"]).await;
     let sorted_by = h
@@ -156,7 +207,8 @@ async fn the_tables_filter_and_sort(h: &Harness) {
         .await
         .expect("choose the OS type");
     wait_for_rows(h, "image-label", &["Windows Server 2019 Datacenter 64bit"]).await;
-    h.wait_for_text("1 of 6 images").await;
+    h.wait_for_text("1 of 5 images (1 more is not ACTIVE, so not offered)")
+        .await;
     h.wait_for("select#image-os-type")
         .await
         .select_by_value("")
@@ -278,11 +330,17 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     h.wait_for("#create-title").await;
     assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
     the_tables_filter_and_sort(&h).await;
+    number_fields_keep_what_is_typed(&h).await;
 
-    // Key pair: the cloud generates it and the private key downloads at once.
+    // Key pair: the cloud generates it and the private key downloads at once. A name of spaces
+    // only is asked for again and cannot be sent.
     click_xpath(&h, "//summary[normalize-space()='Create a new key pair']").await;
+    let create_key_button = "//button[normalize-space()='Create key pair']";
+    h.fill("#new-key-name", "   ").await;
+    h.wait_for_text("Enter a key pair name.").await;
+    assert!(is_disabled(&h, create_key_button).await);
     h.fill("#new-key-name", "e2e-key").await;
-    click_xpath(&h, "//button[normalize-space()='Create key pair']").await;
+    click_xpath(&h, create_key_button).await;
     h.wait_for_text("Private key of e2e-key downloaded as e2e-key.pem.")
         .await;
     h.wait_for_text("it cannot be downloaded again").await;
@@ -369,12 +427,16 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         1,
         "a double click creates exactly one server"
     );
-    if h.body_text()
-        .await
-        .contains("Admin password, shown only this once")
-    {
-        click_xpath(&h, "//button[normalize-space()='Continue to the server']").await;
-    }
+    // Nova (and the simulator) return the admin password once: the outcome takes focus, so it
+    // is in view, and the form keeps the values it was sent with until the user leaves.
+    h.wait_for_text("Admin password, shown only this once")
+        .await;
+    let focused = h
+        .eval("return document.activeElement.getAttribute('aria-labelledby');")
+        .await;
+    assert_eq!(focused, json!("created-title"), "the outcome has the focus");
+    assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
+    click_xpath(&h, "//button[normalize-space()='Continue to the server']").await;
 
     h.wait_for("#server-details").await;
     let url = h.browser.current_url().await.expect("current URL");
@@ -492,6 +554,29 @@ async fn api_refusals_are_shown_word_for_word_and_the_form_is_kept() {
     );
     assert_eq!(servers_named(&token, "e2e-refused").await, 0);
 
+    // On a phone-sized window the whole form fits its width, with the API's error, the tables,
+    // the review and a 256-character metadata key echoed in its error: nothing scrolls sideways.
+    h.browser
+        .set_window_size(360, 800)
+        .await
+        .expect("resize the window");
+    click_xpath(&h, "//button[normalize-space()='Add metadata']").await;
+    h.fill("#metadata-key-1", &"k".repeat(256)).await;
+    h.wait_for("[id='metadata-error']").await;
+    let widths = h
+        .eval(
+            "const page = document.documentElement;\
+             return [window.innerWidth, page.scrollWidth, page.clientWidth];",
+        )
+        .await;
+    let [viewport, content, visible]: [u64; 3] =
+        serde_json::from_value(widths.clone()).expect("three widths");
+    assert!(viewport <= 400, "the window became narrow: {widths}");
+    assert!(
+        content <= visible,
+        "the page scrolls sideways at {viewport} px (content {content} px, visible {visible} px)"
+    );
+
     h.shutdown().await;
 }
 
@@ -522,15 +607,13 @@ async fn a_public_key_is_checked_then_imported_from_a_pub_file() {
     h.fill("#import-public-key", "ssh-rsa not-base64!").await;
     h.wait_for_text("not valid base64").await;
     let import_button = "//button[normalize-space()='Import key pair']";
-    let button = h
-        .browser
-        .find(Locator::XPath(import_button))
-        .await
-        .expect("the import button");
-    assert_eq!(
-        button.prop("disabled").await.expect("disabled").as_deref(),
-        Some("true")
-    );
+    assert!(is_disabled(&h, import_button).await);
+    // Two lines are refused, even when the first is a good key.
+    let first_line = public_key.trim();
+    h.fill("#import-public-key", &format!("{first_line}\n{first_line}"))
+        .await;
+    h.wait_for_text("A public key is one line only").await;
+    assert!(is_disabled(&h, import_button).await);
 
     h.wait_for("#import-public-key-file")
         .await
@@ -621,5 +704,61 @@ async fn the_form_survives_a_sign_in_after_the_token_expired() {
     );
     assert_eq!(property(&h, "#disk-size", "value").await, IMAGE_MIN_DISK);
 
+    h.shutdown().await;
+}
+
+/// Every list shows its own failure where it belongs, and its Retry loads that list, while the
+/// other lists (loaded at the same time) are unaffected.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_that_fails_shows_its_error_in_its_own_section_and_retry_loads_it() {
+    let defaults = HarnessOptions::default();
+    let h = Harness::start_with(HarnessOptions {
+        sim: defaults.sim.failing_path("/flavors/detail"),
+        ..defaults
+    })
+    .await;
+    h.sign_in_demo().await;
+    h.open("/create").await;
+    h.wait_for_text("Could not load flavors.").await;
+    let flavor_section = h
+        .eval("return document.getElementById('flavor-label').closest('fieldset').innerText;")
+        .await;
+    assert!(
+        flavor_section.as_str().is_some_and(
+            |text| text.contains("Could not load flavors.") && text.contains("HTTP 500")
+        ),
+        "the flavor section shows its own failure: {flavor_section}"
+    );
+    // The lists that loaded are shown, with no failure of their own.
+    h.wait_for("select#zone option[value='az1.dc1']").await;
+    h.wait_for("select#key-pair").await;
+    wait_for_rows(
+        &h,
+        "image-label",
+        &[
+            "CentOS 7.9 64bit",
+            "DBS-MySQL-Image_2.1.3.3",
+            "EulerOS 2.9 64bit",
+            "Ubuntu 22.04 server 64bit",
+            "Windows Server 2019 Datacenter 64bit",
+        ],
+    )
+    .await;
+    let failures = h
+        .eval("return [...document.querySelectorAll('.list-state strong')].map((title) => title.textContent);")
+        .await;
+    assert_eq!(failures, json!(["Could not load flavors."]));
+
+    let simulator = h.sim.simulator();
+    let mut knobs = simulator.knobs();
+    knobs.failing_path = None;
+    simulator.set_knobs(knobs).expect("valid knobs");
+    click_xpath(
+        &h,
+        "//fieldset[.//*[@id='flavor-label']]//button[normalize-space()='Retry']",
+    )
+    .await;
+    h.wait_for(&by_id(&format!("flavor-{FLAVOR}"))).await;
+    assert!(!h.body_text().await.contains("Could not load"));
     h.shutdown().await;
 }

@@ -60,9 +60,12 @@ pub fn ErrorNotice(
     /// What was being done, e.g. "Loading servers failed".
     #[prop(into)]
     title: String,
+    /// What to do next where the page knows better than the error's kind alone.
+    #[prop(default = None)]
+    advice: Option<String>,
 ) -> impl IntoView {
     let status = status_line(&error);
-    let advice = next_step(&error);
+    let advice = advice.unwrap_or_else(|| next_step(&error));
     view! {
         <div class="error" role="alert">
             <strong>{title}</strong>

@@ -3,6 +3,9 @@
 //! localStorage (it is not a secret).
 
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+
+use super::listener::listen_while_mounted;
 
 const THEME_KEY: &str = "ecs-console.theme";
 
@@ -43,9 +46,20 @@ pub fn ThemeToggle() -> impl IntoView {
         set_theme_attribute(stored);
     }
     let theme = RwSignal::new(stored.unwrap_or_else(system_theme));
+    // Until the user chooses, the page follows the system, so the button's label must too.
+    let chosen = RwSignal::new(stored.is_some());
+    if let Some(query) = dark_scheme_query() {
+        let follow_system: Closure<dyn Fn()> = Closure::new(move || {
+            if !chosen.get_untracked() {
+                theme.set(system_theme());
+            }
+        });
+        listen_while_mounted(query.into(), "change", false, follow_system);
+    }
     let toggle = move |_| {
         let next = theme.get_untracked().other();
         theme.set(next);
+        chosen.set(true);
         set_theme_attribute(next);
         remember(next);
     };
@@ -65,15 +79,15 @@ fn stored_theme() -> Option<Theme> {
     Theme::parse(&storage.get_item(THEME_KEY).ok()??)
 }
 
+fn dark_scheme_query() -> Option<web_sys::MediaQueryList> {
+    web_sys::window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+}
+
 fn system_theme() -> Theme {
-    let prefers_dark = web_sys::window()
-        .and_then(|window| {
-            window
-                .match_media("(prefers-color-scheme: dark)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|query| query.matches());
+    let prefers_dark = dark_scheme_query().is_some_and(|query| query.matches());
     if prefers_dark {
         Theme::Dark
     } else {

@@ -23,11 +23,12 @@ pub fn DetailsSection() -> impl IntoView {
                     set=|draft, value| draft.name = value
                     error=page.problem(Field::Name)
                 />
+                // Text, not type="number", so what is typed is kept as typed (see the disk size).
                 <TextField
                     draft=draft
                     id="server-count"
                     label="Count"
-                    input_type="number"
+                    inputmode="numeric"
                     get=|draft| &draft.count
                     set=|draft, value| draft.count = value
                     error=page.problem(Field::Count)

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::fields::{FieldError, TextField, error_id};
-use super::logic::request::{Field, default_disk_size, disk_size_text};
+use super::logic::request::{Field, default_disk_size, disk_size_text, offers_minimum_size};
 use super::use_page;
 
 /// ECS volume types offered as suggestions; any type the cloud knows can be typed.
@@ -36,7 +36,11 @@ pub fn DiskSection() -> impl IntoView {
             ),
         )
     };
-    let typed = move || draft.with(|draft| draft.disk_size.is_some());
+    let offer_minimum = move || {
+        let image = page.image.get();
+        let flavor = page.flavor.get();
+        draft.with(|draft| offers_minimum_size(draft, image.as_ref(), flavor.as_ref()))
+    };
     view! {
         <fieldset class="section">
             <legend>"System disk"</legend>
@@ -58,12 +62,13 @@ pub fn DiskSection() -> impl IntoView {
                 </datalist>
                 <div class="field">
                     <label for="disk-size">"System disk size (GB)"</label>
+                    // A text input: a number input reports "" or a rounded value for text
+                    // such as "40." or "-", and writing that back rewrote what the user typed.
                     <input
                         id="disk-size"
-                        type="number"
+                        type="text"
                         inputmode="numeric"
-                        min=minimum
-                        step="1"
+                        autocomplete="off"
                         aria-describedby=move || {
                             if problem.with(Option::is_some) {
                                 format!("disk-size-hint {}", error_id("disk-size"))
@@ -83,7 +88,7 @@ pub fn DiskSection() -> impl IntoView {
                 </div>
             </div>
             {move || {
-                typed()
+                offer_minimum()
                     .then(|| {
                         view! {
                             <button type="button" on:click=move |_| draft.update(|draft| draft.disk_size = None)>

@@ -96,10 +96,12 @@ pub struct CreateDraft {
     pub import_key_name: String,
     pub import_public_key: String,
     pub volume_type: String,
-    /// `None` while the user has not typed a size: the default follows the image and flavor.
+    /// Exactly what the user typed (checked, never rewritten, when the request is built);
+    /// `None` while they have not typed a size: the default follows the image and flavor.
     pub disk_size: Option<String>,
     pub delete_on_termination: bool,
     pub name: String,
+    /// Exactly what the user typed, like `disk_size`.
     pub count: String,
     pub admin_pass: String,
     pub user_data: String,

@@ -28,6 +28,9 @@ pub fn TextField(
     #[prop(optional)] multiline: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The on-screen keyboard to offer (`numeric` for numbers kept as typed text).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     /// The id of a `<datalist>` of suggested values.
     #[prop(optional)]
     suggestions: Option<&'static str>,
@@ -68,6 +71,7 @@ pub fn TextField(
             <input
                 id=id
                 type=input_type
+                inputmode=inputmode
                 autocomplete=autocomplete
                 list=suggestions
                 aria-describedby=described_by
@@ -134,6 +138,11 @@ pub fn FieldError(id: &'static str, #[prop(into)] error: MaybeProp<String>) -> i
 }
 
 /// A list's three states: loading, failed (the API's error, what to do, and Retry), loaded.
+///
+/// The failure is rendered here rather than thrown to an `ErrorBoundary`: Leptos 0.8's
+/// `Suspend` holds the thread's error hook across its await, so with several lists loading at
+/// once an error landed in whichever section's boundary had set the hook last (a failed flavor
+/// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
 pub fn loaded_list<T, V>(
     what: &'static str,
     resource: LocalResource<Result<Arc<T>, ApiError>>,
@@ -144,7 +153,7 @@ where
     V: IntoView + 'static,
 {
     let announcer = use_announcer();
-    let retry = move || {
+    let retry = move |_| {
         announcer.announce(format!("Loading {what} again"));
         resource.refetch();
     };
@@ -156,45 +165,25 @@ where
                 </p>
             }
         }>
-            <ErrorBoundary fallback=move |errors| {
-                view! {
-                    <div class="list-state">
-                        {move || {
-                            errors
-                                .get()
-                                .into_iter()
-                                .map(|(_, error)| match error.downcast_ref::<ApiError>() {
-                                    Some(error) => {
-                                        view! {
-                                            <ErrorNotice
-                                                error=error.clone()
-                                                title=format!("Could not load {what}.")
-                                            />
-                                        }
-                                            .into_any()
-                                    }
-                                    None => {
-                                        view! {
-                                            <p class="field-error" role="alert">
-                                                {format!("Could not load {what}: {error}")}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                        <button type="button" on:click=move |_| retry()>
-                            "Retry"
-                        </button>
-                    </div>
-                }
-            }>
-                {move || {
-                    let render = render.clone();
-                    Suspend::new(async move { resource.await.map(render) })
-                }}
-            </ErrorBoundary>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(list) => render(list).into_any(),
+                        Err(error) => {
+                            view! {
+                                <div class="list-state">
+                                    <ErrorNotice error title=format!("Could not load {what}.") />
+                                    <button type="button" on:click=retry>
+                                        "Retry"
+                                    </button>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
         </Transition>
     }
 }

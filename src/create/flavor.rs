@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::draft::FlavorColumn;
 use super::fields::{FilteredChoice, loaded_list};
 use super::logic::flavors::sorted_flavors;
-use super::logic::listing::{self, MAX_ROWS};
+use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
 use super::logic::request::{Field, flavor_unfit_reason};
 use super::use_page;
 use crate::units::{disk_text, ram_text};
@@ -57,13 +57,22 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
         filter.with(|filter| sorted.with(|sorted| sorted.matching(filter, |_| true)))
     });
     let total = flavors.len();
-    let summary = move || listing::summary(listed.with(Vec::len), total, "flavors");
+    let summary = move || {
+        let offered = sorted.with(Searchable::count);
+        let counts = Counts {
+            matching: listed.with(Vec::len),
+            offered,
+            not_offered: total - offered,
+        };
+        listing::summary(counts, "flavors", "disabled")
+    };
     let header = move |column: FlavorColumn| {
         let numeric = !matches!(column, FlavorColumn::Name | FlavorColumn::Public);
         view! {
             <th
                 scope="col"
                 class:numeric=numeric
+                class:low-priority=is_low_priority(column)
                 aria-sort=move || sort.get().aria_sort(column)
             >
                 <button
@@ -116,6 +125,12 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
     }
 }
 
+/// Columns a narrow screen leaves out (the stylesheet hides them): a server boots from a volume,
+/// so ephemeral disk and visibility rarely decide the choice.
+fn is_low_priority(column: FlavorColumn) -> bool {
+    matches!(column, FlavorColumn::Ephemeral | FlavorColumn::Public)
+}
+
 fn flavor_row(
     flavor: &Flavor,
     unfit: Option<String>,
@@ -154,15 +169,15 @@ fn flavor_row(
                     on:change=choose
                 />
             </td>
-            <td>
+            <td class="wraps">
                 <label for=input_id>{flavor.name.clone()}</label>
                 {unfit.map(|reason| view! { <div class="hint" id=reason_id>{reason}</div> })}
             </td>
             <td class="numeric">{flavor.vcpus}</td>
             <td class="numeric">{ram_text(flavor.ram)}</td>
             <td class="numeric">{disk_text(flavor.disk)}</td>
-            <td class="numeric">{disk_text(flavor.ephemeral)}</td>
-            <td>{public}</td>
+            <td class="numeric low-priority">{disk_text(flavor.ephemeral)}</td>
+            <td class="low-priority">{public}</td>
         </tr>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::fields::{FilteredChoice, loaded_list};
 use super::logic::images::{listed_images, os_label, os_types, sorted_images};
-use super::logic::listing::{self, MAX_ROWS};
+use super::logic::listing::{self, Counts, MAX_ROWS};
 use super::logic::request::Field;
 use super::use_page;
 use crate::units::{bytes_text, disk_text, ram_text};
@@ -50,10 +50,11 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
     let os_type = Memo::new(move |_| draft.with(|draft| draft.image_os_type.clone()));
     let filter = Memo::new(move |_| draft.with(|draft| draft.image_filter.clone()));
     let chosen = Memo::new(move |_| draft.with(|draft| draft.image_id.clone()));
+    // The list and its order are fixed for this table: sorted once, searched per keystroke.
+    let sorted = sorted_images(&images);
+    let offered = sorted.count();
     let listed = {
         let images = images.clone();
-        // The list and its order are fixed for this table: sorted once, searched per keystroke.
-        let sorted = sorted_images(&images);
         Memo::new(move |_| {
             filter.with(|filter| {
                 os_type.with(|os_type| listed_images(&images, &sorted, filter, os_type))
@@ -93,7 +94,14 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                 {type_options}
             </select>
         </div>
-        <p class="hint" role="status">{move || listing::summary(listed.with(Vec::len), total, "images")}</p>
+        <p class="hint" role="status">{move || {
+            let counts = Counts {
+                matching: listed.with(Vec::len),
+                offered,
+                not_offered: total - offered,
+            };
+            listing::summary(counts, "images", "not ACTIVE")
+        }}</p>
         <div class="table-wrap">
             <table aria-labelledby="image-label">
                 <thead>
@@ -102,8 +110,10 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                             <span class="visually-hidden">"Choose"</span>
                         </th>
                         <th scope="col">"Name"</th>
-                        <th scope="col">"OS"</th>
-                        <th scope="col" class="numeric">"Size"</th>
+                        // Narrow screens hide the OS column (the OS shows under the name
+                        // instead) and the size: the minimums are what decide the choice.
+                        <th scope="col" class="low-priority">"OS"</th>
+                        <th scope="col" class="numeric low-priority">"Size"</th>
                         <th scope="col" class="numeric">"Min disk"</th>
                         <th scope="col" class="numeric">"Min RAM"</th>
                     </tr>
@@ -127,6 +137,7 @@ fn image_row(image: &Image, chosen: Memo<String>) -> impl IntoView + use<> {
         draft.update(|draft| draft.image_id = id);
     };
     let row_chosen = checked.clone();
+    let os = os_label(image);
     view! {
         <tr class:chosen=row_chosen>
             <td>
@@ -138,11 +149,12 @@ fn image_row(image: &Image, chosen: Memo<String>) -> impl IntoView + use<> {
                     on:change=choose
                 />
             </td>
-            <td>
+            <td class="wraps">
                 <label for=input_id>{image.name.clone()}</label>
+                <div class="hint narrow-only">{os.clone()}</div>
             </td>
-            <td>{os_label(image)}</td>
-            <td class="numeric">{bytes_text(image.size)}</td>
+            <td class="wraps low-priority">{os}</td>
+            <td class="numeric low-priority">{bytes_text(image.size)}</td>
             <td class="numeric">{disk_text(image.min_disk)}</td>
             <td class="numeric">{ram_text(image.min_ram)}</td>
         </tr>

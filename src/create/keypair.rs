@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use super::browser::{self, LeaveGuard};
 use super::draft::CreateDraft;
 use super::fields::{FieldError, TextField, loaded_list};
-use super::logic::keyfile::GeneratedKey;
+use super::logic::keyfile::{self, GeneratedKey};
 use super::logic::request::Field;
 use super::use_page;
 use crate::api::use_api;
@@ -127,17 +127,7 @@ fn key_name_problem(
     draft: RwSignal<CreateDraft>,
     name_of: fn(&CreateDraft) -> &String,
 ) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        draft.with(|draft| {
-            let name = name_of(draft);
-            if name.is_empty() {
-                return None;
-            }
-            validate::key_pair_name(name)
-                .err()
-                .map(|error| error.message)
-        })
-    })
+    Signal::derive(move || draft.with(|draft| keyfile::key_name_problem(name_of(draft))))
 }
 
 #[component]
@@ -224,7 +214,8 @@ fn CreateKeyPairForm() -> impl IntoView {
                 <button
                     type="submit"
                     disabled=move || {
-                        pending.get() || draft.with(|draft| draft.new_key_name.is_empty())
+                        pending.get()
+                            || !draft.with(|draft| keyfile::key_name_ready(&draft.new_key_name))
                     }
                 >
                     "Create key pair"
@@ -398,8 +389,7 @@ fn ImportKeyPairForm() -> impl IntoView {
         });
     };
     let ready = move || {
-        draft.with(|draft| !draft.import_key_name.is_empty())
-            && name_problem.with(Option::is_none)
+        draft.with(|draft| keyfile::key_name_ready(&draft.import_key_name))
             && key_check.with(|check| matches!(check, Some(Ok(_))))
     };
     view! {

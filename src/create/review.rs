@@ -1,4 +1,5 @@
-//! The review: a summary of the choices, the exact request body, and "copy as curl".
+//! The review: a summary of the choices, the exact request body, and the same request as a
+//! curl command (token left out), each shown and copyable.
 
 use ecs_api::requests::CreateServer;
 use leptos::prelude::*;
@@ -99,19 +100,26 @@ pub fn ReviewSection() -> impl IntoView {
     let content = move || {
         page.request.with(|request| match request {
             Ok(request) => {
+                let url = servers_url();
                 let body = body_text(request);
-                let curl = curl_text(&servers_url(), request);
+                let curl = curl_text(&url, request);
+                // Both blocks scroll sideways rather than wrap, so they are focusable for
+                // keyboard scrolling.
                 view! {
                     <dl class="summary">{summary(request)}</dl>
-                    <h3 id="request-body-label">"Request body"</h3>
-                    <p class="hint">{format!("POST {}", servers_url())}</p>
+                    <h3 id="request-body-label" class="review-part">"Request body"</h3>
+                    <p class="hint request-line">"POST " <span class="mono">{url}</span></p>
                     <pre aria-labelledby="request-body-label" tabindex="0">{body.clone()}</pre>
                     <div class="actions">
-                        <CopyButton value=body label="request body" />
-                        <CopyButton value=curl label="request as curl (token left out)" />
-                        <span class="hint">
-                            "The curl command reads the token from $OS_TOKEN; it is never copied."
-                        </span>
+                        <CopyButton value=body label="request body" text="JSON body" />
+                    </div>
+                    <h3 id="request-curl-label" class="review-part">"The same request as curl"</h3>
+                    <p class="hint">
+                        "The token is left out: the command reads it from $OS_TOKEN when it runs."
+                    </p>
+                    <pre aria-labelledby="request-curl-label" tabindex="0">{curl.clone()}</pre>
+                    <div class="actions">
+                        <CopyButton value=curl label="request as curl" text="as curl" />
                     </div>
                 }
                 .into_any()
@@ -131,7 +139,7 @@ pub fn ReviewSection() -> impl IntoView {
                     .collect_view();
                 view! {
                     <p>{format!("{} to fix before the request can be built:", plural(problems.len()))}</p>
-                    <ul>{items}</ul>
+                    <ul class="problems">{items}</ul>
                 }
                 .into_any()
             }

@@ -1,7 +1,6 @@
 //! "Create server": sends the request once, shows the API's refusal word for word with the form
 //! intact, or shows the admin password once and goes on to the server's details.
 
-use ecs_api::models::CreatedServer;
 use ecs_api::requests::CreateServer;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -14,7 +13,17 @@ use super::use_page;
 use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
-use crate::components::error_notice::ErrorNotice;
+use crate::components::error_notice::{ErrorNotice, next_step};
+
+/// "The server is being created (id …)."; several servers from one request share one answer,
+/// which names the first.
+fn created_text(count: u32, first_id: &str) -> String {
+    if count > 1 {
+        format!("{count} servers are being created (the first has id {first_id}).")
+    } else {
+        format!("The server is being created (id {first_id}).")
+    }
+}
 
 fn details_path(server_id: &str) -> String {
     format!("/servers/{}", ecs_api::urls::encode(server_id))
@@ -41,9 +50,6 @@ pub fn CreateButton() -> impl IntoView {
                 let server = api.create_server(&request).await.inspect_err(|error| {
                     announcer.announce(format!("The server was not created: {}", error.message));
                 })?;
-                // The values were used: a later visit starts with a fresh form.
-                page.draft.set(CreateDraft::default());
-                page.attempted.set(false);
                 if server.admin_pass.is_some() {
                     announcer.announce(format!(
                         "Server {} is being created. Note its admin password now: it is shown only once.",
@@ -53,12 +59,30 @@ pub fn CreateButton() -> impl IntoView {
                     announcer.announce(format!("Server {} is being created", request.name));
                     go_to_server(&server.id);
                 }
-                Ok::<CreatedServer, ecs_api::ApiError>(server)
+                Ok::<_, ecs_api::ApiError>((server, request.requested_count()))
             }
         }
     });
     let pending = create.pending();
     let succeeded = move || create.value().with(|value| matches!(value, Some(Ok(_))));
+    // The values were used: a later visit starts with a fresh form. Until the user leaves they
+    // stay on screen, so the form does not look as if the request had failed.
+    on_cleanup(move || {
+        let used = create
+            .value()
+            .try_with_untracked(|value| matches!(value, Some(Ok(_))));
+        if used == Some(true) {
+            page.draft.set(CreateDraft::default());
+            page.attempted.set(false);
+        }
+    });
+    // The outcome takes focus (and so scrolls into view): the admin password is shown only once.
+    let outcome_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(outcome) = outcome_ref.get() {
+            let _ = outcome.focus();
+        }
+    });
     let on_click = move |_| {
         // The button is disabled while a request is in flight; this also stops a second click
         // that arrives before the browser re-renders it.
@@ -72,21 +96,29 @@ pub fn CreateButton() -> impl IntoView {
                 create.dispatch(request);
             }
             Err(problems) => announcer.announce(format!(
-                "The server was not created: {} field(s) need attention. The review lists them.",
-                problems.len()
+                "The server was not created: {}. The review lists them.",
+                match problems.len() {
+                    1 => "1 field needs attention".to_owned(),
+                    count => format!("{count} fields need attention"),
+                }
             )),
         }
     };
     let outcome = move || {
         create.value().get().map(|result| match result {
-            Err(error) => view! {
-                <div class="api-error">
-                    <ErrorNotice error title="The cloud refused to create the server." />
-                    <p>"Your values are kept below: change what the message names and press Create server again."</p>
-                </div>
+            Err(error) => {
+                let advice = Some(format!(
+                    "{} Every value you entered is kept in the form above.",
+                    next_step(&error)
+                ));
+                view! {
+                    <div node_ref=outcome_ref tabindex="-1">
+                        <ErrorNotice error title="The cloud refused to create the server." advice />
+                    </div>
+                }
+                .into_any()
             }
-            .into_any(),
-            Ok(server) => {
+            Ok((server, count)) => {
                 let server_id = server.id.clone();
                 let go_to_server = go_to_server.clone();
                 let password = server.admin_pass.map(|password| {
@@ -101,9 +133,15 @@ pub fn CreateButton() -> impl IntoView {
                     }
                 });
                 view! {
-                    <div class="notice" role="region" aria-labelledby="created-title">
+                    <div
+                        class="notice"
+                        role="region"
+                        aria-labelledby="created-title"
+                        node_ref=outcome_ref
+                        tabindex="-1"
+                    >
                         <p id="created-title">
-                            <strong>{format!("The server is being created (id {}).", server.id)}</strong>
+                            <strong>{created_text(count, &server.id)}</strong>
                         </p>
                         {password}
                         <button type="button" on:click=move |_| go_to_server(&server_id)>
@@ -128,5 +166,22 @@ pub fn CreateButton() -> impl IntoView {
             {move || pending.get().then(|| view! { <span role="status">"Creating the server…"</span> })}
         </div>
         {outcome}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_outcome_counts_the_servers_created() {
+        assert_eq!(
+            created_text(1, "abc"),
+            "The server is being created (id abc)."
+        );
+        assert_eq!(
+            created_text(3, "abc"),
+            "3 servers are being created (the first has id abc)."
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! How servers are described on the list and details pages: plain functions, tested natively.
 
 use ecs_api::models::{Flavor, Server};
-use ecs_api::status::ServerStatus;
+use ecs_api::status::{PowerState, ServerStatus};
 
 use crate::refresh::Outcome;
 use crate::units::ram_text;
@@ -105,12 +105,90 @@ pub fn flavor_label(server: &Server) -> String {
     server.flavor_label().unwrap_or("—").to_owned()
 }
 
+/// What the pages show for a value the API left empty.
+pub const EMPTY: &str = "—";
+
 /// "—" for absent values.
 pub fn or_dash(value: Option<&str>) -> String {
     value
         .filter(|text| !text.is_empty())
-        .unwrap_or("—")
+        .unwrap_or(EMPTY)
         .to_owned()
+}
+
+/// The task in progress ("powering-off"), "—" when none.
+pub fn task_state_text(server: &Server) -> String {
+    server
+        .task_state
+        .as_ref()
+        .map_or_else(|| EMPTY.to_owned(), ToString::to_string)
+}
+
+/// The power state in words ("No state", never Nova's raw "NOSTATE"), "—" when absent.
+pub fn power_state_text(power: Option<PowerState>) -> String {
+    power.map_or(EMPTY, PowerState::label).to_owned()
+}
+
+/// "42 %" while the progress measures something (build, rebuild, resize, migration), else "—":
+/// Nova's `progress: 0` on an ACTIVE server means nothing.
+pub fn progress_text(server: &Server) -> String {
+    server
+        .progress
+        .filter(|_| server.status.reports_progress())
+        .map_or_else(|| EMPTY.to_owned(), |progress| format!("{progress} %"))
+}
+
+/// What deleting the server does to its volumes, from what the server itself reports
+/// (`delete_on_termination` of each attached volume), for the delete confirmation.
+/// An image reference does not prove a local root disk (ECS reports the image of servers that
+/// boot from a volume too), so only the volumes are described.
+pub fn delete_consequences(server: &Server) -> String {
+    let volumes = &server.volumes_attached;
+    let mut sentences = Vec::new();
+    match volumes.as_slice() {
+        [] => sentences.push("The cloud lists no volume attached to it.".to_owned()),
+        // One volume on a server without an image is the volume it boots from.
+        [boot] if server.is_volume_backed() => sentences.push(
+            match boot.delete_on_termination {
+                Some(true) => "Its boot volume is deleted with it.",
+                Some(false) => {
+                    "Its boot volume is kept: it stays in your project until you delete it."
+                }
+                None => "The cloud does not say whether its boot volume is deleted with it.",
+            }
+            .to_owned(),
+        ),
+        _ => {
+            let ids = |flag: Option<bool>| -> Vec<&str> {
+                volumes
+                    .iter()
+                    .filter(|volume| volume.delete_on_termination == flag)
+                    .map(|volume| volume.id.as_str())
+                    .collect()
+            };
+            let groups = [
+                (ids(Some(true)), "is deleted with it", "are deleted with it"),
+                (
+                    ids(Some(false)),
+                    "is kept: it stays in your project until you delete it",
+                    "are kept: they stay in your project until you delete them",
+                ),
+                (
+                    ids(None),
+                    "may or may not be deleted with it (the cloud does not say)",
+                    "may or may not be deleted with it (the cloud does not say)",
+                ),
+            ];
+            for (ids, one, many) in groups {
+                match ids.as_slice() {
+                    [] => {}
+                    [id] => sentences.push(format!("Volume {id} {one}.")),
+                    ids => sentences.push(format!("Volumes {} {many}.", ids.join(", "))),
+                }
+            }
+        }
+    }
+    sentences.join(" ")
 }
 
 /// Each server's id, shown name and status text, as the list last showed them.
@@ -210,6 +288,80 @@ mod tests {
             "m1.tiny · 1 vCPU · 512 MB RAM"
         );
         assert_eq!(flavor_label(&server(r#"{"id": "1"}"#)), "—");
+    }
+
+    #[test]
+    fn empty_values_read_as_a_dash_and_nostate_is_translated() {
+        let building = server(
+            r#"{"id": "1", "status": "BUILD", "OS-EXT-STS:task_state": null, "OS-EXT-STS:power_state": 0}"#,
+        );
+        assert_eq!(task_state_text(&building), "—");
+        assert_eq!(power_state_text(building.power_state), "No state");
+        assert_eq!(power_state_text(Some(PowerState::Shutdown)), "Shutdown");
+        assert_eq!(power_state_text(None), "—");
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        assert_eq!(task_state_text(&stopping), "powering-off");
+    }
+
+    #[test]
+    fn progress_shows_only_while_it_measures_something() {
+        let building = server(r#"{"id": "1", "status": "BUILD", "progress": 42}"#);
+        assert_eq!(progress_text(&building), "42 %");
+        let resizing = server(r#"{"id": "1", "status": "RESIZE", "progress": 0}"#);
+        assert_eq!(progress_text(&resizing), "0 %");
+        // Nova sends 0 with ACTIVE: it means nothing there.
+        let active = server(r#"{"id": "1", "status": "ACTIVE", "progress": 0}"#);
+        assert_eq!(progress_text(&active), "—");
+        let stopped = server(r#"{"id": "1", "status": "SHUTOFF"}"#);
+        assert_eq!(progress_text(&stopped), "—");
+        let building_without = server(r#"{"id": "1", "status": "BUILD"}"#);
+        assert_eq!(progress_text(&building_without), "—");
+    }
+
+    #[test]
+    fn the_delete_confirmation_says_what_happens_to_the_disks() {
+        let boot = |flag: &str| {
+            server(&format!(
+                r#"{{"id": "1", "image": "", "os-extended-volumes:volumes_attached": [{{"id": "v1"{flag}}}]}}"#
+            ))
+        };
+        assert_eq!(
+            delete_consequences(&boot(r#", "delete_on_termination": true"#)),
+            "Its boot volume is deleted with it."
+        );
+        assert!(
+            delete_consequences(&boot(r#", "delete_on_termination": false"#))
+                .starts_with("Its boot volume is kept")
+        );
+        assert_eq!(
+            delete_consequences(&boot("")),
+            "The cloud does not say whether its boot volume is deleted with it."
+        );
+        let mixed = server(
+            r#"{"id": "1", "image": "", "os-extended-volumes:volumes_attached": [
+                {"id": "v1", "delete_on_termination": true},
+                {"id": "v2", "delete_on_termination": false},
+                {"id": "v3", "delete_on_termination": true}]}"#,
+        );
+        assert_eq!(
+            delete_consequences(&mixed),
+            "Volumes v1, v3 are deleted with it. \
+             Volume v2 is kept: it stays in your project until you delete it."
+        );
+        let from_image = server(
+            r#"{"id": "1", "image": {"id": "img"}, "os-extended-volumes:volumes_attached": [
+                {"id": "data", "delete_on_termination": false}]}"#,
+        );
+        assert_eq!(
+            delete_consequences(&from_image),
+            "Volume data is kept: it stays in your project until you delete it."
+        );
+        let no_volume = server(r#"{"id": "1", "image": ""}"#);
+        assert_eq!(
+            delete_consequences(&no_volume),
+            "The cloud lists no volume attached to it."
+        );
     }
 
     #[test]

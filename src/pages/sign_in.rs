@@ -12,7 +12,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::focus::focus_element;
 use crate::session::sign_in::{
     GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, inspect_token, load_gateway_info,
-    password_sign_in, session_from_token,
+    password_sign_in, session_from_token, sign_in_advice,
 };
 use crate::session::{ConnectionMode, Session, landing_path, use_session};
 
@@ -67,6 +67,9 @@ pub fn SignInPage() -> impl IntoView {
     let compute_endpoint = RwSignal::new(String::new());
     let project_id = RwSignal::new(String::new());
     let form_error = RwSignal::new(None::<String>);
+    // After a password sign-in was tried, empty fields are marked invalid (derived from what
+    // they hold now, so typing clears the mark).
+    let password_tried = RwSignal::new(false);
     // A token whose catalog offers several regions waits here until the user picks one.
     let pending_token = RwSignal::new_local(None::<Token>);
     let region = RwSignal::new(String::new());
@@ -160,19 +163,31 @@ pub fn SignInPage() -> impl IntoView {
         Method::Token => token_action.value().get().and_then(Result::err),
     };
 
+    let password_form = move || PasswordSignIn {
+        identity_endpoint: shown_identity(),
+        user_domain: user_domain.get(),
+        user_name: user_name.get(),
+        password: Secret::new(password.get()),
+        project: project.get(),
+    };
+    let missing = move |id: &'static str| {
+        password_tried.get()
+            && password_form()
+                .missing_fields()
+                .iter()
+                .any(|(missing, _)| *missing == id)
+    };
     let submit_password = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         form_error.set(None);
         pending_token.set(None);
-        let form = PasswordSignIn {
-            identity_endpoint: shown_identity(),
-            user_domain: user_domain.get_untracked(),
-            user_name: user_name.get_untracked(),
-            password: Secret::new(password.get_untracked()),
-            project: project.get_untracked(),
-        };
-        if let Some(missing) = form.missing_field() {
-            form_error.set(Some(missing.to_owned()));
+        password_tried.set(true);
+        let form = untrack(password_form);
+        let missing = form.missing_fields();
+        if let Some((first, _)) = missing.first() {
+            let messages: Vec<&str> = missing.iter().map(|(_, message)| *message).collect();
+            form_error.set(Some(messages.join(" ")));
+            focus_element(first);
             return;
         }
         sign_in_action.dispatch_local(form);
@@ -309,30 +324,37 @@ pub fn SignInPage() -> impl IntoView {
             </div>
 
             {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
-            {move || sign_in_error().map(|error| view! { <ErrorNotice error title="Sign-in failed" /> })}
+            {move || {
+                sign_in_error()
+                    .map(|error| {
+                        let advice = sign_in_advice(&error, method.get() == Method::Token);
+                        view! { <ErrorNotice error title="Sign-in failed" advice /> }
+                    })
+            }}
 
             <Show when=move || method.get() == Method::Password>
                 <form id="sign-in-password" role="tabpanel" aria-labelledby="tab-password" on:submit=submit_password novalidate>
-                    <IdentityEndpointField id="identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input />
+                    <IdentityEndpointField id="identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input invalid=Signal::derive(move || missing("identity-endpoint")) />
                     <div class="field">
                         <label for="user-domain">"User domain"</label>
                         <input id="user-domain" type="text" autocomplete="off" spellcheck="false"
-                            bind:value=user_domain />
+                            aria-invalid=move || missing("user-domain").then_some("true") bind:value=user_domain />
                     </div>
                     <div class="field">
                         <label for="user-name">"User name"</label>
                         <input id="user-name" type="text" autocomplete="username" spellcheck="false"
-                            bind:value=user_name />
+                            aria-invalid=move || missing("user-name").then_some("true") bind:value=user_name />
                     </div>
                     <div class="field">
                         <label for="password">"Password"</label>
                         <input id="password" type="password" autocomplete="current-password"
-                            bind:value=password />
+                            aria-invalid=move || missing("password").then_some("true") bind:value=password />
                     </div>
                     <div class="field">
                         <label for="project">"Project"</label>
                         <input id="project" type="text" autocomplete="off" spellcheck="false"
-                            aria-describedby="project-hint" bind:value=project />
+                            aria-describedby="project-hint" aria-invalid=move || missing("project").then_some("true")
+                            bind:value=project />
                         <span class="hint" id="project-hint">"Project name (in the user domain) or project id"</span>
                     </div>
                     <button type="submit" class="primary" disabled=move || signing_in.get()>
@@ -365,7 +387,7 @@ pub fn SignInPage() -> impl IntoView {
 
             <Show when=move || method.get() == Method::Token>
                 <form id="sign-in-token" role="tabpanel" aria-labelledby="tab-token" on:submit=submit_token novalidate>
-                    <IdentityEndpointField id="token-identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input />
+                    <IdentityEndpointField id="token-identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input invalid=Signal::stored(false) />
                     <div class="field">
                         <label for="token">"Token"</label>
                         <input id="token" type="password" autocomplete="off" spellcheck="false"
@@ -401,13 +423,16 @@ fn IdentityEndpointField(
     id: &'static str,
     value: Signal<String>,
     on_input: impl FnMut(leptos::ev::Event) + 'static,
+    /// Marked invalid (empty when a sign-in was tried).
+    invalid: Signal<bool>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     view! {
         <div class="field">
             <label for=id>"Identity endpoint"</label>
             <input id=id type="text" autocomplete="url" spellcheck="false"
-                aria-describedby=hint_id.clone() prop:value=value on:input=on_input />
+                aria-describedby=hint_id.clone() aria-invalid=move || invalid.get().then_some("true")
+                prop:value=value on:input=on_input />
             <span class="hint" id=hint_id>"Keystone v3, e.g. https://iam.example.com/v3"</span>
         </div>
     }

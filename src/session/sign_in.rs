@@ -2,7 +2,7 @@
 
 use ecs_api::identity::{Project, Token};
 use ecs_api::requests::AuthRequest;
-use ecs_api::{ApiError, Secret};
+use ecs_api::{ApiError, ErrorKind, Secret};
 use serde::Deserialize;
 
 use super::{ConnectionMode, Session};
@@ -67,26 +67,36 @@ pub struct PasswordSignIn {
 }
 
 impl PasswordSignIn {
-    /// The first missing field, as a message.
-    pub fn missing_field(&self) -> Option<&'static str> {
+    /// The ids of the empty fields (as the sign-in page names its inputs) and what each needs,
+    /// in the form's order.
+    pub fn missing_fields(&self) -> Vec<(&'static str, &'static str)> {
         [
             (
                 self.identity_endpoint.trim().is_empty(),
+                "identity-endpoint",
                 "Enter the identity endpoint.",
             ),
             (
                 self.user_domain.trim().is_empty(),
+                "user-domain",
                 "Enter the user domain (often \"Default\").",
             ),
-            (self.user_name.trim().is_empty(), "Enter the user name."),
-            (self.password.is_empty(), "Enter the password."),
+            (
+                self.user_name.trim().is_empty(),
+                "user-name",
+                "Enter the user name.",
+            ),
+            (self.password.is_empty(), "password", "Enter the password."),
             (
                 self.project.trim().is_empty(),
+                "project",
                 "Enter the project name or id.",
             ),
         ]
         .into_iter()
-        .find_map(|(missing, message)| missing.then_some(message))
+        .filter(|(missing, _, _)| *missing)
+        .map(|(_, id, message)| (id, message))
+        .collect()
     }
 
     /// The Keystone request: the project is taken as an id when it looks like one (32 hex
@@ -122,6 +132,26 @@ pub async fn password_sign_in(api: Api, form: PasswordSignIn) -> Result<Token, A
     }
     Token::from_response(response.subject_token.as_deref(), response.body.as_bytes())
         .map_err(|error| decode_failure(response.status, &error))
+}
+
+/// What to do when Keystone refuses a sign-in, where its status means something narrower than
+/// elsewhere: a 404 while checking a pasted token means Keystone does not know that token, and a
+/// 404 on a password sign-in means no Keystone answers at that endpoint. `None`: the error's
+/// general advice fits.
+pub fn sign_in_advice(error: &ApiError, with_token: bool) -> Option<String> {
+    let advice = match (error.kind, with_token) {
+        (ErrorKind::NotFound, true) => {
+            "Keystone does not know this token: it has expired or was revoked, or it comes from another cloud. Paste a current token, or sign in with a password."
+        }
+        (ErrorKind::Unauthorized, true) => {
+            "Keystone refused the token: paste a current token, or sign in with a password."
+        }
+        (ErrorKind::NotFound, false) => {
+            "No Keystone answered at this identity endpoint: check it (it usually ends in /v3)."
+        }
+        _ => return None,
+    };
+    Some(advice.to_owned())
 }
 
 /// Regions with a public compute endpoint; the user picks one when there are several.
@@ -264,6 +294,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keystones_refusals_are_explained_for_the_way_used() {
+        let unknown_token = ApiError::from_response(
+            404,
+            br#"{"error": {"code": 404, "title": "Not Found", "message": "Could not find token."}}"#,
+        );
+        assert!(
+            sign_in_advice(&unknown_token, true)
+                .is_some_and(|advice| advice.contains("does not know this token"))
+        );
+        assert!(
+            sign_in_advice(&unknown_token, false)
+                .is_some_and(|advice| advice.contains("identity endpoint"))
+        );
+        let refused = ApiError::from_response(401, b"");
+        assert!(sign_in_advice(&refused, true).is_some_and(|advice| advice.contains("refused")));
+        // A wrong password keeps the general advice (check user, password, project).
+        assert_eq!(sign_in_advice(&refused, false), None);
+    }
+
+    #[test]
     fn project_ids_and_names_are_told_apart() {
         assert!(looks_like_project_id("0123456789abcdef0123456789ABCDEF"));
         assert!(looks_like_project_id(
@@ -300,16 +350,37 @@ mod tests {
     }
 
     #[test]
-    fn missing_fields_are_named_in_order() {
+    fn missing_fields_are_all_named_in_order() {
         let mut form = PasswordSignIn::default();
-        assert_eq!(form.missing_field(), Some("Enter the identity endpoint."));
+        let ids = |form: &PasswordSignIn| {
+            form.missing_fields()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&form),
+            [
+                "identity-endpoint",
+                "user-domain",
+                "user-name",
+                "password",
+                "project"
+            ]
+        );
         form.identity_endpoint = "/proxy/identity/v3".into();
         form.user_domain = "Default".into();
         form.user_name = "demo".into();
-        assert_eq!(form.missing_field(), Some("Enter the password."));
+        assert_eq!(
+            form.missing_fields(),
+            [
+                ("password", "Enter the password."),
+                ("project", "Enter the project name or id.")
+            ]
+        );
         form.password = Secret::new("x");
         form.project = "demo".into();
-        assert_eq!(form.missing_field(), None);
+        assert!(form.missing_fields().is_empty());
     }
 
     fn demo_token() -> Token {

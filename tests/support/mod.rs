@@ -270,6 +270,18 @@ impl Harness {
             .unwrap_or_else(|error| panic!("script failed: {error}\n{script}"))
     }
 
+    /// Makes the browser report `scheme` ("light" or "dark") as the system's colour scheme, as
+    /// when the user switches it in their OS (Chrome DevTools `Emulation.setEmulatedMedia`).
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        self.browser
+            .issue_cmd(ChromeDevTools {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+            })
+            .await
+            .unwrap_or_else(|error| panic!("emulate prefers-color-scheme: {scheme}: {error}"));
+    }
+
     /// Everything the page has put into browser storage.
     pub async fn storage(&self) -> StorageDump {
         let web_storage = self
@@ -571,4 +583,25 @@ pub fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .expect("find a free loopback port")
+}
+
+/// A Chrome DevTools command sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct ChromeDevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ChromeDevTools {
+    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
 }

@@ -17,6 +17,7 @@ pub mod requests;
 pub mod secret;
 pub mod status;
 pub mod timestamp;
+pub mod units;
 pub mod urls;
 pub mod validate;
 

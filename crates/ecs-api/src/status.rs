@@ -114,6 +114,16 @@ impl ServerStatus {
             | Self::VerifyResize => false,
         }
     }
+
+    /// True for the statuses whose `progress` measures something: a build, rebuild, resize or
+    /// migration in progress. Nova also sends `progress: 0` with ACTIVE and VERIFY_RESIZE, where
+    /// it means nothing.
+    pub fn reports_progress(&self) -> bool {
+        matches!(
+            self,
+            Self::Build | Self::Rebuild | Self::Resize | Self::Migrating
+        )
+    }
 }
 
 string_enum! {
@@ -198,6 +208,15 @@ impl PowerState {
             Self::Crashed => 6,
             Self::Suspended => 7,
             Self::Other(code) => code,
+        }
+    }
+
+    /// How people read it: Nova's display name, except "No state" for NOSTATE (the hypervisor
+    /// reports nothing yet, or no longer).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NoState => "No state",
+            other => other.name(),
         }
     }
 
@@ -302,5 +321,26 @@ mod tests {
         assert_eq!(PowerState::from_code(9).code(), 9);
         assert_eq!(serde_json::to_string(&PowerState::Crashed).unwrap(), "6");
         assert_eq!(TaskState::parse("powering-off"), TaskState::PoweringOff);
+        assert_eq!(PowerState::NoState.name(), "NOSTATE");
+        assert_eq!(PowerState::NoState.label(), "No state");
+        assert_eq!(PowerState::Running.label(), "Running");
+        assert_eq!(PowerState::Other(9).label(), "Unknown");
+    }
+
+    #[test]
+    fn only_moving_statuses_report_progress() {
+        for moving in ["BUILD", "REBUILD", "RESIZE", "MIGRATING"] {
+            assert!(ServerStatus::parse(moving).reports_progress(), "{moving}");
+        }
+        for other in [
+            "ACTIVE",
+            "VERIFY_RESIZE",
+            "SHUTOFF",
+            "ERROR",
+            "REBOOT",
+            "SHINY",
+        ] {
+            assert!(!ServerStatus::parse(other).reports_progress(), "{other}");
+        }
     }
 }

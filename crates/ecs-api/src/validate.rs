@@ -8,6 +8,7 @@ use md5::{Digest, Md5};
 use crate::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image};
 use crate::name_chars::{NAME_PRINTABLE, NAME_SPACES};
 use crate::requests::CreateServer;
+use crate::units::ram_text;
 
 /// A rule violation: the field it concerns and a message a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,7 +50,8 @@ fn is_name_char(c: char) -> bool {
 
 /// Nova's `name` format: 1-255 printable characters, not starting or ending with whitespace.
 fn nova_name(field: &'static str, what: &str, name: &str) -> Result<(), ValidationError> {
-    if name.is_empty() {
+    // A name of spaces only is no name: asking to trim it would leave nothing.
+    if name.trim_matches(NAME_SPACES).is_empty() {
         return Err(ValidationError::new(field, format!("Enter a {what}.")));
     }
     let length = name.chars().count();
@@ -138,7 +140,9 @@ pub fn flavor_ram(flavor_ram_mb: u64, image_min_ram_mb: u64) -> Result<(), Valid
         return Err(ValidationError::new(
             "flavorRef",
             format!(
-                "The image needs at least {image_min_ram_mb} MB of RAM but the flavor has {flavor_ram_mb} MB; choose a larger flavor."
+                "The image needs at least {} of RAM but the flavor has {}; choose a larger flavor.",
+                ram_text(image_min_ram_mb),
+                ram_text(flavor_ram_mb)
             ),
         ));
     }
@@ -214,27 +218,44 @@ pub fn server_count(
             "Create at least 1 server.",
         ));
     }
+    let servers = if count == 1 {
+        "1 server".to_owned()
+    } else {
+        format!("{count} servers")
+    };
+    let need = if count == 1 { "needs" } else { "need" };
     let count = i64::from(count);
     let vcpus = i64::try_from(vcpus).unwrap_or(i64::MAX);
     let ram_mb = i64::try_from(ram_mb).unwrap_or(i64::MAX);
-    let checks = [
-        (limits.instances_remaining(), 1, "servers", ""),
-        (limits.cores_remaining(), vcpus, "vCPUs", ""),
-        (limits.ram_remaining(), ram_mb, "RAM", " MB"),
-    ];
-    for (remaining, per_server, what, unit) in checks {
-        let Some(remaining) = remaining else { continue };
-        let needed = count.saturating_mul(per_server);
-        if needed > remaining {
-            return Err(ValidationError::new(
-                "max_count",
-                format!(
-                    "Your quota allows {remaining}{unit} more {what}, but {count} server(s) need {needed}{unit}. Create fewer servers, pick a smaller flavor or ask for a higher quota."
-                ),
-            ));
+    let ram = |mb: i64| ram_text(u64::try_from(mb).unwrap_or(0));
+    let over = if let Some(remaining) = limits.instances_remaining().filter(|left| count > *left) {
+        if remaining <= 0 {
+            "Your quota allows no more servers: delete one or ask for a higher quota.".to_owned()
+        } else {
+            let noun = if remaining == 1 { "server" } else { "servers" };
+            format!("Your quota allows {remaining} more {noun}; create at most {remaining}.")
         }
-    }
-    Ok(())
+    } else if let Some(remaining) = limits
+        .cores_remaining()
+        .filter(|left| count.saturating_mul(vcpus) > *left)
+    {
+        format!(
+            "Your quota allows {remaining} more vCPUs, but {servers} of this flavor {need} {} vCPUs. Create fewer servers, pick a smaller flavor or ask for a higher quota.",
+            count.saturating_mul(vcpus)
+        )
+    } else if let Some(remaining) = limits
+        .ram_remaining()
+        .filter(|left| count.saturating_mul(ram_mb) > *left)
+    {
+        format!(
+            "Your quota allows {} more RAM, but {servers} of this flavor {need} {}. Create fewer servers, pick a smaller flavor or ask for a higher quota.",
+            ram(remaining),
+            ram(count.saturating_mul(ram_mb))
+        )
+    } else {
+        return Ok(());
+    };
+    Err(ValidationError::new("max_count", over))
 }
 
 /// What a server creation is checked against: the chosen flavor and image, the zones and the
@@ -415,6 +436,13 @@ pub fn public_key(text: &str) -> Result<PublicKey, ValidationError> {
             "This is a private key or a PEM file. Paste the public key instead: the single line from the .pub file, starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-.".into(),
         ));
     }
+    // An OpenSSH public key is one line. Without this, a second line would pass as part of the
+    // comment and be stored with the key.
+    if text.contains(['\n', '\r']) {
+        return Err(invalid(
+            "A public key is one line only, and this text has several. Paste just the one line from the .pub file, with no line breaks; import each key separately.".into(),
+        ));
+    }
     let mut words = text.split_whitespace();
     let type_name = words.next().unwrap_or_default();
     let supported = KeyAlgorithm::ALL.map(KeyAlgorithm::name).join(", ");
@@ -468,4 +496,54 @@ pub fn public_key(text: &str) -> Result<PublicKey, ValidationError> {
         blob,
         comment: (!comment.is_empty()).then_some(comment),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A well-formed ed25519 public key line (an arbitrary 32-byte key).
+    fn ed25519_line() -> String {
+        let mut blob = Vec::new();
+        for field in [&b"ssh-ed25519"[..], &[7; 32]] {
+            blob.extend_from_slice(&u32::try_from(field.len()).unwrap().to_be_bytes());
+            blob.extend_from_slice(field);
+        }
+        format!("ssh-ed25519 {} me@laptop", STANDARD.encode(blob))
+    }
+
+    #[test]
+    fn a_public_key_of_several_lines_is_refused() {
+        let line = ed25519_line();
+        public_key(&line).unwrap();
+        public_key(&format!("{line}\n")).unwrap();
+        for text in [
+            format!("{line}\n{line}"),
+            format!("{line}\r\nsecond line"),
+            format!("{line}\rsecond line"),
+        ] {
+            let error = public_key(&text).unwrap_err();
+            assert!(error.message.contains("one line only"), "{text:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_name_of_spaces_only_asks_for_a_name() {
+        for name in [" ", "   ", "\u{a0} \u{3000}"] {
+            assert_eq!(
+                key_pair_name(name).unwrap_err().message,
+                "Enter a key pair name."
+            );
+            assert_eq!(
+                server_name(name).unwrap_err().message,
+                "Enter a server name."
+            );
+        }
+        assert!(
+            key_pair_name(" lead")
+                .unwrap_err()
+                .message
+                .contains("spaces at the start or end")
+        );
+    }
 }

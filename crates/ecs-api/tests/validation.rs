@@ -78,7 +78,10 @@ fn flavor_ram_boundaries() {
     validate::flavor_ram(1024, 1024).unwrap();
     validate::flavor_ram(2048, 0).unwrap();
     let error = validate::flavor_ram(1023, 1024).unwrap_err();
-    assert!(error.message.contains("at least 1024 MB") && error.message.contains("larger flavor"));
+    assert_eq!(
+        error.message,
+        "The image needs at least 1 GB of RAM but the flavor has 1023 MB; choose a larger flavor."
+    );
 }
 
 #[test]
@@ -119,9 +122,23 @@ fn server_count_and_quota() {
         ..AbsoluteLimits::default()
     };
     validate::server_count(2, 4, 8192, &limits).unwrap();
-    assert!(message(validate::server_count(3, 1, 512, &limits)).contains("2 more servers"));
-    assert!(message(validate::server_count(2, 5, 512, &limits)).contains("8 more vCPUs"));
-    assert!(message(validate::server_count(1, 1, 51201, &limits)).contains("RAM"));
+    assert_eq!(
+        message(validate::server_count(3, 1, 512, &limits)),
+        "Your quota allows 2 more servers; create at most 2."
+    );
+    assert_eq!(
+        message(validate::server_count(2, 5, 512, &limits)),
+        "Your quota allows 8 more vCPUs, but 2 servers of this flavor need 10 vCPUs. Create fewer servers, pick a smaller flavor or ask for a higher quota."
+    );
+    assert_eq!(
+        message(validate::server_count(1, 1, 51201, &limits)),
+        "Your quota allows 50 GB more RAM, but 1 server of this flavor needs 50.0 GB. Create fewer servers, pick a smaller flavor or ask for a higher quota."
+    );
+    let full = AbsoluteLimits {
+        total_instances_used: Some(10),
+        ..limits.clone()
+    };
+    assert!(message(validate::server_count(1, 1, 512, &full)).contains("no more servers"));
     assert!(message(validate::server_count(0, 1, 512, &limits)).contains("at least 1"));
     // -1 is unlimited.
     let unlimited = AbsoluteLimits {

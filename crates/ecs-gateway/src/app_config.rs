@@ -10,7 +10,7 @@ use crate::{DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT, DEMO_USER, GatewayConfig};
 #[derive(Debug, Serialize)]
 pub(crate) struct AppConfig {
     mode: &'static str,
-    identity_endpoint: String,
+    identity_endpoint: &'static str,
     direct_endpoints: Vec<String>,
     demo: Option<DemoAccount>,
 }
@@ -25,20 +25,10 @@ struct DemoAccount {
 
 impl AppConfig {
     pub(crate) fn new(config: &GatewayConfig, simulated: bool) -> Self {
-        // An identity upstream configured as ".../v3" is already the versioned endpoint.
-        let identity_is_versioned = config
-            .upstreams
-            .iter()
-            .find(|upstream| upstream.name() == "identity")
-            .is_some_and(|upstream| upstream.url().path().ends_with("/v3"));
-        let identity_endpoint = if identity_is_versioned {
-            "/proxy/identity".to_owned()
-        } else {
-            "/proxy/identity/v3".to_owned()
-        };
         Self {
             mode: if simulated { "simulate" } else { "proxy" },
-            identity_endpoint,
+            // The identity upstream is stored unversioned (see `Upstream::new`).
+            identity_endpoint: "/proxy/identity/v3",
             direct_endpoints: config
                 .direct_endpoints
                 .iter()

@@ -67,6 +67,16 @@ pub struct Args {
     /// Simulate mode: how long a new server stays in BUILD, in milliseconds [default: the simulator's].
     #[arg(long, env = "ECS_GATEWAY_SIM_BUILD_MS")]
     pub sim_build_ms: Option<u64>,
+    /// Simulate mode: delay added to every simulated API request, in milliseconds [default: 0].
+    #[arg(long, env = "ECS_GATEWAY_SIM_LATENCY_MS")]
+    pub sim_latency_ms: Option<u64>,
+    /// Simulate mode: number of flavors and of images in the catalogue, e.g. 10000 [default: the built-in ones].
+    #[arg(long, env = "ECS_GATEWAY_SIM_CATALOGUE_SIZE")]
+    pub sim_catalogue_size: Option<usize>,
+    /// Simulate mode: serve the simulator's /admin/knobs to change latency, errors and more at
+    /// run time (no authentication: keep the simulator on loopback).
+    #[arg(long, env = "ECS_GATEWAY_SIM_ADMIN")]
+    pub sim_admin: bool,
 }
 
 /// The TOML file: the same settings as the flags, with upstreams as a table.
@@ -97,6 +107,9 @@ struct FileConfig {
     upstream_timeout_secs: Option<u64>,
     extra_ca_file: Option<PathBuf>,
     sim_build_ms: Option<u64>,
+    sim_latency_ms: Option<u64>,
+    sim_catalogue_size: Option<usize>,
+    sim_admin: Option<bool>,
 }
 
 impl FileConfig {
@@ -157,6 +170,15 @@ impl Args {
         if let Some(build_ms) = self.sim_build_ms.or(file.sim_build_ms) {
             simulator = simulator.build_duration(Duration::from_millis(build_ms));
         }
+        if let Some(latency_ms) = self.sim_latency_ms.or(file.sim_latency_ms) {
+            simulator = simulator.latency(Duration::from_millis(latency_ms));
+        }
+        if let Some(size) = self.sim_catalogue_size.or(file.sim_catalogue_size) {
+            simulator = simulator.catalogue_size(size);
+        }
+        if self.sim_admin || file.sim_admin.unwrap_or(false) {
+            simulator = simulator.admin_enabled(true);
+        }
         Ok(GatewayConfig {
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             dist: self.dist.or(file.dist),
@@ -195,6 +217,7 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
         .map(|upstream| format!("{} -> {}", upstream.name(), upstream.url()))
         .collect();
     let serves_app = config.dist.is_some();
+    let sim_admin = config.simulates() && config.simulator.admin_enabled;
     let gateway = crate::spawn(config).await?;
     println!("ecs-console: {}/", gateway.url());
     if !serves_app {
@@ -208,6 +231,9 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
             println!(
                 "  sign in as user {DEMO_USER}, password {DEMO_PASSWORD}, domain {DEMO_DOMAIN}, project {DEMO_PROJECT}"
             );
+            if sim_admin {
+                println!("  simulator knobs: GET or PATCH {simulator_url}/admin/knobs");
+            }
         }
         None => {
             for upstream in upstreams {
@@ -273,7 +299,8 @@ mod tests {
         assert_eq!(config.listen, "127.0.0.1:7000".parse().unwrap());
         assert_eq!(config.dist, Some(directory.path().join("web")));
         assert_eq!(config.upstreams[0].name(), "identity");
-        assert_eq!(config.upstreams[0].url().as_str(), "https://iam.example/v3");
+        // Keystone's version is in the paths the console sends: the upstream is stored without it.
+        assert_eq!(config.upstreams[0].url().as_str(), "https://iam.example/");
         assert!(!config.simulates());
     }
 
@@ -304,5 +331,45 @@ mod tests {
             .into_config()
             .unwrap_err();
         assert!(error.to_string().contains("credentials"), "{error}");
+    }
+
+    #[test]
+    fn the_embedded_simulator_takes_its_knobs_from_flags_or_the_file() {
+        let config = args(&[
+            "--sim-latency-ms",
+            "300",
+            "--sim-catalogue-size",
+            "10000",
+            "--sim-admin",
+        ])
+        .into_config()
+        .unwrap();
+        assert_eq!(config.simulator.knobs.latency(), Duration::from_millis(300));
+        assert_eq!(config.simulator.catalogue_size, 10_000);
+        assert!(config.simulator.admin_enabled);
+
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(&file, "sim_latency_ms = 50\nsim_admin = true\n").unwrap();
+        let config = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert_eq!(config.simulator.knobs.latency(), Duration::from_millis(50));
+        assert!(config.simulator.admin_enabled);
+        assert!(!GatewayConfig::default().simulator.admin_enabled);
+    }
+
+    #[test]
+    fn only_the_identity_upstream_drops_its_version() {
+        let config = args(&[
+            "--upstream",
+            "identity=https://host/identity/v3/",
+            "--upstream",
+            "compute=https://host/v3",
+        ])
+        .into_config()
+        .unwrap();
+        assert_eq!(config.upstreams[0].url().as_str(), "https://host/identity");
+        assert_eq!(config.upstreams[1].url().as_str(), "https://host/v3");
     }
 }

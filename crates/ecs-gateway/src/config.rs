@@ -15,6 +15,9 @@ pub const DEFAULT_MAX_HEADER_BYTES: usize = 32 * 1024;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The upstream the console signs in through.
+pub const IDENTITY_UPSTREAM: &str = "identity";
+
 /// One cloud API the proxy may forward to, reachable at `/proxy/{name}/...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upstream {
@@ -49,7 +52,13 @@ impl Upstream {
             return Err(invalid("the URL must not have a query or fragment"));
         }
         // Stored without a trailing slash so that `base + "/rest"` never doubles it.
-        let trimmed = url.path().trim_end_matches('/').to_owned();
+        let mut trimmed = url.path().trim_end_matches('/');
+        // Keystone's version is part of the paths the console sends (`/v3/auth/tokens`), so an
+        // identity upstream given as ".../v3", as clouds document it, is the same cloud.
+        if name == IDENTITY_UPSTREAM {
+            trimmed = trimmed.strip_suffix("/v3").unwrap_or(trimmed);
+        }
+        let trimmed = trimmed.to_owned();
         url.set_path(&trimmed);
         Ok(Self {
             name: name.to_owned(),
@@ -151,14 +160,14 @@ impl GatewayConfig {
                     reason: "configured twice".to_owned(),
                 });
             }
-            if self.simulates() && matches!(upstream.name(), "identity" | "compute") {
+            if self.simulates() && matches!(upstream.name(), IDENTITY_UPSTREAM | "compute") {
                 return Err(GatewayError::InvalidUpstream {
                     name: upstream.name.clone(),
                     reason: "simulate mode provides identity and compute itself".to_owned(),
                 });
             }
         }
-        if !self.simulates() && !self.upstreams.iter().any(|u| u.name == "identity") {
+        if !self.simulates() && !self.upstreams.iter().any(|u| u.name == IDENTITY_UPSTREAM) {
             return Err(GatewayError::MissingIdentityUpstream);
         }
         for endpoint in &self.direct_endpoints {

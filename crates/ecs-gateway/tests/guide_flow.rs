@@ -446,3 +446,38 @@ async fn guide_through_the_gateway() {
     assert!(simulator.request_count("/identity") >= 1);
     gateway.shutdown().await;
 }
+
+/// Clouds document Keystone with its version (`https://iam.example.com/v3`); configured that
+/// way, the identity endpoint `/config.json` pre-fills must still sign in and walk the guide.
+#[tokio::test]
+async fn guide_through_the_gateway_to_a_versioned_identity_upstream() {
+    let sim = ecs_sim::spawn(fast_simulator()).await.unwrap();
+    let gateway = ecs_gateway::spawn(ecs_gateway::GatewayConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        upstreams: vec![
+            ecs_gateway::Upstream::new("identity", &format!("{}/identity/v3/", sim.base_url()))
+                .unwrap(),
+            ecs_gateway::Upstream::new("compute", &format!("{}/compute", sim.base_url())).unwrap(),
+        ],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let config: Value = reqwest::get(format!("{}/config.json", gateway.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let identity_endpoint = config["identity_endpoint"]
+        .as_str()
+        .expect("identity_endpoint");
+    assert_eq!(identity_endpoint, "/proxy/identity/v3");
+    let compute_url = guide(&format!("{}{identity_endpoint}", gateway.url())).await;
+    assert!(
+        compute_url.starts_with(&format!("{}/proxy/compute/v2.1/", gateway.url())),
+        "{compute_url}"
+    );
+    gateway.shutdown().await;
+    sim.shutdown().await;
+}

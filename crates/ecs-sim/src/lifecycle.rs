@@ -85,8 +85,16 @@ impl Phase {
         self,
         fraction: f64,
         boot_from_volume: bool,
-        stopped_before_delete: bool,
+        before_delete: Option<(Phase, f64)>,
     ) -> StatusView {
+        if let (Phase::Deleting, Some((before, before_fraction))) = (self, before_delete) {
+            // Nova's delete sets only the task state: the server keeps the status, vm_state,
+            // power state and progress it had (an ERROR server stays ERROR while it goes).
+            return StatusView {
+                task_state: Some("deleting"),
+                ..before.view(before_fraction, boot_from_volume, None)
+            };
+        }
         let task_state = self.task_state(fraction, boot_from_volume);
         let (status, vm_state, power_state) = match self {
             Phase::Building => ("BUILD", "building", power::NOSTATE),
@@ -94,7 +102,7 @@ impl Phase {
             Phase::Stopped | Phase::Starting => ("SHUTOFF", "stopped", power::SHUTDOWN),
             Phase::Rebooting { hard: false } => ("REBOOT", "active", power::RUNNING),
             Phase::Rebooting { hard: true } => ("HARD_REBOOT", "active", power::RUNNING),
-            Phase::Deleting if stopped_before_delete => ("SHUTOFF", "stopped", power::SHUTDOWN),
+            // Only without a recorded phase before the delete (every delete records one).
             Phase::Deleting => ("ACTIVE", "active", power::RUNNING),
             Phase::Error => ("ERROR", "error", power::NOSTATE),
         };
@@ -146,18 +154,49 @@ mod tests {
             ]
         );
         assert!(
-            Phase::Building.view(0.9, true, false).progress
-                > Phase::Building.view(0.3, true, false).progress
+            Phase::Building.view(0.9, true, None).progress
+                > Phase::Building.view(0.3, true, None).progress
         );
     }
 
     #[test]
     fn stopped_servers_show_shutoff_without_progress() {
-        let view = Phase::Stopped.view(1.0, true, false);
+        let view = Phase::Stopped.view(1.0, true, None);
         assert_eq!(
             (view.status, view.power_state, view.progress),
             ("SHUTOFF", power::SHUTDOWN, None)
         );
+    }
+
+    #[test]
+    fn a_server_being_deleted_keeps_its_state_as_nova_does() {
+        let deleting = |before| Phase::Deleting.view(0.5, true, Some(before));
+        let error = deleting((Phase::Error, 1.0));
+        assert_eq!(
+            (
+                error.status,
+                error.vm_state,
+                error.task_state,
+                error.power_state,
+                error.progress
+            ),
+            ("ERROR", "error", Some("deleting"), power::NOSTATE, None)
+        );
+        let stopped = deleting((Phase::Stopped, 1.0));
+        assert_eq!(
+            (stopped.status, stopped.power_state),
+            ("SHUTOFF", power::SHUTDOWN)
+        );
+        let building = deleting((Phase::Building, 0.6));
+        assert_eq!(
+            (building.status, building.task_state, building.progress),
+            (
+                "BUILD",
+                Some("deleting"),
+                Phase::Building.view(0.6, true, None).progress
+            )
+        );
+        assert_eq!(deleting((Phase::Active, 1.0)).status, "ACTIVE");
     }
 
     #[test]

@@ -80,8 +80,9 @@ pub struct Server {
     pub phase: Phase,
     pub phase_started: OffsetDateTime,
     pub phase_duration: Duration,
-    /// The phase before Deleting (a stopped server shows SHUTOFF while it is deleted).
-    pub stopped_before_delete: bool,
+    /// The phase (and how far into it) when the delete began: Nova keeps showing it while
+    /// the server is deleted.
+    pub before_delete: Option<(Phase, f64)>,
     /// Decided at creation: the build ends in ERROR.
     pub fails_build: bool,
     pub fault: Option<ServerFault>,
@@ -409,7 +410,7 @@ impl State {
                 phase: Phase::Building,
                 phase_started: now,
                 phase_duration: to_time(knobs.build_duration()),
-                stopped_before_delete: false,
+                before_delete: None,
                 fails_build,
                 fault: None,
             };
@@ -451,7 +452,7 @@ impl State {
         let task_state = phase.task_state(server.fraction(now), server.volume.is_some());
         if action == Action::Delete {
             if phase != Phase::Deleting {
-                server.stopped_before_delete = matches!(phase, Phase::Stopped | Phase::Starting);
+                server.before_delete = Some((phase, server.fraction(now)));
                 server.phase = Phase::Deleting;
                 server.phase_started = now;
                 server.phase_duration = to_time(knobs.transition_duration());

@@ -7,9 +7,9 @@ use ecs_api::models::Flavor;
 use super::listing::Searchable;
 use crate::create::draft::{FlavorColumn, FlavorSort};
 
-/// Orders two listed flavors by `column`; `a_name`/`b_name` are their lower-cased names.
-fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, column: FlavorColumn) -> Ordering {
-    let primary = match column {
+/// Orders two listed flavors by `sort`; `a_name`/`b_name` are their lower-cased names.
+fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, sort: FlavorSort) -> Ordering {
+    let primary = match sort.column {
         FlavorColumn::Name => a_name.cmp(b_name),
         FlavorColumn::Vcpus => a.vcpus.cmp(&b.vcpus),
         FlavorColumn::Ram => a.ram.cmp(&b.ram),
@@ -20,7 +20,13 @@ fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, column: FlavorCol
             .unwrap_or(true)
             .cmp(&b.is_public.unwrap_or(true)),
     };
-    // Ties fall back to the name, then the id, so the order never jumps between renders.
+    let primary = if sort.descending {
+        primary.reverse()
+    } else {
+        primary
+    };
+    // Ties fall back to the name, then the id, in reading order whichever way the column
+    // sorts, so the order never jumps between renders.
     primary
         .then_with(|| a.name.cmp(&b.name))
         .then_with(|| a.id.cmp(&b.id))
@@ -36,12 +42,7 @@ pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
         .map(|(index, flavor)| (index, flavor.name.to_lowercase()))
         .collect();
     named.sort_by(|(a, a_name), (b, b_name)| {
-        let order = compare(&flavors[*a], a_name, &flavors[*b], b_name, sort.column);
-        if sort.descending {
-            order.reverse()
-        } else {
-            order
-        }
+        compare(&flavors[*a], a_name, &flavors[*b], b_name, sort)
     });
     let order = named.into_iter().map(|(index, _)| index).collect();
     Searchable::new(order, |index| {
@@ -133,6 +134,11 @@ mod tests {
         assert_eq!(
             by(FlavorColumn::Vcpus, false),
             ["C1.small", "m1.medium", "s1.private", "c1.xlarge"]
+        );
+        // ... in reading order whichever way the column sorts.
+        assert_eq!(
+            by(FlavorColumn::Vcpus, true),
+            ["c1.xlarge", "m1.medium", "s1.private", "C1.small"]
         );
         assert_eq!(by(FlavorColumn::Disk, true)[0], "c1.xlarge");
         assert_eq!(by(FlavorColumn::Ephemeral, true)[0], "s1.private");

@@ -4,15 +4,37 @@
 /// thousands of flavors or images.
 pub const MAX_ROWS: usize = 100;
 
-/// The line above a table: how many items match and whether only the first rows are shown.
-/// `noun` is plural ("flavors").
-pub fn summary(matching: usize, total: usize, noun: &str) -> String {
-    if matching > MAX_ROWS {
+/// What a table lists: how many items the filter matches of those offered, and how many the
+/// cloud returned that are never offered (disabled flavors, images that are not ACTIVE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub matching: usize,
+    pub offered: usize,
+    pub not_offered: usize,
+}
+
+/// The line above a table: how many items match, whether only the first rows are shown, what
+/// to do when nothing matches, and how many are not offered and why. `noun` is plural
+/// ("flavors"); `not_offered_reason` says why some are left out ("disabled").
+pub fn summary(counts: Counts, noun: &str, not_offered_reason: &str) -> String {
+    let Counts {
+        matching,
+        offered,
+        not_offered,
+    } = counts;
+    let shown = if matching > MAX_ROWS {
         format!(
             "Showing {MAX_ROWS} of {matching} matching {noun}; type in the filter to narrow the list."
         )
+    } else if matching == 0 && offered > 0 {
+        format!("No {noun} match the filter; clear it to see all {offered}.")
     } else {
-        format!("{matching} of {total} {noun}")
+        format!("{matching} of {offered} {noun}")
+    };
+    match not_offered {
+        0 => shown,
+        1 => format!("{shown} (1 more is {not_offered_reason}, so not offered)"),
+        more => format!("{shown} ({more} more are {not_offered_reason}, so not offered)"),
     }
 }
 
@@ -39,6 +61,11 @@ impl Searchable {
             })
             .collect();
         Self { entries }
+    }
+
+    /// How many items the list offers (before any filter).
+    pub fn count(&self) -> usize {
+        self.entries.len()
     }
 
     /// The positions, in order, of the items that `keep` accepts and one of whose texts contains
@@ -75,18 +102,38 @@ mod tests {
     }
 
     #[test]
-    fn a_long_match_says_only_the_first_rows_are_shown() {
-        assert_eq!(summary(3, 10, "flavors"), "3 of 10 flavors");
+    fn the_summary_counts_what_is_offered_and_says_what_to_do() {
+        let counts = |matching, offered, not_offered| Counts {
+            matching,
+            offered,
+            not_offered,
+        };
         assert_eq!(
-            summary(MAX_ROWS, 10_000, "images"),
+            summary(counts(3, 10, 0), "flavors", "disabled"),
+            "3 of 10 flavors"
+        );
+        assert_eq!(
+            summary(counts(MAX_ROWS, 10_000, 0), "images", "not ACTIVE"),
             format!("{MAX_ROWS} of 10000 images")
         );
         assert_eq!(
-            summary(MAX_ROWS + 1, 10_000, "images"),
+            summary(counts(MAX_ROWS + 1, 10_000, 0), "images", "not ACTIVE"),
             format!(
                 "Showing {MAX_ROWS} of {} matching images; type in the filter to narrow the list.",
                 MAX_ROWS + 1
             )
+        );
+        assert_eq!(
+            summary(counts(0, 9, 1), "flavors", "disabled"),
+            "No flavors match the filter; clear it to see all 9. (1 more is disabled, so not offered)"
+        );
+        assert_eq!(
+            summary(counts(5, 5, 2), "images", "not ACTIVE"),
+            "5 of 5 images (2 more are not ACTIVE, so not offered)"
+        );
+        assert_eq!(
+            summary(counts(0, 0, 0), "flavors", "disabled"),
+            "0 of 0 flavors"
         );
     }
 }

@@ -128,6 +128,19 @@ pub fn default_disk_size(image: Option<&Image>, flavor: Option<&Flavor>) -> u64 
     image_min.max(flavor_disk).max(1)
 }
 
+/// True when "Use the minimum size" would change the size: the user typed something that is not
+/// the minimum (an equal number would leave the request as it is).
+pub fn offers_minimum_size(
+    draft: &CreateDraft,
+    image: Option<&Image>,
+    flavor: Option<&Flavor>,
+) -> bool {
+    draft
+        .disk_size
+        .as_deref()
+        .is_some_and(|typed| whole_number(typed).ok() != Some(default_disk_size(image, flavor)))
+}
+
 /// The size shown in the field: what the user typed, or the default.
 pub fn disk_size_text(
     draft: &CreateDraft,
@@ -173,9 +186,15 @@ fn metadata(
     limits: Option<&AbsoluteLimits>,
 ) -> Result<BTreeMap<String, String>, String> {
     let mut metadata = BTreeMap::new();
-    for entry in entries {
+    for (index, entry) in entries.iter().enumerate() {
         if entry.key.is_empty() && entry.value.is_empty() {
             continue;
+        }
+        if entry.key.is_empty() {
+            return Err(format!(
+                "Enter a metadata key in row {}, or remove the row.",
+                index + 1
+            ));
         }
         if !metadata_key_ok(&entry.key) {
             return Err(format!(
@@ -213,23 +232,73 @@ fn metadata(
     Ok(metadata)
 }
 
-/// The digits of a whole number typed in a field (trimmed), or `None` when it is no such number.
-fn whole_number_digits(text: &str) -> Option<&str> {
-    let text = text.trim();
-    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then_some(text)
+/// Why a field's text is not a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotWhole {
+    Empty,
+    Negative,
+    Fraction,
+    NotDigits,
+    /// Digits, but more than the field can hold.
+    TooLarge,
 }
 
-fn parse_whole_number(text: &str) -> Option<u64> {
-    whole_number_digits(text)?.parse().ok()
+impl NotWhole {
+    /// What to tell the user, for a field asking for `what` (e.g. "the system disk size in GB"),
+    /// with `example` as a value that would do. `TooLarge` is worded by each field.
+    fn message(self, what: &str, example: u64) -> String {
+        let how = match self {
+            Self::Empty | Self::TooLarge => "",
+            Self::Negative => ", without a minus sign",
+            Self::Fraction => ", without a decimal point",
+            Self::NotDigits => ", using digits only",
+        };
+        format!("Enter {what} as a whole number{how}, e.g. {example}.")
+    }
+}
+
+/// A whole number typed in a field (surrounding spaces allowed), or why the text is not one.
+fn whole_number(text: &str) -> Result<u64, NotWhole> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(NotWhole::Empty);
+    }
+    if text.starts_with(['-', '\u{2212}']) {
+        return Err(NotWhole::Negative);
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        let decimal = text.bytes().any(|b| b.is_ascii_digit())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b','));
+        return Err(if decimal {
+            NotWhole::Fraction
+        } else {
+            NotWhole::NotDigits
+        });
+    }
+    text.parse().map_err(|_| NotWhole::TooLarge)
+}
+
+/// The system disk size field as a number of GB, or what to tell the user.
+fn disk_size(text: &str, minimum: u64) -> Result<u64, String> {
+    whole_number(text).map_err(|problem| match problem {
+        NotWhole::TooLarge => {
+            "That is larger than any disk the cloud can create. Enter a smaller size.".to_owned()
+        }
+        problem => problem.message("the system disk size in GB", minimum),
+    })
 }
 
 /// The count field as a number, or what to tell the user.
-fn server_count(text: &str) -> Result<u32, &'static str> {
-    // Digits that do not fit are a number all the same: say what is wrong with it.
-    whole_number_digits(text)
-        .ok_or("Enter how many servers to create as a whole number.")?
-        .parse()
-        .map_err(|_| "That is more servers than any quota allows. Enter a smaller number.")
+fn server_count(text: &str) -> Result<u32, String> {
+    let too_many =
+        || "That is more servers than any quota allows. Enter a smaller number.".to_owned();
+    match whole_number(text) {
+        Ok(count) => u32::try_from(count).map_err(|_| too_many()),
+        Err(NotWhole::TooLarge) => Err(too_many()),
+        Err(problem) => Err(problem.message("how many servers to create", 1)),
+    }
 }
 
 /// Checks the form and, when everything is right, builds the request: boot from a new volume
@@ -263,16 +332,13 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     }
 
     let size_text = disk_size_text(draft, catalog.image, catalog.flavor);
-    let size = parse_whole_number(&size_text);
-    match size {
-        None => problems.add(
-            Field::DiskSize,
-            "Enter the system disk size as a whole number of GB.",
-        ),
-        Some(size) => problems.check(
+    let size = disk_size(&size_text, default_disk_size(catalog.image, catalog.flavor));
+    match &size {
+        Err(message) => problems.add(Field::DiskSize, message.clone()),
+        Ok(size) => problems.check(
             Field::DiskSize,
             validate::volume_size(
-                size,
+                *size,
                 catalog.image.map_or(0, |image| image.min_disk),
                 catalog.flavor.map_or(0, |flavor| flavor.disk),
             ),
@@ -282,16 +348,16 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     problems.check(Field::Name, validate::server_name(&draft.name));
 
     let count = server_count(&draft.count);
-    match count {
-        Err(message) => problems.add(Field::Count, message),
+    match &count {
+        Err(message) => problems.add(Field::Count, message.clone()),
         Ok(count) => match (catalog.flavor, catalog.limits) {
             (Some(flavor), Some(limits)) => problems.check(
                 Field::Count,
-                validate::server_count(count, flavor.vcpus, flavor.ram, limits),
+                validate::server_count(*count, flavor.vcpus, flavor.ram, limits),
             ),
             _ => problems.check(
                 Field::Count,
-                validate::server_count(count, 0, 0, &AbsoluteLimits::default()),
+                validate::server_count(*count, 0, 0, &AbsoluteLimits::default()),
             ),
         },
     }
@@ -314,7 +380,7 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     });
 
     // A missing flavor, size or count has been reported as a problem above.
-    let (Some(flavor), Some(size), Ok(count), true) =
+    let (Some(flavor), Ok(size), Ok(count), true) =
         (catalog.flavor, size, count, problems.is_empty())
     else {
         return Err(problems);
@@ -531,6 +597,78 @@ mod tests {
     }
 
     #[test]
+    fn numbers_that_are_not_whole_are_explained_and_never_rounded() {
+        let lists = Lists::new();
+        let mut draft = complete_draft();
+        for (typed, explained) in [
+            ("40.5", "without a decimal point"),
+            ("40,5", "without a decimal point"),
+            ("-40", "without a minus sign"),
+            ("4e1", "using digits only"),
+            (
+                "",
+                "Enter the system disk size in GB as a whole number, e.g. 40.",
+            ),
+        ] {
+            draft.disk_size = Some(typed.to_owned());
+            let problems = build_request(&draft, &lists.catalog()).unwrap_err();
+            let message = problems.get(Field::DiskSize).unwrap();
+            assert!(message.contains("whole number"), "{typed:?}: {message}");
+            assert!(message.contains(explained), "{typed:?}: {message}");
+            assert_eq!(draft.disk_size.as_deref(), Some(typed), "the text is kept");
+        }
+        draft.disk_size = Some(" 60 ".to_owned());
+        let request = build_request(&draft, &lists.catalog()).unwrap();
+        assert_eq!(
+            request.to_body()["server"]["block_device_mapping_v2"][0]["volume_size"],
+            json!(60)
+        );
+
+        draft.disk_size = None;
+        for (typed, explained) in [
+            ("1.5", "without a decimal point"),
+            ("-3", "without a minus sign"),
+            ("1e3", "using digits only"),
+            (
+                " ",
+                "Enter how many servers to create as a whole number, e.g. 1.",
+            ),
+        ] {
+            draft.count = typed.to_owned();
+            let problems = build_request(&draft, &lists.catalog()).unwrap_err();
+            let message = problems.get(Field::Count).unwrap();
+            assert!(message.contains(explained), "{typed:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_minimum_size_is_offered_only_when_it_changes_the_size() {
+        let needs_40 = image(40, 0);
+        let mut draft = complete_draft();
+        assert!(
+            !offers_minimum_size(&draft, Some(&needs_40), None),
+            "nothing typed"
+        );
+        for typed in ["40", " 40", "040"] {
+            draft.disk_size = Some(typed.to_owned());
+            assert!(
+                !offers_minimum_size(&draft, Some(&needs_40), None),
+                "{typed:?}"
+            );
+        }
+        for typed in ["60", "", "40.5"] {
+            draft.disk_size = Some(typed.to_owned());
+            assert!(
+                offers_minimum_size(&draft, Some(&needs_40), None),
+                "{typed:?}"
+            );
+        }
+        // A typed size that was the minimum is offered once a larger image raises the minimum.
+        draft.disk_size = Some("40".to_owned());
+        assert!(offers_minimum_size(&draft, Some(&image(80, 0)), None));
+    }
+
+    #[test]
     fn an_empty_form_names_every_missing_choice() {
         let problems = build_request(&CreateDraft::default(), &Catalog::default()).unwrap_err();
         for field in [
@@ -648,6 +786,13 @@ mod tests {
         assert_eq!(
             request.metadata.get("role").map(String::as_str),
             Some("web")
+        );
+        draft.metadata = vec![entry("role", "web"), entry("", "no key")];
+        assert_eq!(
+            build_request(&draft, &lists.catalog())
+                .unwrap_err()
+                .get(Field::Metadata),
+            Some("Enter a metadata key in row 2, or remove the row.")
         );
         draft.metadata = vec![entry("bad/key", "x")];
         assert!(

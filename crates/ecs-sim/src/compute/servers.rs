@@ -51,11 +51,9 @@ fn not_found(id: &str) -> Fault {
 /// The full server representation for `ctx.version`.
 fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime) -> Value {
     let fraction = server.fraction(now);
-    let view = server.phase.view(
-        fraction,
-        server.boot_from_volume(),
-        server.stopped_before_delete,
-    );
+    let view = server
+        .phase
+        .view(fraction, server.boot_from_volume(), server.before_delete);
     let building = view.status == "BUILD";
     // Addresses and the volume appear once the build has passed those steps.
     let networked = !building || fraction >= 0.2;
@@ -251,7 +249,7 @@ fn list(simulator: &Simulator, ctx: &Ctx, uri: &Uri, detailed: bool) -> Result<R
                     .view(
                         server.fraction(now),
                         server.boot_from_volume(),
-                        server.stopped_before_delete,
+                        server.before_delete,
                     )
                     .status
                     == status
