@@ -345,6 +345,14 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         .await;
     h.wait_for_text("it cannot be downloaded again").await;
     h.wait_until(
+        "the notice to take the focus",
+        support::DEFAULT_WAIT,
+        || async {
+            h.eval("return document.activeElement.id;").await == json!("private-key-notice")
+        },
+    )
+    .await;
+    h.wait_until(
         "the new key pair to be chosen",
         support::DEFAULT_WAIT,
         || async { property(&h, "#key-pair", "value").await == "e2e-key" },
@@ -410,6 +418,14 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     click_xpath(
         &h,
         "//button[normalize-space()='I have saved the private key']",
+    )
+    .await;
+    h.wait_until(
+        "the focus to stay on the notice",
+        support::DEFAULT_WAIT,
+        || async {
+            h.eval("return document.activeElement.id;").await == json!("private-key-notice")
+        },
     )
     .await;
 
@@ -633,6 +649,14 @@ async fn a_public_key_is_checked_then_imported_from_a_pub_file() {
         || async { property(&h, "#key-pair", "value").await == "imported-key" },
     )
     .await;
+    h.wait_for_text("Key pair imported-key imported and chosen above.")
+        .await;
+    h.wait_until(
+        "the outcome to take the focus",
+        support::DEFAULT_WAIT,
+        || async { h.eval("return document.activeElement.id;").await == json!("import-outcome") },
+    )
+    .await;
     let (status, listed) = token
         .compute("GET", "/os-keypairs/imported-key", None)
         .await;
@@ -673,12 +697,6 @@ async fn the_form_survives_a_sign_in_after_the_token_expired() {
          button.click(); return true;",
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    eprintln!(
-        "DEBUG {:?}\n{}",
-        h.browser.current_url().await,
-        h.body_text().await
-    );
     h.wait_for("#sign-in-password").await;
     h.click("input[name='connection-mode'][value='proxy']")
         .await;

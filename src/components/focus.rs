@@ -22,6 +22,12 @@ pub fn focus_element(id: &str) {
     }
 }
 
+/// Focuses the element with `id` once the pending render has happened: for an element that a
+/// state change is about to show (or to re-create after the focused button went away).
+pub fn focus_after_render(id: &'static str) {
+    request_animation_frame(move || focus_element(id));
+}
+
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }

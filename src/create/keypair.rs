@@ -18,6 +18,7 @@ use super::use_page;
 use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::focus::focus_after_render;
 
 /// Asked before leaving while a created private key has not been confirmed as saved.
 pub const LEAVE_MESSAGE: &str = "The private key you created has not been saved. It cannot be downloaded again once you leave this page. Leave anyway?";
@@ -57,6 +58,10 @@ pub fn guard_unsaved_key(key: RwSignal<Option<GeneratedKey>>) {
         guard.try_update_value(|guard| *guard = None);
     });
 }
+
+/// Focus goes to these after a create or an import (the buttons that did it stay behind).
+const PRIVATE_KEY_NOTICE_ID: &str = "private-key-notice";
+const IMPORT_OUTCOME_ID: &str = "import-outcome";
 
 #[component]
 pub fn KeyPairSection() -> impl IntoView {
@@ -183,6 +188,8 @@ fn CreateKeyPairForm() -> impl IntoView {
                 ),
             });
             generated_key.set(Some(key));
+            // The notice is the one chance to keep the key: take the user there.
+            focus_after_render(PRIVATE_KEY_NOTICE_ID);
             Ok(())
         }
     });
@@ -272,9 +279,17 @@ fn PrivateKeyNotice() -> impl IntoView {
                 }
             });
             announcer.announce("Private key marked as saved");
+            // The button goes away with the click; focus stays on the notice, not the page.
+            focus_after_render(PRIVATE_KEY_NOTICE_ID);
         };
         Some(view! {
-            <div class="notice" role="region" aria-labelledby="private-key-title">
+            <div
+                class="notice"
+                role="region"
+                aria-labelledby="private-key-title"
+                id=PRIVATE_KEY_NOTICE_ID
+                tabindex="-1"
+            >
                 <p id="private-key-title">
                     <strong>{format!("Private key of {key_name} downloaded as {file_name}.")}</strong>
                 </p>
@@ -332,7 +347,8 @@ fn ImportKeyPairForm() -> impl IntoView {
             });
             keypairs.refetch();
             announcer.announce(format!("Key pair {} imported and chosen", imported.name));
-            Ok::<(), ApiError>(())
+            focus_after_render(IMPORT_OUTCOME_ID);
+            Ok::<String, ApiError>(imported.name)
         }
     });
     let pending = import.pending();
@@ -435,6 +451,19 @@ fn ImportKeyPairForm() -> impl IntoView {
                 {move || pending.get().then(|| view! { <span role="status">"Importing…"</span> })}
             </div>
             {move || api_error_view(import.value().get().and_then(Result::err), "The key pair was not imported.")}
+            {move || {
+                import
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|name| {
+                        view! {
+                            <p class="notice" id=IMPORT_OUTCOME_ID tabindex="-1">
+                                {format!("Key pair {name} imported and chosen above.")}
+                            </p>
+                        }
+                    })
+            }}
         </form>
     }
 }
