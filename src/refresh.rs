@@ -96,7 +96,7 @@ pub fn updated_ago(updated_ms: f64, now_ms: f64) -> String {
 pub fn stopped_refreshing(updated_ms: Option<f64>) -> String {
     match updated_ms {
         Some(updated_ms) => format!(
-            "last refreshed at {} · stopped",
+            "refreshing stopped; last refreshed at {}",
             format_utc((updated_ms / 1000.0).floor() as i64)
         ),
         None => "refreshing stopped".to_owned(),
@@ -211,7 +211,7 @@ mod tests {
     fn a_stopped_refresh_shows_a_fixed_time() {
         assert_eq!(
             stopped_refreshing(Some(1_527_212_831_500.0)),
-            "last refreshed at 2018-05-25 01:47:11 UTC · stopped"
+            "refreshing stopped; last refreshed at 2018-05-25 01:47:11 UTC"
         );
         assert_eq!(stopped_refreshing(None), "refreshing stopped");
     }

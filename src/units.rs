@@ -33,11 +33,10 @@ pub fn bytes_text(bytes: Option<u64>) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+    let shown = format!("{value:.1}");
+    // "512 MB", not "512.0 MB"; "1.4 GB" keeps its decimal.
+    let shown = shown.strip_suffix(".0").unwrap_or(&shown);
+    format!("{shown} {}", UNITS[unit])
 }
 
 #[cfg(test)]
@@ -63,5 +62,7 @@ mod tests {
         assert_eq!(bytes_text(Some(0)), "—");
         assert_eq!(bytes_text(Some(512)), "512 B");
         assert_eq!(bytes_text(Some(1_288_490_189)), "1.2 GB");
+        assert_eq!(bytes_text(Some(512 * 1024 * 1024)), "512 MB");
+        assert_eq!(bytes_text(Some(1536)), "1.5 KB");
     }
 }

@@ -369,7 +369,8 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
     );
     let refreshed = text_of(&harness, "#updated-ago").await;
     assert!(
-        refreshed.starts_with("last refreshed at ") && refreshed.ends_with("· stopped"),
+        refreshed.starts_with("refreshing stopped; last refreshed at ")
+            && refreshed.ends_with(" UTC"),
         "{refreshed}"
     );
 
@@ -514,6 +515,21 @@ async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
         "the form keeps what was typed"
     );
     assert!(harness.browser_token().await.is_none());
+    harness
+        .wait_until(
+            "the refusal to take the focus",
+            Duration::from_secs(5),
+            || async { harness.eval("return document.activeElement.id;").await == "sign-in-error" },
+        )
+        .await;
+
+    // An endpoint that is no URL is caught before sending, and replaces the last refusal.
+    harness.fill("#identity-endpoint", "not a url").await;
+    harness
+        .click("#sign-in-password button[type='submit']")
+        .await;
+    harness.wait_for_text("Check the identity endpoint: ").await;
+    assert!(!harness.body_text().await.contains("Sign-in failed"));
     harness.shutdown().await;
 }
 

@@ -766,6 +766,30 @@ async fn a_list_that_fails_shows_its_error_in_its_own_section_and_retry_loads_it
         .eval("return [...document.querySelectorAll('.list-state strong')].map((title) => title.textContent);")
         .await;
     assert_eq!(failures, json!(["Could not load flavors."]));
+    h.wait_for_text("Your quota allows 10 more servers, 20 more vCPUs and 50 GB more RAM.")
+        .await;
+    // The review's list of problems takes the keyboard to each field, not just the eye.
+    click_xpath(
+        &h,
+        "//ul[@class='problems']//a[normalize-space()='Server name']",
+    )
+    .await;
+    let focused = h.eval("return document.activeElement.id;").await;
+    assert_eq!(focused, json!("server-name"));
+    click_xpath(
+        &h,
+        "//ul[@class='problems']//a[normalize-space()='Network']",
+    )
+    .await;
+    let focused = h
+        .eval("const e = document.activeElement; return e.type + ' ' + e.id;")
+        .await;
+    assert!(
+        focused
+            .as_str()
+            .is_some_and(|text| text.starts_with("checkbox network-")),
+        "the first network is focused, not {focused}"
+    );
 
     let simulator = h.sim.simulator();
     let mut knobs = simulator.knobs();

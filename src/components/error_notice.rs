@@ -15,7 +15,7 @@ pub fn next_step(error: &ApiError) -> String {
         }
         ErrorKind::BadRequest => "Correct the value the message names and try again.",
         ErrorKind::Unauthorized => {
-            "The cloud did not accept the credentials or the token: check user domain, user name, password and project, then sign in (again)."
+            "The cloud did not accept the credentials or the token: check user domain, user name, password and project, then sign in again."
         }
         ErrorKind::Forbidden => {
             "Your account may not do this. Ask the project administrator for the needed role or quota."

@@ -41,6 +41,16 @@ impl Drop for HistoryGuard {
     }
 }
 
+/// For a way out of the page that is not a history move (signing out): true when nothing is
+/// armed, or when the user confirms the armed guard's question.
+pub fn may_leave() -> bool {
+    let question = ARMED.with(|armed| armed.borrow().as_ref().map(|armed| armed.question));
+    match (question, web_sys::window()) {
+        (Some(question), Some(window)) => window.confirm_with_message(question).unwrap_or(false),
+        _ => true,
+    }
+}
+
 /// Adds the app's `popstate` listener; call it before the router is created. It is removed when
 /// the calling component (the app) goes.
 pub fn listen() {

@@ -6,6 +6,7 @@ use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::components::announcer::use_announcer;
+use crate::components::history_guard;
 use crate::components::polling::use_clock;
 use crate::components::theme::ThemeToggle;
 use crate::session::use_session;
@@ -34,6 +35,10 @@ pub fn TopBar() -> impl IntoView {
     let announcer = use_announcer();
     let navigate = use_navigate();
     let sign_out = move |_| {
+        // Signing out drops the page and anything unsaved on it (a private key made there).
+        if !history_guard::may_leave() {
+            return;
+        }
         session.sign_out();
         announcer.announce("Signed out");
         navigate("/sign-in", Default::default());

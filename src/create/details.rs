@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::draft::MetadataEntry;
-use super::fields::{FieldError, TextField};
-use super::logic::request::Field;
+use super::fields::{FieldError, TextField, loaded_list};
+use super::logic::request::{Field, quota_left_text};
 use super::use_page;
 
 #[component]
@@ -35,6 +35,11 @@ pub fn DetailsSection() -> impl IntoView {
                     hint="All or nothing: the cloud creates exactly this many servers or none."
                 />
             </div>
+            {loaded_list(
+                "the quota",
+                page.lists.limits,
+                |limits| view! { <p class="hint" id="quota-left">{quota_left_text(&limits)}</p> },
+            )}
             <TextField
                 draft=draft
                 id="admin-pass"

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::fields::{FieldError, TextField, error_id};
-use super::logic::request::{Field, default_disk_size, disk_size_text, offers_minimum_size};
+use super::logic::request::{Field, disk_size_text, minimum_size_hint, offers_minimum_size};
 use super::use_page;
 
 /// ECS volume types offered as suggestions; any type the cloud knows can be typed.
@@ -14,28 +14,13 @@ pub fn DiskSection() -> impl IntoView {
     let page = use_page();
     let draft = page.draft;
     let problem = page.problem(Field::DiskSize);
-    let minimum = move || default_disk_size(page.image.get().as_ref(), page.flavor.get().as_ref());
     let size = move || {
         let image = page.image.get();
         let flavor = page.flavor.get();
         draft.with(|draft| disk_size_text(draft, image.as_ref(), flavor.as_ref()))
     };
-    let minimum_hint = move || {
-        let image = page.image.get();
-        let flavor = page.flavor.get();
-        format!(
-            "At least {} GB: the image's minDisk is {}, the flavor's disk is {}.",
-            minimum(),
-            image.map_or_else(
-                || "not chosen yet".to_owned(),
-                |image| format!("{} GB", image.min_disk)
-            ),
-            flavor.map_or_else(
-                || "not chosen yet".to_owned(),
-                |flavor| format!("{} GB", flavor.disk)
-            ),
-        )
-    };
+    let minimum_hint =
+        move || minimum_size_hint(page.image.get().as_ref(), page.flavor.get().as_ref());
     let offer_minimum = move || {
         let image = page.image.get();
         let flavor = page.flavor.get();

@@ -10,7 +10,7 @@ use super::fields::{FilteredChoice, loaded_list};
 use super::logic::flavors::sorted_flavors;
 use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
 use super::logic::request::{Field, flavor_unfit_reason};
-use super::use_page;
+use super::{loaded, use_page};
 use crate::units::{disk_text, ram_text};
 
 #[component]
@@ -93,6 +93,7 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
         // Rebuilt when the filter, the order or the chosen image changes; choosing a flavor
         // only flips `checked`.
         let image = page.image.get();
+        let limits = page.lists.limits.get();
         listed.with(|listed| {
             listed
                 .iter()
@@ -100,7 +101,7 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
                 .map(|&index| {
                     flavor_row(
                         &flavors[index],
-                        flavor_unfit_reason(&flavors[index], image.as_ref()),
+                        flavor_unfit_reason(&flavors[index], image.as_ref(), loaded(&limits)),
                         chosen,
                     )
                 })

@@ -3,6 +3,7 @@
 
 use ecs_api::requests::CreateServer;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::logic::review::{body_text, curl_text};
 use super::{loaded, use_page};
@@ -130,7 +131,17 @@ pub fn ReviewSection() -> impl IntoView {
                     .map(|(field, message)| {
                         view! {
                             <li>
-                                <a href=format!("#{}", field.control_id())>{field.label()}</a>
+                                <a
+                                    href=format!("#{}", field.control_id())
+                                    on:click=move |event| {
+                                        // A fragment link only scrolls; take the keyboard there too.
+                                        if focus_control(field.control_id()) {
+                                            event.prevent_default();
+                                        }
+                                    }
+                                >
+                                    {field.label()}
+                                </a>
                                 ": "
                                 {message.to_owned()}
                             </li>
@@ -159,4 +170,28 @@ fn plural(count: usize) -> String {
     } else {
         format!("{count} things")
     }
+}
+
+/// Focuses the control `id` names, or for a group's label (networks, metadata) the group's
+/// first control. False when there is nothing to focus.
+fn focus_control(id: &str) -> bool {
+    let Some(target) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+    else {
+        return false;
+    };
+    const CONTROLS: &str = "input, select, textarea, button";
+    let control = if target.matches(CONTROLS).unwrap_or(false) {
+        Some(target)
+    } else {
+        target
+            .closest("fieldset")
+            .ok()
+            .flatten()
+            .and_then(|group| group.query_selector(CONTROLS).ok().flatten())
+    };
+    control
+        .and_then(|control| control.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|control| control.focus().is_ok())
 }

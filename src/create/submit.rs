@@ -113,7 +113,7 @@ pub fn CreateButton() -> impl IntoView {
                 ));
                 view! {
                     <div node_ref=outcome_ref tabindex="-1">
-                        <ErrorNotice error title="The cloud refused to create the server." advice />
+                        <ErrorNotice error title="The server was not created." advice />
                     </div>
                 }
                 .into_any()
@@ -144,9 +144,15 @@ pub fn CreateButton() -> impl IntoView {
                             <strong>{created_text(count, &server.id)}</strong>
                         </p>
                         {password}
-                        <button type="button" on:click=move |_| go_to_server(&server_id)>
-                            "Continue to the server"
-                        </button>
+                        <div class="actions">
+                            <button type="button" on:click=move |_| go_to_server(&server_id)>
+                                {if count > 1 { "Continue to the first server" } else { "Continue to the server" }}
+                            </button>
+                            // The values stay in the form: change the name (say) and create again.
+                            <button type="button" on:click=move |_| create.value().set(None)>
+                                "Create another server"
+                            </button>
+                        </div>
                     </div>
                 }
                 .into_any()

@@ -3,7 +3,7 @@
 use ecs_api::ApiError;
 use ecs_api::models::Server;
 use ecs_api::requests::{RebootType, ServerAction};
-use ecs_api::status::ServerStatus;
+use ecs_api::status::{ServerStatus, TaskState};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -52,15 +52,24 @@ impl Request {
         }
     }
 
-    /// Whether the server, as last seen, accepts this request (Nova answers 409 otherwise).
+    /// Whether the server, as last seen, accepts this request: the vm states Nova's compute API
+    /// allows each action in (it answers 409 otherwise). A hard reboot is how an ERROR or
+    /// stopped server is brought back, so it is offered there too.
     fn allowed_for(self, server: &Server) -> bool {
+        use ServerStatus::{Active, Error, Paused, Shutoff, Suspended};
         let steady = !server.is_transitional();
+        let status = &server.status;
         match self {
-            Self::Action(ServerAction::Start) => steady && server.status == ServerStatus::Shutoff,
-            Self::Action(ServerAction::Stop | ServerAction::Reboot(_)) => {
-                steady && server.status == ServerStatus::Active
+            Self::Action(ServerAction::Start) => steady && matches!(status, Shutoff),
+            Self::Action(ServerAction::Stop) => steady && matches!(status, Active | Error),
+            Self::Action(ServerAction::Reboot(RebootType::Soft)) => {
+                steady && matches!(status, Active)
             }
-            Self::Delete => true,
+            Self::Action(ServerAction::Reboot(RebootType::Hard)) => {
+                steady && matches!(status, Active | Shutoff | Error | Paused | Suspended)
+            }
+            // A second delete while the first runs would only ask again.
+            Self::Delete => !matches!(server.task_state, Some(TaskState::Deleting)),
         }
     }
 }
@@ -497,7 +506,7 @@ fn ServerFields(server: Server, names: ResolvedNames, gone: bool) -> impl IntoVi
                     <strong>{format!("The server is in ERROR{code}")}</strong>
                     <p class="api-message">{fault.message}</p>
                     {fault.details.map(|details| view! { <pre>{details}</pre> })}
-                    <p class="small">"Delete it and create it again; if it keeps failing, give this message to your cloud's support."</p>
+                    <p class="small">"Try Reboot (hard), or delete it and create it again; if it keeps failing, give this message to your cloud's support."</p>
                 </div>
             }
         })}
@@ -684,8 +693,13 @@ mod tests {
             [START, STOP, SOFT_REBOOT, HARD_REBOOT, Request::Delete]
                 .map(|request| request.allowed_for(server))
         };
+        let failed = server(r#"{"id": "1", "status": "ERROR"}"#);
         assert_eq!(allowed(&active), [false, true, true, true, true]);
-        assert_eq!(allowed(&stopped), [true, false, false, false, true]);
+        assert_eq!(allowed(&stopped), [true, false, false, true, true]);
+        assert_eq!(allowed(&failed), [false, true, false, true, true]);
+        let deleting =
+            server(r#"{"id": "1", "status": "ERROR", "OS-EXT-STS:task_state": "deleting"}"#);
+        assert!(!Request::Delete.allowed_for(&deleting));
         assert_eq!(allowed(&stopping), [false, false, false, false, true]);
     }
 

@@ -9,12 +9,15 @@ use leptos_router::hooks::use_navigate;
 use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::focus::focus_element;
+use crate::components::focus::{focus_after_render, focus_element};
 use crate::session::sign_in::{
-    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, inspect_token, load_gateway_info,
-    password_sign_in, session_from_token, sign_in_advice,
+    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, identity_endpoint_problem,
+    inspect_token, load_gateway_info, password_sign_in, session_from_token, sign_in_advice,
 };
 use crate::session::{ConnectionMode, Session, landing_path, use_session};
+
+/// Where focus goes when Keystone refuses a sign-in.
+const SIGN_IN_ERROR_ID: &str = "sign-in-error";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
@@ -122,7 +125,10 @@ pub fn SignInPage() -> impl IntoView {
             let form = form.clone();
             let continue_with = continue_with.clone();
             async move {
-                continue_with(password_sign_in(api, form).await?);
+                let token = password_sign_in(api, form)
+                    .await
+                    .inspect_err(|_| focus_after_render(SIGN_IN_ERROR_ID))?;
+                continue_with(token);
                 Ok::<(), ApiError>(())
             }
         })
@@ -139,7 +145,9 @@ pub fn SignInPage() -> impl IntoView {
                 let finish = finish.clone();
                 let continue_with = continue_with.clone();
                 async move {
-                    let inspected = inspect_token(api, &identity, &token).await?;
+                    let inspected = inspect_token(api, &identity, &token)
+                        .await
+                        .inspect_err(|_| focus_after_render(SIGN_IN_ERROR_ID))?;
                     if form.uses_catalog() {
                         match form.checked_project(&inspected) {
                             Ok(_) => continue_with(inspected),
@@ -190,6 +198,11 @@ pub fn SignInPage() -> impl IntoView {
             focus_element(first);
             return;
         }
+        if let Some(problem) = identity_endpoint_problem(&form.identity_endpoint) {
+            form_error.set(Some(problem));
+            focus_element("identity-endpoint");
+            return;
+        }
         sign_in_action.dispatch_local(form);
     };
 
@@ -224,8 +237,9 @@ pub fn SignInPage() -> impl IntoView {
             project_id: project_id.get_untracked(),
         };
         let identity = shown_identity();
-        if identity.trim().is_empty() {
-            form_error.set(Some("Enter the identity endpoint.".to_owned()));
+        if let Some(problem) = identity_endpoint_problem(&identity) {
+            form_error.set(Some(problem));
+            focus_element("token-identity-endpoint");
             return;
         }
         match form.checked_token() {
@@ -324,11 +338,17 @@ pub fn SignInPage() -> impl IntoView {
             </div>
 
             {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            // One error at a time: a new problem with the form replaces the last refusal.
             {move || {
                 sign_in_error()
+                    .filter(|_| form_error.with(Option::is_none))
                     .map(|error| {
                         let advice = sign_in_advice(&error, method.get() == Method::Token);
-                        view! { <ErrorNotice error title="Sign-in failed" advice /> }
+                        view! {
+                            <div id=SIGN_IN_ERROR_ID tabindex="-1">
+                                <ErrorNotice error title="Sign-in failed" advice />
+                            </div>
+                        }
                     })
             }}
 

@@ -134,6 +134,18 @@ pub async fn password_sign_in(api: Api, form: PasswordSignIn) -> Result<Token, A
         .map_err(|error| decode_failure(response.status, &error))
 }
 
+/// What is wrong with the identity endpoint as typed, found before anything is sent.
+pub fn identity_endpoint_problem(endpoint: &str) -> Option<String> {
+    if endpoint.trim().is_empty() {
+        return Some("Enter the identity endpoint.".to_owned());
+    }
+    IdentityEndpoint::new(endpoint).err().map(|error| {
+        format!(
+            "Check the identity endpoint: {error}. It is a URL such as https://iam.example.com/v3, or /proxy/identity/v3 through this gateway."
+        )
+    })
+}
+
 /// What to do when Keystone refuses a sign-in, where its status means something narrower than
 /// elsewhere: a 404 while checking a pasted token means Keystone does not know that token, and a
 /// 404 on a password sign-in means no Keystone answers at that endpoint. `None`: the error's
@@ -292,6 +304,23 @@ fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Sess
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identity_endpoint_that_is_no_url_is_caught_before_sending() {
+        assert_eq!(identity_endpoint_problem("/proxy/identity/v3"), None);
+        assert_eq!(
+            identity_endpoint_problem("https://iam.example.com/v3"),
+            None
+        );
+        assert_eq!(
+            identity_endpoint_problem(" "),
+            Some("Enter the identity endpoint.".to_owned())
+        );
+        assert!(
+            identity_endpoint_problem("not a url")
+                .is_some_and(|problem| problem.starts_with("Check the identity endpoint: "))
+        );
+    }
 
     #[test]
     fn keystones_refusals_are_explained_for_the_way_used() {

@@ -205,6 +205,33 @@ pub fn encode_user_data(script: &[u8]) -> Result<String, ValidationError> {
     Ok(encoded)
 }
 
+/// One server of a flavor with `vcpus` and `ram_mb` must fit in the remaining vCPU and RAM
+/// quota (a flavor too large for it is the flavor's problem, not the count's).
+pub fn flavor_within_quota(
+    vcpus: u64,
+    ram_mb: u64,
+    limits: &AbsoluteLimits,
+) -> Result<(), ValidationError> {
+    let over = |needed: u64, remaining: Option<i64>| {
+        remaining.filter(|left| i64::try_from(needed).map_or(true, |needed| needed > *left))
+    };
+    let message = if let Some(left) = over(vcpus, limits.cores_remaining()) {
+        format!(
+            "This flavor needs {vcpus} vCPUs; your quota allows {} more. Pick a smaller flavor or ask for a higher quota.",
+            left.max(0)
+        )
+    } else if let Some(left) = over(ram_mb, limits.ram_remaining()) {
+        format!(
+            "This flavor needs {} of RAM; your quota allows {} more. Pick a smaller flavor or ask for a higher quota.",
+            ram_text(ram_mb),
+            ram_text(u64::try_from(left).unwrap_or(0))
+        )
+    } else {
+        return Ok(());
+    };
+    Err(ValidationError::new("flavorRef", message))
+}
+
 /// `count` servers of a flavor with `vcpus` and `ram_mb` must fit in the remaining quota.
 pub fn server_count(
     count: u32,

@@ -111,6 +111,28 @@ fn user_data_limit() {
 }
 
 #[test]
+fn a_flavor_larger_than_the_quota_left_is_named() {
+    let limits = AbsoluteLimits {
+        max_total_cores: Some(20),
+        total_cores_used: Some(0),
+        max_total_ram_size: Some(8192),
+        total_ram_used: Some(4096),
+        ..AbsoluteLimits::default()
+    };
+    validate::flavor_within_quota(20, 4096, &limits).unwrap();
+    assert_eq!(
+        message(validate::flavor_within_quota(32, 1024, &limits)),
+        "This flavor needs 32 vCPUs; your quota allows 20 more. Pick a smaller flavor or ask for a higher quota."
+    );
+    assert_eq!(
+        message(validate::flavor_within_quota(2, 8192, &limits)),
+        "This flavor needs 8 GB of RAM; your quota allows 4 GB more. Pick a smaller flavor or ask for a higher quota."
+    );
+    // Unknown or unlimited quota never rules a flavor out.
+    validate::flavor_within_quota(512, 1 << 30, &AbsoluteLimits::default()).unwrap();
+}
+
+#[test]
 fn server_count_and_quota() {
     let limits = AbsoluteLimits {
         max_total_instances: Some(10),

@@ -465,11 +465,9 @@ impl State {
         {
             Action::Stop => (&["active", "error"], &[], Phase::Stopping),
             Action::Start => (&["stopped"], &[], Phase::Starting),
-            Action::Reboot { hard: false } => (
-                &["active", "stopped", "error"],
-                &[],
-                Phase::Rebooting { hard: false },
-            ),
+            // Nova: a soft reboot needs a running guest; a hard reboot also recovers stopped
+            // and ERROR servers.
+            Action::Reboot { hard: false } => (&["active"], &[], Phase::Rebooting { hard: false }),
             // A hard reboot may take over a reboot in progress.
             Action::Reboot { hard: true } => (
                 &["active", "stopped", "error"],

@@ -128,6 +128,37 @@ pub fn default_disk_size(image: Option<&Image>, flavor: Option<&Flavor>) -> u64 
     image_min.max(flavor_disk).max(1)
 }
 
+/// The hint under the system disk size: the minimum and where it comes from, or what to choose
+/// to know it.
+pub fn minimum_size_hint(image: Option<&Image>, flavor: Option<&Flavor>) -> String {
+    let minimum = default_disk_size(image, flavor);
+    let reasons: Vec<String> = [
+        image
+            .filter(|image| image.min_disk > 0)
+            .map(|image| format!("the image needs {} GB", image.min_disk)),
+        flavor
+            .filter(|flavor| flavor.disk > 0)
+            .map(|flavor| format!("the flavor's root disk is {} GB", flavor.disk)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let to_choose = match (image.is_none(), flavor.is_none()) {
+        (true, true) => " Choose an image and a flavor to see what they need.",
+        (true, false) => " Choose an image to see what it needs.",
+        (false, true) => " Choose a flavor to see what it needs.",
+        (false, false) => "",
+    };
+    if reasons.is_empty() {
+        format!("At least {minimum} GB.{to_choose}")
+    } else {
+        format!(
+            "At least {minimum} GB: {}.{to_choose}",
+            reasons.join(" and ")
+        )
+    }
+}
+
 /// True when "Use the minimum size" would change the size: the user typed something that is not
 /// the minimum (an equal number would leave the request as it is).
 pub fn offers_minimum_size(
@@ -165,12 +196,43 @@ pub fn effective_zone(draft: &CreateDraft, zone_choices: Option<&[ZoneChoice]>) 
     }
 }
 
-/// Why `flavor` cannot run `image`, if it cannot (too little RAM for the image's `minRam`).
-pub fn flavor_unfit_reason(flavor: &Flavor, image: Option<&Image>) -> Option<String> {
-    let image = image?;
-    validate::flavor_ram(flavor.ram, image.min_ram)
-        .err()
-        .map(|error| error.message)
+/// What the project may still create, under the count: "Your quota allows 2 more servers,
+/// 8 more vCPUs and 40 GB more RAM." Unlimited resources are left out.
+pub fn quota_left_text(limits: &AbsoluteLimits) -> String {
+    let left = |remaining: Option<i64>| remaining.map(|left| left.max(0));
+    let parts: Vec<String> = [
+        left(limits.instances_remaining()).map(|servers| match servers {
+            1 => "1 more server".to_owned(),
+            servers => format!("{servers} more servers"),
+        }),
+        left(limits.cores_remaining()).map(|vcpus| format!("{vcpus} more vCPUs")),
+        left(limits.ram_remaining())
+            .map(|mb| format!("{} more RAM", ecs_api::units::ram_text(mb.unsigned_abs()))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match parts.as_slice() {
+        [] => "Your quota sets no limit on servers, vCPUs or RAM.".to_owned(),
+        [one] => format!("Your quota allows {one}."),
+        [first @ .., last] => format!("Your quota allows {} and {last}.", first.join(", ")),
+    }
+}
+
+/// Why `flavor` cannot be chosen, if it cannot: too little RAM for the image's `minRam`, or
+/// larger than the vCPUs or RAM the quota has left for even one server.
+pub fn flavor_unfit_reason(
+    flavor: &Flavor,
+    image: Option<&Image>,
+    limits: Option<&AbsoluteLimits>,
+) -> Option<String> {
+    let for_image = image.map_or(Ok(()), |image| {
+        validate::flavor_ram(flavor.ram, image.min_ram)
+    });
+    let for_quota = limits.map_or(Ok(()), |limits| {
+        validate::flavor_within_quota(flavor.vcpus, flavor.ram, limits)
+    });
+    for_image.and(for_quota).err().map(|error| error.message)
 }
 
 /// Nova's metadata key pattern: `^[a-zA-Z0-9-_:. ]{1,255}$`.
@@ -319,7 +381,7 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     match catalog.flavor {
         None => problems.add(Field::Flavor, "Choose a flavor."),
         Some(flavor) => {
-            if let Some(reason) = flavor_unfit_reason(flavor, catalog.image) {
+            if let Some(reason) = flavor_unfit_reason(flavor, catalog.image, catalog.limits) {
                 problems.add(Field::Flavor, reason);
             }
         }
@@ -350,16 +412,25 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     let count = server_count(&draft.count);
     match &count {
         Err(message) => problems.add(Field::Count, message.clone()),
-        Ok(count) => match (catalog.flavor, catalog.limits) {
-            (Some(flavor), Some(limits)) => problems.check(
+        Ok(count) => {
+            // A flavor that does not fit even once is reported on the flavor; the count is
+            // then checked against the server quota only.
+            let flavor_fits = |flavor: &&Flavor| {
+                catalog.limits.is_none_or(|limits| {
+                    validate::flavor_within_quota(flavor.vcpus, flavor.ram, limits).is_ok()
+                })
+            };
+            let (vcpus, ram) = catalog
+                .flavor
+                .filter(flavor_fits)
+                .map_or((0, 0), |flavor| (flavor.vcpus, flavor.ram));
+            let unknown = AbsoluteLimits::default();
+            let limits = catalog.limits.unwrap_or(&unknown);
+            problems.check(
                 Field::Count,
-                validate::server_count(*count, flavor.vcpus, flavor.ram, limits),
-            ),
-            _ => problems.check(
-                Field::Count,
-                validate::server_count(*count, 0, 0, &AbsoluteLimits::default()),
-            ),
-        },
+                validate::server_count(*count, vcpus, ram, limits),
+            );
+        }
     }
 
     let user_data = if draft.user_data.is_empty() {
@@ -715,10 +786,10 @@ mod tests {
         let mut lists = Lists::new();
         lists.flavor = flavor(0, 512);
         assert_eq!(
-            flavor_unfit_reason(&lists.flavor, Some(&lists.image)),
+            flavor_unfit_reason(&lists.flavor, Some(&lists.image), None),
             Some(validate::flavor_ram(512, 1024).unwrap_err().message)
         );
-        assert_eq!(flavor_unfit_reason(&lists.flavor, None), None);
+        assert_eq!(flavor_unfit_reason(&lists.flavor, None, None), None);
         let problems = build_request(&complete_draft(), &lists.catalog()).unwrap_err();
         assert!(problems.get(Field::Flavor).is_some());
     }
@@ -771,6 +842,74 @@ mod tests {
                 .get(Field::Count)
                 .is_some()
         );
+    }
+
+    #[test]
+    fn the_minimum_size_hint_says_where_the_minimum_comes_from() {
+        assert_eq!(
+            minimum_size_hint(None, None),
+            "At least 1 GB. Choose an image and a flavor to see what they need."
+        );
+        let image = image(40, 0);
+        assert_eq!(
+            minimum_size_hint(Some(&image), None),
+            "At least 40 GB: the image needs 40 GB. Choose a flavor to see what it needs."
+        );
+        let flavor = flavor(80, 4096);
+        assert_eq!(
+            minimum_size_hint(Some(&image), Some(&flavor)),
+            "At least 80 GB: the image needs 40 GB and the flavor's root disk is 80 GB."
+        );
+    }
+
+    #[test]
+    fn the_quota_left_is_worded_without_the_unlimited_parts() {
+        let limits = AbsoluteLimits {
+            max_total_instances: Some(10),
+            total_instances_used: Some(9),
+            max_total_cores: Some(20),
+            total_cores_used: Some(12),
+            max_total_ram_size: Some(51_200),
+            total_ram_used: Some(10_240),
+            ..AbsoluteLimits::default()
+        };
+        assert_eq!(
+            quota_left_text(&limits),
+            "Your quota allows 1 more server, 8 more vCPUs and 40 GB more RAM."
+        );
+        let servers_only = AbsoluteLimits {
+            max_total_instances: Some(10),
+            total_instances_used: Some(12),
+            ..AbsoluteLimits::default()
+        };
+        assert_eq!(
+            quota_left_text(&servers_only),
+            "Your quota allows 0 more servers."
+        );
+        assert_eq!(
+            quota_left_text(&AbsoluteLimits::default()),
+            "Your quota sets no limit on servers, vCPUs or RAM."
+        );
+    }
+
+    #[test]
+    fn a_flavor_larger_than_the_quota_left_is_the_flavors_problem() {
+        let mut lists = Lists::new();
+        lists.limits.max_total_cores = Some(20);
+        lists.limits.total_cores_used = Some(19);
+        let problems = build_request(&complete_draft(), &lists.catalog()).unwrap_err();
+        assert_eq!(
+            problems.get(Field::Flavor),
+            Some(
+                "This flavor needs 2 vCPUs; your quota allows 1 more. Pick a smaller flavor or ask for a higher quota."
+            )
+        );
+        assert_eq!(
+            problems.get(Field::Count),
+            None,
+            "one server is not too many"
+        );
+        assert!(flavor_unfit_reason(&lists.flavor, None, Some(&lists.limits)).is_some());
     }
 
     #[test]

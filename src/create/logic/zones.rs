@@ -10,7 +10,7 @@ pub struct ZoneChoice {
 impl ZoneChoice {
     /// Why the zone cannot be chosen, shown next to it; `None` when it can.
     pub fn unavailable_reason(&self) -> Option<&'static str> {
-        (!self.available).then_some("unavailable: the cloud reports zoneState.available = false")
+        (!self.available).then_some("unavailable: the cloud marks it as not available")
     }
 }
 

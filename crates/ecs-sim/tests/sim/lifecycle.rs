@@ -143,6 +143,14 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         "conflictingRequest",
         "while it is in vm_state stopped",
     );
+    // As in Nova, a soft reboot needs a running guest.
+    let soft = action(json!({"reboot": {"type": "SOFT"}})).await;
+    assert_fault(
+        &soft,
+        409,
+        "conflictingRequest",
+        "while it is in vm_state stopped",
+    );
 
     assert_eq!(
         action(json!({"os-start": null})).await.status,
