@@ -2,7 +2,7 @@
 
 /// Most rows rendered at once, so every keystroke in a filter stays fast on clouds with
 /// thousands of flavors or images.
-pub const MAX_ROWS: usize = 100;
+pub const MAX_ROWS: usize = 50;
 
 /// What a table lists: how many items the filter matches of those offered, and how many the
 /// cloud returned that are never offered (disabled flavors, images that are not ACTIVE).
