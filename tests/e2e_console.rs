@@ -595,10 +595,24 @@ async fn a_pasted_token_signs_in_with_its_expiry_and_focus_follows_the_keyboard(
         "the Existing token tab is chosen and focused; the other tab leaves the Tab order"
     );
 
+    // An empty token is caught before sending: marked and focused.
+    harness.click("#sign-in-token button[type='submit']").await;
+    harness
+        .wait_until("the empty token to be marked", Duration::from_secs(5), || async {
+            harness
+                .eval("const t = document.getElementById('token'); return [document.activeElement.id, t.getAttribute('aria-invalid')];")
+                .await
+                == serde_json::json!(["token", "true"])
+        })
+        .await;
+
     // A token Keystone does not know is refused there, before any compute call.
     harness.fill("#token", "not-a-token").await;
     harness.click("#sign-in-token button[type='submit']").await;
     harness.wait_for_text("Sign-in failed").await;
+    harness
+        .wait_for_text("paste a current token, or sign in with a password")
+        .await;
     assert!(harness.browser_token().await.is_none());
 
     // A real token: Keystone gives its expiry, project and compute endpoint (fields left empty).

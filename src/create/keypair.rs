@@ -179,7 +179,7 @@ fn CreateKeyPairForm() -> impl IntoView {
             );
             announcer.announce(match &downloaded {
                 Ok(()) => format!(
-                    "Key pair {} created. Its private key is downloading as {file_name}; it cannot be downloaded again later.",
+                    "Key pair {} created. Its private key is downloading as {file_name}; once you leave this page it cannot be downloaded again.",
                     key.key_name
                 ),
                 Err(error) => format!(

@@ -73,6 +73,8 @@ pub fn SignInPage() -> impl IntoView {
     // After a password sign-in was tried, empty fields are marked invalid (derived from what
     // they hold now, so typing clears the mark).
     let password_tried = RwSignal::new(false);
+    // The pasted token failed its check before sending; typing in it clears the mark.
+    let token_refused = RwSignal::new(false);
     // A token whose catalog offers several regions waits here until the user picks one.
     let pending_token = RwSignal::new_local(None::<Token>);
     let region = RwSignal::new(String::new());
@@ -246,7 +248,11 @@ pub fn SignInPage() -> impl IntoView {
             Ok(checked) => {
                 token_action.dispatch_local((form, identity, checked));
             }
-            Err(message) => form_error.set(Some(message)),
+            Err(message) => {
+                form_error.set(Some(message));
+                token_refused.set(true);
+                focus_element("token");
+            }
         }
     };
 
@@ -411,7 +417,8 @@ pub fn SignInPage() -> impl IntoView {
                     <div class="field">
                         <label for="token">"Token"</label>
                         <input id="token" type="password" autocomplete="off" spellcheck="false"
-                            bind:value=token />
+                            aria-invalid=move || token_refused.get().then_some("true")
+                            on:input=move |_| token_refused.set(false) bind:value=token />
                         <span class="hint">"Kept in this tab's session storage only; never in cookies or URLs."</span>
                     </div>
                     <div class="field">

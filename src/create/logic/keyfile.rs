@@ -32,13 +32,14 @@ pub struct GeneratedKey {
 }
 
 impl GeneratedKey {
-    /// The download's file name: `<name>.pem`, with characters a file name cannot hold replaced.
+    /// The download's file name: `<name>.pem`, with characters a file name cannot hold, and
+    /// spaces (awkward in `ssh -i`), replaced by `_`.
     pub fn file_name(&self) -> String {
         let stem: String = self
             .key_name
             .chars()
             .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '\0') {
+                if matches!(c, '/' | '\\' | ':' | '\0' | ' ') {
                     '_'
                 } else {
                     c
@@ -82,6 +83,7 @@ mod tests {
     fn the_file_is_named_after_the_key_pair() {
         assert_eq!(key("demo-key_1").file_name(), "demo-key_1.pem");
         assert_eq!(key("a/b\\c").file_name(), "a_b_c.pem");
+        assert_eq!(key("my key").file_name(), "my_key.pem");
     }
 
     #[test]

@@ -258,6 +258,13 @@ fn metadata(
                 index + 1
             ));
         }
+        let length = entry.key.chars().count();
+        if length > 255 {
+            return Err(format!(
+                "Metadata key {} is {length} characters long; Nova allows at most 255.",
+                index + 1
+            ));
+        }
         if !metadata_key_ok(&entry.key) {
             return Err(format!(
                 "Metadata key {:?} is not allowed: use 1-255 letters, digits, spaces and - _ : . only.",
@@ -932,6 +939,13 @@ mod tests {
                 .unwrap_err()
                 .get(Field::Metadata),
             Some("Enter a metadata key in row 2, or remove the row.")
+        );
+        draft.metadata = vec![entry(&"k".repeat(256), "x")];
+        assert_eq!(
+            build_request(&draft, &lists.catalog())
+                .unwrap_err()
+                .get(Field::Metadata),
+            Some("Metadata key 1 is 256 characters long; Nova allows at most 255.")
         );
         draft.metadata = vec![entry("bad/key", "x")];
         assert!(
