@@ -23,11 +23,17 @@ if ! "$venv/bin/openstack" --version 2>&1 | grep -q " 10.5.0$"; then
 fi
 openstack="$venv/bin/openstack"
 
-step "building ecs-sim"
-(cd "$root" && CARGO_TARGET_DIR="$target" cargo build --quiet -p ecs-sim)
+# scripts/test passes the binary its test run already built: building the package alone
+# would resolve other features and compile many crates a second time.
+sim="${ECS_SIM_BIN:-}"
+if [ -z "$sim" ] || [ ! -x "$sim" ]; then
+    step "building ecs-sim"
+    (cd "$root" && CARGO_TARGET_DIR="$target" cargo build --quiet -p ecs-sim)
+    sim="$target/debug/ecs-sim"
+fi
 
 step "starting ecs-sim on 127.0.0.1:$port"
-"$target/debug/ecs-sim" --listen "127.0.0.1:$port" --build-ms 3000 --transition-ms 1000 >/tmp/ecs-sim-osc.log 2>&1 &
+"$sim" --listen "127.0.0.1:$port" --build-ms 3000 --transition-ms 1000 >/tmp/ecs-sim-osc.log 2>&1 &
 sim_pid=$!
 workdir="$(mktemp -d)"
 trap 'kill "$sim_pid" 2>/dev/null; rm -rf "$workdir"' EXIT
