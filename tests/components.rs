@@ -97,24 +97,42 @@ async fn the_activity_panel_shows_requests_without_secrets() {
         view! { <ActivityPanel /> }
     });
     let log = log.get_value().expect("the log was provided");
-    log.record(
+    let listed = log.start(
         "GET",
         "http://gw.example/proxy/compute/v2.1/p/servers/detail?limit=5&token=s3cr3t",
-        Some(200),
         js_sys::Date::now(),
-        12,
     );
-    log.record(
+    let unanswered = log.start(
         "POST",
         "/proxy/identity/v3/auth/tokens",
-        None,
         js_sys::Date::now(),
-        3,
     );
+    // Still in flight at the end.
+    log.start(
+        "GET",
+        "/proxy/compute/v2.1/p/flavors/detail",
+        js_sys::Date::now(),
+    );
+    settle().await;
+    let text = root.text_content().unwrap_or_default();
+    assert_eq!(
+        text.matches("waiting…").count(),
+        3,
+        "sent requests are listed at once: {text}"
+    );
+
+    log.finish(listed, Some(200), 12);
+    log.finish(unanswered, None, 3);
     settle().await;
 
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("(2 requests)"), "{text}");
+    assert!(text.contains("(3 requests)"), "{text}");
+    assert_eq!(
+        text.matches("waiting…").count(),
+        1,
+        "answered requests show their outcome: {text}"
+    );
+    assert!(text.contains("12 ms"), "{text}");
     assert!(text.contains("/proxy/compute/v2.1/p/servers/detail?limit=5&token=[redacted]"));
     assert!(text.contains("no response"));
     assert!(!text.contains("s3cr3t"), "secrets never shown");

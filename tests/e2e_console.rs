@@ -67,6 +67,14 @@ async fn sign_in_lands_on_servers_and_sign_out_forgets_the_token() {
 
     harness.click("button.sign-out").await;
     harness.wait_for("#sign-in-password").await;
+    let user_name = harness
+        .eval("return document.getElementById('user-name').value;")
+        .await;
+    assert_eq!(
+        user_name,
+        serde_json::json!(""),
+        "sign-out forgets what was typed"
+    );
     let storage = harness.storage().await;
     assert!(
         !storage.contains(&token),
@@ -232,6 +240,19 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
         shown.starts_with(&format!("{readable} (")) && shown.ends_with(" ago)"),
         "created shown as {shown:?}, expected {readable:?} and its age"
     );
+
+    // On a phone-sized window every address (with its MAC) shows without scrolling sideways.
+    harness
+        .browser
+        .set_window_size(360, 800)
+        .await
+        .expect("resize the window");
+    harness
+        .assert_no_sideways_scrolling(
+            "document.getElementById('addresses').closest('.table-wrap')",
+            "the addresses table",
+        )
+        .await;
     harness.shutdown().await;
 }
 

@@ -579,19 +579,8 @@ async fn api_refusals_are_shown_word_for_word_and_the_form_is_kept() {
     click_xpath(&h, "//button[normalize-space()='Add metadata']").await;
     h.fill("#metadata-key-1", &"k".repeat(256)).await;
     h.wait_for("[id='metadata-error']").await;
-    let widths = h
-        .eval(
-            "const page = document.documentElement;\
-             return [window.innerWidth, page.scrollWidth, page.clientWidth];",
-        )
+    h.assert_no_sideways_scrolling("document.documentElement", "the page")
         .await;
-    let [viewport, content, visible]: [u64; 3] =
-        serde_json::from_value(widths.clone()).expect("three widths");
-    assert!(viewport <= 400, "the window became narrow: {widths}");
-    assert!(
-        content <= visible,
-        "the page scrolls sideways at {viewport} px (content {content} px, visible {visible} px)"
-    );
 
     h.shutdown().await;
 }
@@ -698,12 +687,24 @@ async fn the_form_survives_a_sign_in_after_the_token_expired() {
     )
     .await;
     h.wait_for("#sign-in-password").await;
-    h.click("input[name='connection-mode'][value='proxy']")
-        .await;
-    h.fill("#user-domain", "Default").await;
-    h.fill("#user-name", "demo").await;
+    // The sign-in form comes back as it was typed, all but the password.
+    assert!(
+        is_checked(&h, "input[name='connection-mode'][value='proxy']").await,
+        "the connection mode is kept"
+    );
+    for (field, typed) in [
+        ("#user-domain", "Default"),
+        ("#user-name", "demo"),
+        ("#project", "demo"),
+    ] {
+        assert_eq!(property(&h, field, "value").await, typed, "{field} is kept");
+    }
+    assert_eq!(
+        property(&h, "#password", "value").await,
+        "",
+        "the password is not kept"
+    );
     h.fill("#password", "demo").await;
-    h.fill("#project", "demo").await;
     h.click("#sign-in-password button[type='submit']").await;
     h.wait_until("the return to the form", support::DEFAULT_WAIT, || async {
         h.browser
@@ -802,5 +803,17 @@ async fn a_list_that_fails_shows_its_error_in_its_own_section_and_retry_loads_it
     .await;
     h.wait_for(&by_id(&format!("flavor-{FLAVOR}"))).await;
     assert!(!h.body_text().await.contains("Could not load"));
+    let focus_kept = h
+        .eval(
+            "const focused = document.activeElement;\
+             return focused.classList.contains('list-box')\
+               && !!focused.closest('fieldset').querySelector('#flavor-label');",
+        )
+        .await;
+    assert_eq!(
+        focus_kept,
+        json!(true),
+        "the keyboard stays at the flavor list"
+    );
     h.shutdown().await;
 }

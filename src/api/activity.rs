@@ -26,17 +26,28 @@ const SECRET_PARAMETERS: &[&str] = &[
     "credential",
 ];
 
+/// Where a request stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestState {
+    /// Sent, no answer yet.
+    InFlight,
+    /// Answered with this HTTP status.
+    Answered(u16),
+    /// The request never got a response (network failure, CORS refusal).
+    NoResponse,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActivityEntry {
     pub id: u64,
     pub method: String,
     /// Path and redacted query, without scheme and host.
     pub path: String,
-    /// The HTTP status, or `None` when the request never got a response.
-    pub status: Option<u16>,
+    pub state: RequestState,
     /// Wall-clock start, milliseconds since the epoch.
     pub started_ms: f64,
-    pub duration_ms: u32,
+    /// How long the answer took; `None` while in flight.
+    pub duration_ms: Option<u32>,
 }
 
 /// The shared log; cheap to copy into closures.
@@ -60,29 +71,35 @@ impl ActivityLog {
         }
     }
 
-    pub fn record(
-        &self,
-        method: &str,
-        url: &str,
-        status: Option<u16>,
-        started_ms: f64,
-        duration_ms: u32,
-    ) {
+    /// Lists a request as it is sent; [`ActivityLog::finish`] records its outcome.
+    pub fn start(&self, method: &str, url: &str, started_ms: f64) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let entry = ActivityEntry {
             id,
             method: method.to_owned(),
             path: redact_url(url),
-            status,
+            state: RequestState::InFlight,
             started_ms,
-            duration_ms,
+            duration_ms: None,
         };
         self.entries.update(|entries| {
             entries.push(entry);
             if entries.len() > ACTIVITY_CAPACITY {
                 let excess = entries.len() - ACTIVITY_CAPACITY;
                 entries.drain(..excess);
+            }
+        });
+        id
+    }
+
+    /// Records how request `id` ended (`status` is `None` when no response came). A request
+    /// already dropped from the log (cleared, or pushed out by newer ones) is ignored.
+    pub fn finish(&self, id: u64, status: Option<u16>, duration_ms: u32) {
+        self.entries.update(|entries| {
+            if let Some(entry) = entries.iter_mut().find(|entry| entry.id == id) {
+                entry.state = status.map_or(RequestState::NoResponse, RequestState::Answered);
+                entry.duration_ms = Some(duration_ms);
             }
         });
     }
@@ -99,16 +116,6 @@ impl ActivityLog {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Counts requests whose path starts with `prefix` (used by tests and the panel summary).
-    pub fn count_with_prefix(&self, prefix: &str) -> usize {
-        self.entries.with_untracked(|entries| {
-            entries
-                .iter()
-                .filter(|e| e.path.starts_with(prefix))
-                .count()
-        })
     }
 
     pub fn clear(&self) {
@@ -165,6 +172,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_request_is_listed_when_sent_and_completed_when_answered() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = ActivityLog::new();
+            let answered = log.start("GET", "/servers/detail", 5.0);
+            let refused = log.start("POST", "/servers", 6.0);
+            let entries = log.entries();
+            assert!(
+                entries
+                    .iter()
+                    .all(|entry| entry.state == RequestState::InFlight
+                        && entry.duration_ms.is_none())
+            );
+
+            log.finish(answered, Some(200), 40);
+            log.finish(refused, None, 7);
+            let entries = log.entries();
+            assert_eq!(entries[0].state, RequestState::NoResponse);
+            assert_eq!(entries[0].duration_ms, Some(7));
+            assert_eq!(entries[1].state, RequestState::Answered(200));
+            assert_eq!(entries[1].duration_ms, Some(40));
+
+            // A request cleared from the log while in flight finishes quietly.
+            let cleared = log.start("GET", "/flavors/detail", 7.0);
+            log.clear();
+            log.finish(cleared, Some(200), 1);
+            assert!(log.is_empty());
+        });
+    }
+
+    #[test]
     fn keeps_only_path_and_query() {
         assert_eq!(
             redact_url("https://user:pw@cloud.example:8774/v2.1/p1/servers/detail?limit=5#x"),
@@ -192,7 +230,8 @@ mod tests {
         owner.with(|| {
             let log = ActivityLog::new();
             for n in 0..(ACTIVITY_CAPACITY + 5) {
-                log.record("GET", &format!("/servers/{n}?token=t"), Some(200), 0.0, 1);
+                let id = log.start("GET", &format!("/servers/{n}?token=t"), 0.0);
+                log.finish(id, Some(200), 1);
             }
             assert_eq!(log.len(), ACTIVITY_CAPACITY);
             let newest = &log.entries()[0];
@@ -200,8 +239,8 @@ mod tests {
                 newest.path,
                 format!("/servers/{}?token=[redacted]", ACTIVITY_CAPACITY + 4)
             );
-            assert_eq!(log.count_with_prefix("/servers/5?"), 1);
-            assert_eq!(log.count_with_prefix("/servers/0?"), 0);
+            let oldest = &log.entries()[ACTIVITY_CAPACITY - 1];
+            assert_eq!(oldest.path, "/servers/5?token=[redacted]");
         });
     }
 }

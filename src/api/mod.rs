@@ -135,13 +135,14 @@ impl Api {
         headers: &[(&'static str, String)],
     ) -> Result<RawResponse, ApiError> {
         let started = js_sys::Date::now();
+        let entry = self
+            .activity
+            .start(request.method.as_str(), &request.url, started);
         let result = http::exchange(request, headers).await;
         let duration_ms = (js_sys::Date::now() - started).max(0.0) as u32;
-        self.activity.record(
-            request.method.as_str(),
-            &request.url,
+        self.activity.finish(
+            entry,
             result.as_ref().ok().map(|response| response.status),
-            started,
             duration_ms,
         );
         result

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::activity::{ActivityEntry, ActivityLog};
+use crate::api::activity::{ActivityEntry, ActivityLog, RequestState};
 use crate::components::table::ColumnHeads;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn ActivityPanel() -> impl IntoView {
                 <span class="muted small">{move || requests_count(log.len())}</span>
             </summary>
             <p class="hint">
-                "Method, path, status and time of each request. Tokens and passwords are never recorded; bodies are not kept."
+                "Method, path, status and time of each request, listed as it is sent. Tokens and passwords are never recorded; bodies are not kept."
             </p>
             <div class="row">
                 <button type="button" on:click=move |_| log.clear()>"Clear"</button>
@@ -24,7 +24,7 @@ pub fn ActivityPanel() -> impl IntoView {
                 <table aria-label="API requests">
                     <ColumnHeads columns=&["Time", "Method", "Path", "Status", "Duration"] />
                     <tbody>
-                        <For each=move || log.entries() key=|entry| entry.id let:entry>
+                        <For each=move || log.entries() key=|entry| (entry.id, entry.state) let:entry>
                             <ActivityRow entry />
                         </For>
                     </tbody>
@@ -36,17 +36,21 @@ pub fn ActivityPanel() -> impl IntoView {
 
 #[component]
 fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
-    let status = entry
-        .status
-        .map_or_else(|| "no response".to_owned(), |status| status.to_string());
-    let failed = entry.status.is_none_or(|status| status >= 400);
+    let (status, failed) = match entry.state {
+        RequestState::InFlight => ("waiting…".to_owned(), false),
+        RequestState::Answered(status) => (status.to_string(), status >= 400),
+        RequestState::NoResponse => ("no response".to_owned(), true),
+    };
+    let duration = entry
+        .duration_ms
+        .map_or_else(|| "—".to_owned(), |duration| format!("{duration} ms"));
     view! {
-        <tr class:error-row=failed>
+        <tr class:error-row=failed class:in-flight=entry.state == RequestState::InFlight>
             <td>{clock_time(entry.started_ms)}</td>
             <td>{entry.method}</td>
             <td class="path">{entry.path}</td>
             <td>{status}</td>
-            <td>{format!("{} ms", entry.duration_ms)}</td>
+            <td>{duration}</td>
         </tr>
     }
 }

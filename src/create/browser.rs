@@ -104,7 +104,8 @@ pub async fn read_file_text(file: &web_sys::File) -> Result<String, BrowserError
         .ok_or_else(|| BrowserError("cannot read the file: it is not text".to_owned()))
 }
 
-/// Asks the user to confirm leaving while a private key has not been saved.
+/// Asks the user to confirm dropping something shown only once (an unsaved private key, the
+/// admin password).
 pub fn confirm_leave(message: &str) -> bool {
     window()
         .ok()

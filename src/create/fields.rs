@@ -153,37 +153,45 @@ where
     V: IntoView + 'static,
 {
     let announcer = use_announcer();
+    // The Retry button goes when the list comes: focus moves to the list's box first, so the
+    // keyboard keeps its place instead of falling back to the top of the page.
+    let list_box = NodeRef::<leptos::html::Div>::new();
     let retry = move |_| {
+        if let Some(list_box) = list_box.get_untracked() {
+            let _ = list_box.focus();
+        }
         announcer.announce(format!("Loading {what} again"));
         resource.refetch();
     };
     view! {
-        <Transition fallback=move || {
-            view! {
-                <p class="list-state hint" role="status">
-                    {format!("Loading {what}…")}
-                </p>
-            }
-        }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(list) => render(list).into_any(),
-                        Err(error) => {
-                            view! {
-                                <div class="list-state">
-                                    <ErrorNotice error title=format!("Could not load {what}.") />
-                                    <button type="button" on:click=retry>
-                                        "Retry"
-                                    </button>
-                                </div>
+        <div class="list-box" node_ref=list_box tabindex="-1">
+            <Transition fallback=move || {
+                view! {
+                    <p class="list-state hint" role="status">
+                        {format!("Loading {what}…")}
+                    </p>
+                }
+            }>
+                {move || {
+                    let render = render.clone();
+                    Suspend::new(async move {
+                        match resource.await {
+                            Ok(list) => render(list).into_any(),
+                            Err(error) => {
+                                view! {
+                                    <div class="list-state">
+                                        <ErrorNotice error title=format!("Could not load {what}.") />
+                                        <button type="button" on:click=retry>
+                                            "Retry"
+                                        </button>
+                                    </div>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
                         }
-                    }
-                })
-            }}
-        </Transition>
+                    })
+                }}
+            </Transition>
+        </div>
     }
 }

@@ -152,7 +152,7 @@ fn CreateKeyPairForm() -> impl IntoView {
                 key_type: Some("ssh".to_owned()),
             };
             let created = api.create_keypair(&request).await.inspect_err(|error| {
-                announcer.announce(format!("The key pair was not created: {}", error.message))
+                announcer.announce(format!("The key pair was not created. {}", error.message))
             })?;
             draft.update(|draft| {
                 draft.key_name = created.name.clone();
@@ -338,7 +338,7 @@ fn ImportKeyPairForm() -> impl IntoView {
         let request = request.clone();
         async move {
             let imported = api.import_keypair(&request).await.inspect_err(|error| {
-                announcer.announce(format!("The key pair was not imported: {}", error.message))
+                announcer.announce(format!("The key pair was not imported. {}", error.message))
             })?;
             draft.update(|draft| {
                 draft.key_name = imported.name.clone();

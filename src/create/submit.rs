@@ -25,6 +25,9 @@ fn created_text(count: u32, first_id: &str) -> String {
     }
 }
 
+/// Asked before "Create another server" takes the one-time admin password off the screen.
+const ADMIN_PASSWORD_GOES: &str = "The admin password of the server just created is shown only here and cannot be shown again. Create another server anyway?";
+
 fn details_path(server_id: &str) -> String {
     format!("/servers/{}", ecs_api::urls::encode(server_id))
 }
@@ -48,7 +51,7 @@ pub fn CreateButton() -> impl IntoView {
             let go_to_server = go_to_server.clone();
             async move {
                 let server = api.create_server(&request).await.inspect_err(|error| {
-                    announcer.announce(format!("The server was not created: {}", error.message));
+                    announcer.announce(format!("The server was not created. {}", error.message));
                 })?;
                 if server.admin_pass.is_some() {
                     announcer.announce(format!(
@@ -121,6 +124,12 @@ pub fn CreateButton() -> impl IntoView {
             Ok((server, count)) => {
                 let server_id = server.id.clone();
                 let go_to_server = go_to_server.clone();
+                let shows_password = server.admin_pass.is_some();
+                let create_another = move |_| {
+                    if !shows_password || browser::confirm_leave(ADMIN_PASSWORD_GOES) {
+                        create.value().set(None);
+                    }
+                };
                 let password = server.admin_pass.map(|password| {
                     let shown = password.expose().to_owned();
                     view! {
@@ -149,7 +158,7 @@ pub fn CreateButton() -> impl IntoView {
                                 {if count > 1 { "Continue to the first server" } else { "Continue to the server" }}
                             </button>
                             // The values stay in the form: change the name (say) and create again.
-                            <button type="button" on:click=move |_| create.value().set(None)>
+                            <button type="button" on:click=create_another>
                                 "Create another server"
                             </button>
                         </div>

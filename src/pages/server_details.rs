@@ -609,7 +609,7 @@ fn Addresses(server: Server) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table id="addresses" aria-labelledby="addresses-title">
+                        <table id="addresses" class="stacks-narrow" aria-labelledby="addresses-title">
                             <ColumnHeads columns=&["Network", "Address", "Type", "Version", "MAC"] />
                             <tbody>
                                 {rows
@@ -622,14 +622,14 @@ fn Addresses(server: Server) -> impl IntoView {
                                         let label = format!("address {}", address.addr);
                                         view! {
                                             <tr>
-                                                <td>{network}</td>
-                                                <td class="mono">
-                                                    {address.addr.clone()} " "
+                                                <td data-label="Network">{network}</td>
+                                                <td data-label="Address">
+                                                    <span class="mono">{address.addr.clone()}</span> " "
                                                     <CopyButton value=address.addr.clone() label=label />
                                                 </td>
-                                                <td>{or_dash(address.ip_type.as_deref())}</td>
-                                                <td>{version}</td>
-                                                <td class="mono">{or_dash(address.mac_addr.as_deref())}</td>
+                                                <td data-label="Type">{or_dash(address.ip_type.as_deref())}</td>
+                                                <td data-label="Version">{version}</td>
+                                                <td data-label="MAC" class="mono">{or_dash(address.mac_addr.as_deref())}</td>
                                             </tr>
                                         }
                                     })

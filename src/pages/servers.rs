@@ -78,7 +78,7 @@ fn ServerTable(servers: Vec<Server>) -> impl IntoView {
     let now = use_clock();
     view! {
         <div class="table-wrap card">
-            <table id="servers-table" aria-labelledby="servers-title">
+            <table id="servers-table" class="stacks-narrow" aria-labelledby="servers-title">
                 <ColumnHeads columns=&["Name", "Status", "Addresses", "Flavor", "Availability zone", "Created"] />
                 <tbody>
                     {servers

@@ -11,21 +11,17 @@ use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::focus::{focus_after_render, focus_element};
 use crate::session::sign_in::{
-    GatewayInfo, PasswordSignIn, TokenSignIn, compute_regions, identity_endpoint_problem,
-    inspect_token, load_gateway_info, password_sign_in, session_from_token, sign_in_advice,
+    GatewayInfo, PasswordSignIn, SignInFields, SignInMethod, TokenSignIn, compute_regions,
+    identity_endpoint_problem, inspect_token, load_gateway_info, password_sign_in,
+    session_from_token, sign_in_advice,
 };
 use crate::session::{ConnectionMode, Session, landing_path, use_session};
 
 /// Where focus goes when Keystone refuses a sign-in.
 const SIGN_IN_ERROR_ID: &str = "sign-in-error";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    Password,
-    Token,
-}
-
-impl Method {
+// The tabs' keyboard behaviour belongs to this page.
+impl SignInMethod {
     const ALL: [Self; 2] = [Self::Password, Self::Token];
 
     fn tab_id(self) -> &'static str {
@@ -58,17 +54,20 @@ pub fn SignInPage() -> impl IntoView {
     let announcer = use_announcer();
     let navigate = use_navigate();
 
-    let method = RwSignal::new(Method::Password);
-    let mode = RwSignal::new(ConnectionMode::Proxy);
-    let identity_endpoint = RwSignal::new(String::new());
-    let identity_edited = RwSignal::new(false);
-    let user_domain = RwSignal::new(String::new());
-    let user_name = RwSignal::new(String::new());
+    let SignInFields {
+        method,
+        mode,
+        identity_endpoint,
+        identity_edited,
+        user_domain,
+        user_name,
+        project,
+        compute_endpoint,
+        project_id,
+    } = session.sign_in_fields();
+    // Secrets are never kept: they are typed again each time.
     let password = RwSignal::new(String::new());
-    let project = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
-    let compute_endpoint = RwSignal::new(String::new());
-    let project_id = RwSignal::new(String::new());
     let form_error = RwSignal::new(None::<String>);
     // After a password sign-in was tried, empty fields are marked invalid (derived from what
     // they hold now, so typing clears the mark).
@@ -169,8 +168,8 @@ pub fn SignInPage() -> impl IntoView {
     let signing_in =
         Signal::derive(move || sign_in_action.pending().get() || token_action.pending().get());
     let sign_in_error = move || match method.get() {
-        Method::Password => sign_in_action.value().get().and_then(Result::err),
-        Method::Token => token_action.value().get().and_then(Result::err),
+        SignInMethod::Password => sign_in_action.value().get().and_then(Result::err),
+        SignInMethod::Token => token_action.value().get().and_then(Result::err),
     };
 
     let password_form = move || PasswordSignIn {
@@ -270,7 +269,7 @@ pub fn SignInPage() -> impl IntoView {
             focus_element(next.tab_id());
         }
     };
-    let tab = move |choice: Method, text: &'static str, panel: &'static str| {
+    let tab = move |choice: SignInMethod, text: &'static str, panel: &'static str| {
         view! {
             <button type="button" role="tab" id=choice.tab_id()
                 aria-selected=move || (method.get() == choice).to_string()
@@ -339,8 +338,8 @@ pub fn SignInPage() -> impl IntoView {
             </fieldset>
 
             <div class="tabs" role="tablist" aria-label="Sign-in method" on:keydown=on_tab_key>
-                {tab(Method::Password, "Password", "sign-in-password")}
-                {tab(Method::Token, "Existing token", "sign-in-token")}
+                {tab(SignInMethod::Password, "Password", "sign-in-password")}
+                {tab(SignInMethod::Token, "Existing token", "sign-in-token")}
             </div>
 
             {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
@@ -349,7 +348,7 @@ pub fn SignInPage() -> impl IntoView {
                 sign_in_error()
                     .filter(|_| form_error.with(Option::is_none))
                     .map(|error| {
-                        let advice = sign_in_advice(&error, method.get() == Method::Token);
+                        let advice = sign_in_advice(&error, method.get() == SignInMethod::Token);
                         view! {
                             <div id=SIGN_IN_ERROR_ID tabindex="-1">
                                 <ErrorNotice error title="Sign-in failed" advice />
@@ -358,7 +357,7 @@ pub fn SignInPage() -> impl IntoView {
                     })
             }}
 
-            <Show when=move || method.get() == Method::Password>
+            <Show when=move || method.get() == SignInMethod::Password>
                 <form id="sign-in-password" role="tabpanel" aria-labelledby="tab-password" on:submit=submit_password novalidate>
                     <IdentityEndpointField id="identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input invalid=Signal::derive(move || missing("identity-endpoint")) />
                     <div class="field">
@@ -411,7 +410,7 @@ pub fn SignInPage() -> impl IntoView {
                 </form>
             </Show>
 
-            <Show when=move || method.get() == Method::Token>
+            <Show when=move || method.get() == SignInMethod::Token>
                 <form id="sign-in-token" role="tabpanel" aria-labelledby="tab-token" on:submit=submit_token novalidate>
                     <IdentityEndpointField id="token-identity-endpoint" value=Signal::derive(shown_identity) on_input=on_identity_input invalid=Signal::stored(false) />
                     <div class="field">
@@ -484,17 +483,26 @@ mod tests {
     #[test]
     fn arrow_keys_move_between_the_tabs() {
         assert_eq!(
-            Method::Password.after_key("ArrowRight"),
-            Some(Method::Token)
+            SignInMethod::Password.after_key("ArrowRight"),
+            Some(SignInMethod::Token)
         );
         assert_eq!(
-            Method::Token.after_key("ArrowRight"),
-            Some(Method::Password)
+            SignInMethod::Token.after_key("ArrowRight"),
+            Some(SignInMethod::Password)
         );
-        assert_eq!(Method::Password.after_key("ArrowLeft"), Some(Method::Token));
-        assert_eq!(Method::Token.after_key("Home"), Some(Method::Password));
-        assert_eq!(Method::Password.after_key("End"), Some(Method::Token));
-        assert_eq!(Method::Password.after_key("Enter"), None);
+        assert_eq!(
+            SignInMethod::Password.after_key("ArrowLeft"),
+            Some(SignInMethod::Token)
+        );
+        assert_eq!(
+            SignInMethod::Token.after_key("Home"),
+            Some(SignInMethod::Password)
+        );
+        assert_eq!(
+            SignInMethod::Password.after_key("End"),
+            Some(SignInMethod::Token)
+        );
+        assert_eq!(SignInMethod::Password.after_key("Enter"), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::activity::ActivityLog;
 use kept::KeptState;
+use sign_in::SignInFields;
 
 /// How the browser reaches the cloud.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +56,9 @@ pub struct Session {
     pub project_id: String,
     pub project_name: Option<String>,
     pub user_name: Option<String>,
+    /// The user's domain, to fill in the sign-in form again when the token expires.
+    #[serde(default)]
+    pub user_domain: Option<String>,
     pub region: Option<String>,
     pub mode: ConnectionMode,
 }
@@ -67,6 +71,7 @@ pub struct SessionStore {
     return_to: RwSignal<Option<String>>,
     /// Why the user is on the sign-in page, when it was not their choice.
     reason: RwSignal<Option<String>>,
+    sign_in_fields: SignInFields,
     kept: KeptState,
     activity: ActivityLog,
 }
@@ -74,8 +79,10 @@ pub struct SessionStore {
 impl SessionStore {
     /// Restores a session saved in this tab's sessionStorage, if any.
     pub fn restore(kept: KeptState, activity: ActivityLog) -> Self {
+        let restored = storage::load();
         Self {
-            current: RwSignal::new(storage::load()),
+            sign_in_fields: SignInFields::new(restored.as_ref()),
+            current: RwSignal::new(restored),
             return_to: RwSignal::new(None),
             reason: RwSignal::new(None),
             kept,
@@ -131,10 +138,17 @@ impl SessionStore {
         self.reason.get()
     }
 
-    /// Forgets the token, kept form state, the return location and the activity log.
+    /// The sign-in form's values (see [`SignInFields`]).
+    pub fn sign_in_fields(&self) -> SignInFields {
+        self.sign_in_fields
+    }
+
+    /// Forgets the token, kept form state, what was typed to sign in, the return location and
+    /// the activity log.
     pub fn sign_out(&self) {
         storage::clear();
         self.kept.clear();
+        self.sign_in_fields.reset();
         self.activity.clear();
         self.return_to.set(None);
         self.reason.set(None);
@@ -186,6 +200,7 @@ mod tests {
             project_id: "p".into(),
             project_name: None,
             user_name: None,
+            user_domain: None,
             region: None,
             mode: ConnectionMode::Proxy,
         };

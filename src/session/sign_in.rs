@@ -3,12 +3,85 @@
 use ecs_api::identity::{Project, Token};
 use ecs_api::requests::AuthRequest;
 use ecs_api::{ApiError, ErrorKind, Secret};
+use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::{ConnectionMode, Session};
 use ecs_api::urls::{ComputeEndpoint, IdentityEndpoint};
 
 use crate::api::{Api, ApiRequest, client_error, decode_failure};
+
+/// How the user signs in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignInMethod {
+    #[default]
+    Password,
+    Token,
+}
+
+/// What the user typed into the sign-in form, except the password and the token. It lives as
+/// long as the app, not the page: when the token expires the form comes back filled in and only
+/// the secret is asked again. Sign-out empties it.
+#[derive(Clone, Copy)]
+pub struct SignInFields {
+    pub method: RwSignal<SignInMethod>,
+    pub mode: RwSignal<ConnectionMode>,
+    pub identity_endpoint: RwSignal<String>,
+    /// Whether the user typed the identity endpoint (else it follows the gateway's suggestion).
+    pub identity_edited: RwSignal<bool>,
+    pub user_domain: RwSignal<String>,
+    pub user_name: RwSignal<String>,
+    pub project: RwSignal<String>,
+    pub compute_endpoint: RwSignal<String>,
+    pub project_id: RwSignal<String>,
+}
+
+impl SignInFields {
+    /// Empty, but for what a session restored after a reload knows of how it signed in.
+    pub fn new(restored: Option<&Session>) -> Self {
+        let fields = Self {
+            method: RwSignal::new(SignInMethod::default()),
+            mode: RwSignal::new(ConnectionMode::default()),
+            identity_endpoint: RwSignal::new(String::new()),
+            identity_edited: RwSignal::new(false),
+            user_domain: RwSignal::new(String::new()),
+            user_name: RwSignal::new(String::new()),
+            project: RwSignal::new(String::new()),
+            compute_endpoint: RwSignal::new(String::new()),
+            project_id: RwSignal::new(String::new()),
+        };
+        if let Some(session) = restored {
+            fields.mode.set(session.mode);
+            fields
+                .user_name
+                .set(session.user_name.clone().unwrap_or_default());
+            fields
+                .project
+                .set(session.project_name.clone().unwrap_or_default());
+            fields
+                .user_domain
+                .set(session.user_domain.clone().unwrap_or_default());
+        }
+        fields
+    }
+
+    /// Forgets everything typed (sign-out).
+    pub fn reset(&self) {
+        self.method.set(SignInMethod::default());
+        self.mode.set(ConnectionMode::default());
+        self.identity_edited.set(false);
+        for text in [
+            self.identity_endpoint,
+            self.user_domain,
+            self.user_name,
+            self.project,
+            self.compute_endpoint,
+            self.project_id,
+        ] {
+            text.set(String::new());
+        }
+    }
+}
 
 /// What the gateway's `/config.json` tells the app.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -296,6 +369,13 @@ fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Sess
         project_id: project.id.clone(),
         project_name: Some(project.name.clone()).filter(|name| !name.is_empty()),
         user_name: Some(token.body.user.name.clone()).filter(|name| !name.is_empty()),
+        user_domain: token
+            .body
+            .user
+            .domain
+            .as_ref()
+            .map(|domain| domain.name.clone())
+            .filter(|name| !name.is_empty()),
         region: None,
         mode,
     }
@@ -304,6 +384,38 @@ fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Sess
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restored_session_prefills_sign_in_and_sign_out_empties_it() {
+        Owner::new().with(|| {
+            let session = Session {
+                token: Secret::new("t"),
+                expires_at: None,
+                compute_endpoint: "https://ecs.example.com/v2.1/p".into(),
+                project_id: "p".into(),
+                project_name: Some("demo".into()),
+                user_name: Some("alice".into()),
+                user_domain: Some("Default".into()),
+                region: None,
+                mode: ConnectionMode::Direct,
+            };
+            let fields = SignInFields::new(Some(&session));
+            assert_eq!(fields.user_name.get_untracked(), "alice");
+            assert_eq!(fields.project.get_untracked(), "demo");
+            assert_eq!(fields.user_domain.get_untracked(), "Default");
+            assert_eq!(fields.mode.get_untracked(), ConnectionMode::Direct);
+
+            fields.method.set(SignInMethod::Token);
+            fields.reset();
+            assert_eq!(fields.user_name.get_untracked(), "");
+            assert_eq!(fields.user_domain.get_untracked(), "");
+            assert_eq!(fields.mode.get_untracked(), ConnectionMode::Proxy);
+            assert_eq!(fields.method.get_untracked(), SignInMethod::Password);
+
+            let fresh = SignInFields::new(None);
+            assert_eq!(fresh.project.get_untracked(), "");
+        });
+    }
 
     #[test]
     fn an_identity_endpoint_that_is_no_url_is_caught_before_sending() {

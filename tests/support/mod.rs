@@ -262,6 +262,24 @@ impl Harness {
             .unwrap_or_else(|error| panic!("type into `{css}`: {error}"));
     }
 
+    /// Asserts that the element a script expression gives (`document.documentElement` for the
+    /// whole page) does not scroll sideways in a window already made narrow (at most 400 px).
+    pub async fn assert_no_sideways_scrolling(&self, element: &str, what: &str) {
+        let widths = self
+            .eval(&format!(
+                "const element = {element};\
+                 return [window.innerWidth, element.scrollWidth, element.clientWidth];"
+            ))
+            .await;
+        let [viewport, content, visible]: [u64; 3] =
+            serde_json::from_value(widths.clone()).expect("three widths");
+        assert!(viewport <= 400, "the window became narrow: {widths}");
+        assert!(
+            content <= visible,
+            "{what} scrolls sideways at {viewport} px (content {content} px, visible {visible} px)"
+        );
+    }
+
     /// Runs `script` in the page and returns its result.
     pub async fn eval(&self, script: &str) -> Value {
         self.browser

@@ -102,8 +102,11 @@ pub fn key_pair_name(name: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// The largest `volume_size` Nova's request schema accepts (a 32-bit signed integer).
+pub const MAX_VOLUME_SIZE_GB: u32 = 2_147_483_647;
+
 /// The boot volume must hold the image (`minDisk`) and, when the flavor has a root disk size,
-/// be at least that large.
+/// be at least that large; Nova's schema bounds it above.
 pub fn volume_size(
     size_gb: u64,
     image_min_disk_gb: u64,
@@ -113,6 +116,14 @@ pub fn volume_size(
         return Err(ValidationError::new(
             "volume_size",
             "Enter a system disk size of at least 1 GB.",
+        ));
+    }
+    if size_gb > u64::from(MAX_VOLUME_SIZE_GB) {
+        return Err(ValidationError::new(
+            "volume_size",
+            format!(
+                "A system disk of {size_gb} GB is larger than the API accepts; enter at most {MAX_VOLUME_SIZE_GB} GB."
+            ),
         ));
     }
     if size_gb < image_min_disk_gb {

@@ -67,6 +67,10 @@ fn volume_size_boundaries() {
     validate::volume_size(20, 0, 20).unwrap();
     assert!(message(validate::volume_size(19, 0, 20)).contains("20 GB root disk"));
     validate::volume_size(1, 0, 0).unwrap();
+    // Nova's schema bounds the size by a 32-bit signed integer.
+    let largest = u64::from(validate::MAX_VOLUME_SIZE_GB);
+    validate::volume_size(largest, 40, 50).unwrap();
+    assert!(message(validate::volume_size(largest + 1, 40, 50)).contains("at most 2147483647 GB"));
     assert!(validate::volume_size(0, 0, 0).is_err());
     // Both minimums apply: the larger one wins.
     assert!(validate::volume_size(40, 40, 50).is_err());

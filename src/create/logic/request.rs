@@ -664,6 +664,15 @@ mod tests {
                     .as_str()
             )
         );
+        // Beyond what Nova's schema accepts: refused here rather than by the cloud.
+        draft.disk_size = Some("99999999999999".to_owned());
+        let problems = build_request(&draft, &lists.catalog()).unwrap_err();
+        assert!(
+            problems
+                .get(Field::DiskSize)
+                .unwrap()
+                .contains("at most 2147483647 GB")
+        );
         draft.disk_size = Some("forty".to_owned());
         let problems = build_request(&draft, &lists.catalog()).unwrap_err();
         assert!(

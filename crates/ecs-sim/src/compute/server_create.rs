@@ -497,14 +497,26 @@ fn check_block_device_mapping(value: Option<&Value>, ctx: &Ctx) -> Result<(), Fa
         if let Some(index) = object.get("boot_index").filter(|index| !index.is_null()) {
             integer_like(index, "boot_index")?;
         }
-        if let Some(size) = object.get("volume_size").filter(|size| !size.is_null())
-            && integer_like(size, "volume_size")? < 0
-        {
-            return Err(schema_error(
-                "volume_size",
-                size,
-                &format!("{size} is less than the minimum of 0"),
-            ));
+        if let Some(size) = object.get("volume_size").filter(|size| !size.is_null()) {
+            // Nova's schema: a positive integer no larger than a 32-bit signed one.
+            let gb = integer_like(size, "volume_size")?;
+            if gb < 1 {
+                return Err(schema_error(
+                    "volume_size",
+                    size,
+                    &format!("{size} is less than the minimum of 1"),
+                ));
+            }
+            if gb > i64::from(ecs_api::validate::MAX_VOLUME_SIZE_GB) {
+                return Err(schema_error(
+                    "volume_size",
+                    size,
+                    &format!(
+                        "{size} is greater than the maximum of {}",
+                        ecs_api::validate::MAX_VOLUME_SIZE_GB
+                    ),
+                ));
+            }
         }
         if let Some(flag) = object.get("delete_on_termination") {
             bool_value(flag, "delete_on_termination")?;

@@ -157,6 +157,20 @@ async fn invalid_server_creates_get_novas_faults() {
             "need to have a non-zero size",
         ),
         (
+            "volume size zero",
+            Box::new(|s| s["block_device_mapping_v2"][0]["volume_size"] = json!(0)),
+            400,
+            "badRequest",
+            "0 is less than the minimum of 1",
+        ),
+        (
+            "volume size beyond the schema's maximum",
+            Box::new(|s| s["block_device_mapping_v2"][0]["volume_size"] = json!(2_147_483_648_u64)),
+            400,
+            "badRequest",
+            "2147483648 is greater than the maximum of 2147483647",
+        ),
+        (
             "unknown volume type",
             Box::new(|s| s["block_device_mapping_v2"][0]["volume_type"] = json!("GOLD")),
             400,
