@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use ecs_api::ApiError;
-use ecs_console::api::activity::ActivityLog;
+use ecs_console::api::activity::{ActivityLog, RequestState};
 use ecs_console::components::activity_panel::ActivityPanel;
 use ecs_console::components::announcer::{LiveRegion, use_announcer};
 use ecs_console::components::error_notice::ErrorNotice;
@@ -121,8 +121,8 @@ async fn the_activity_panel_shows_requests_without_secrets() {
         "sent requests are listed at once: {text}"
     );
 
-    log.finish(listed, Some(200), 12);
-    log.finish(unanswered, None, 3);
+    log.finish(listed, RequestState::Answered(200), 12);
+    log.finish(unanswered, RequestState::NoResponse, 3);
     settle().await;
 
     let text = root.text_content().unwrap_or_default();

@@ -251,39 +251,99 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
         .assert_no_sideways_scrolling(
             "document.getElementById('addresses').closest('.table-wrap')",
             "the addresses table",
+            360,
         )
         .await;
     harness.shutdown().await;
 }
 
-/// The id of the focused element ("" for one without an id, such as the page body).
-async fn focused_id(harness: &Harness) -> String {
-    let id = harness
-        .eval("const active = document.activeElement; return active ? active.id : '';")
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_still_in_flight_is_cancelled_when_its_page_goes() {
+    let defaults = HarnessOptions::default();
+    let harness = Harness::start_with(HarnessOptions {
+        sim: defaults.sim.latency(Duration::from_millis(1500)),
+        ..defaults
+    })
+    .await;
+    harness.sign_in_demo().await;
+    // The servers list is still loading (1.5 s per request): leave for the create form.
+    harness.click("header a[href='/create']").await;
+    harness.wait_for("#create-title").await;
+    harness.click("#activity-panel summary").await;
+    harness
+        .wait_until(
+            "the servers list request to be cancelled",
+            Duration::from_secs(10),
+            || async {
+                harness
+                    .eval(
+                        "return [...document.querySelectorAll('#activity-panel tr')]\
+                           .some((row) => row.textContent.includes('/servers/detail')\
+                             && row.textContent.includes('cancelled (page left)'));",
+                    )
+                    .await
+                    == serde_json::json!(true)
+            },
+        )
         .await;
-    id.as_str().unwrap_or_default().to_owned()
+    harness.shutdown().await;
 }
 
-/// Waits until the element with `id` has keyboard focus (focus moves after the DOM updates).
-async fn wait_for_focus(harness: &Harness, id: &str) {
-    let what = format!("focus on #{id}");
-    harness
-        .wait_until(&what, Duration::from_secs(5), || async {
-            focused_id(harness).await == id
-        })
+#[tokio::test(flavor = "multi_thread")]
+async fn long_names_and_metadata_wrap_on_the_details_page() {
+    let harness = Harness::start().await;
+    let api = harness.demo_token().await;
+    // As long as Nova allows: a 241-character name, a 200-character key, a 255-character value.
+    let name = format!("{}-{}", "x".repeat(120), "y".repeat(120));
+    let mut metadata = serde_json::json!({ "owner": "e2e" });
+    metadata["k".repeat(200).as_str()] = "v".repeat(255).into();
+    let server_id = api.create_server_with_metadata(&name, metadata).await;
+    harness.sign_in_demo().await;
+    harness.open(&format!("/servers/{server_id}")).await;
+    harness.wait_for_text("owner").await;
+    for width in [1280_u32, 360] {
+        harness
+            .browser
+            .set_window_size(width, 800)
+            .await
+            .expect("resize the window");
+        harness
+            .assert_no_sideways_scrolling(
+                "document.documentElement",
+                &format!("the details page at {width} px"),
+                u64::from(width),
+            )
+            .await;
+    }
+    // The metadata value keeps a readable width: it is not squeezed into a sliver.
+    let value_width = harness
+        .eval(
+            "const values = [...document.querySelectorAll('dl[aria-labelledby=\"metadata-title\"] dd')];\
+             return Math.min(...values.map((dd) => dd.getBoundingClientRect().width));",
+        )
         .await;
+    assert!(
+        value_width.as_f64().is_some_and(|width| width >= 100.0),
+        "metadata values are {value_width} px wide"
+    );
+    harness.shutdown().await;
 }
 
 /// Presses Escape in the focused element.
 async fn press_escape(harness: &Harness) {
+    press(harness, fantoccini::key::Key::Escape).await;
+}
+
+/// Presses `key` in the focused element.
+async fn press(harness: &Harness, key: fantoccini::key::Key) {
     harness
         .browser
         .active_element()
         .await
         .expect("a focused element")
-        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .send_keys(&key.to_string())
         .await
-        .expect("press Escape");
+        .unwrap_or_else(|error| panic!("press {key:?}: {error}"));
 }
 
 /// Waits until nothing matches `css` any more.
@@ -317,10 +377,15 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
     harness.click("#action-reboot-hard").await;
     let question = text_of(&harness, "[role='alertdialog'] #confirm-reboot-hard-text").await;
     assert!(question.contains("web-actions"), "{question}");
-    wait_for_focus(&harness, "cancel-reboot-hard").await;
+    harness.wait_for_focus("cancel-reboot-hard").await;
+    // Tab goes round the confirmation's two buttons, never out of it.
+    press(&harness, fantoccini::key::Key::Tab).await;
+    harness.wait_for_focus("confirm-reboot-hard").await;
+    press(&harness, fantoccini::key::Key::Tab).await;
+    harness.wait_for_focus("cancel-reboot-hard").await;
     press_escape(&harness).await;
     wait_for_absence(&harness, "#confirm-reboot-hard-text").await;
-    wait_for_focus(&harness, "action-reboot-hard").await;
+    harness.wait_for_focus("action-reboot-hard").await;
     assert_eq!(
         harness.sim.simulator().request_count(&action_path),
         0,
@@ -328,7 +393,7 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
     );
     harness.click("#action-reboot-hard").await;
     harness.click("#confirm-reboot-hard").await;
-    wait_for_focus(&harness, "action-status").await;
+    harness.wait_for_focus("action-status").await;
     harness
         .wait_for_element_text("#server-status", "HARD_REBOOT", Duration::from_secs(10))
         .await;
@@ -339,7 +404,7 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
 
     // After an action the keyboard lands on its outcome, not on the page body.
     harness.click("#action-stop").await;
-    wait_for_focus(&harness, "action-status").await;
+    harness.wait_for_focus("action-status").await;
     harness
         .wait_for_element_text("#server-status", "SHUTOFF", Duration::from_secs(30))
         .await;
@@ -348,18 +413,18 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
         outcome,
         "Stop requested. The status below follows the server."
     );
-    assert_eq!(focused_id(&harness).await, "action-status");
+    assert_eq!(harness.focused_id().await, "action-status");
 
     // The delete confirmation: focus on Cancel, Escape and Cancel both return to "Delete…".
     harness.click("#action-delete").await;
-    wait_for_focus(&harness, "cancel-delete").await;
+    harness.wait_for_focus("cancel-delete").await;
     press_escape(&harness).await;
     wait_for_absence(&harness, "#confirm-delete-text").await;
-    wait_for_focus(&harness, "action-delete").await;
+    harness.wait_for_focus("action-delete").await;
     harness.click("#action-delete").await;
     harness.click("#cancel-delete").await;
     wait_for_absence(&harness, "#confirm-delete-text").await;
-    wait_for_focus(&harness, "action-delete").await;
+    harness.wait_for_focus("action-delete").await;
 
     harness.click("#action-delete").await;
     // The volume was created with delete_on_termination: the confirmation says so plainly.
@@ -369,13 +434,13 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
         "{question}"
     );
     harness.click("#confirm-delete").await;
-    wait_for_focus(&harness, "action-status").await;
+    harness.wait_for_focus("action-status").await;
     harness
         .wait_for_within("#server-gone", Duration::from_secs(30))
         .await;
     // The actions went away with the server: focus moves to the notice, and what was live is
     // left out or titled as the last known details.
-    wait_for_focus(&harness, "server-gone").await;
+    harness.wait_for_focus("server-gone").await;
     wait_for_absence(&harness, "#server-status").await;
     assert!(
         harness
@@ -448,6 +513,24 @@ async fn direct_mode_talks_to_the_cloud_on_another_origin() {
     assert!(
         endpoint.starts_with(&harness.sim.base_url()),
         "direct endpoint {endpoint}"
+    );
+
+    // A pasted token signs in directly too (Keystone checks it with X-Subject-Token, a header
+    // the cloud's CORS must allow).
+    harness.click("button.sign-out").await;
+    harness.wait_for("#sign-in-password").await;
+    harness.click("#tab-token").await;
+    harness
+        .click("input[name='connection-mode'][value='direct']")
+        .await;
+    harness.fill("#token-identity-endpoint", &identity).await;
+    harness.fill("#token", &api.token).await;
+    harness.click("#sign-in-token button[type='submit']").await;
+    harness.wait_for("#servers-page").await;
+    let summary = text_of(&harness, "#session-summary").await;
+    assert!(
+        summary.contains("(direct)"),
+        "signed in directly with a token: {summary}"
     );
     harness.shutdown().await;
 }
@@ -551,6 +634,29 @@ async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
         .await;
     harness.wait_for_text("Check the identity endpoint: ").await;
     assert!(!harness.body_text().await.contains("Sign-in failed"));
+
+    // Through the gateway, the password never goes from the browser to another host.
+    let requests_before = harness
+        .sim
+        .simulator()
+        .request_count("/identity/v3/auth/tokens");
+    harness
+        .fill("#identity-endpoint", "https://iam.example.com/v3")
+        .await;
+    harness
+        .click("#sign-in-password button[type='submit']")
+        .await;
+    harness
+        .wait_for_text("choose \"Direct to the cloud\"")
+        .await;
+    assert_eq!(
+        harness
+            .sim
+            .simulator()
+            .request_count("/identity/v3/auth/tokens"),
+        requests_before,
+        "nothing was sent"
+    );
     harness.shutdown().await;
 }
 

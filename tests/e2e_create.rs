@@ -69,6 +69,17 @@ async fn is_disabled(h: &Harness, xpath: &str) -> bool {
         == Some("true")
 }
 
+/// The question of the confirmation dialog on screen, which is then declined.
+async fn decline_leaving(h: &Harness) -> String {
+    let question = h
+        .browser
+        .get_alert_text()
+        .await
+        .expect("a confirmation dialog");
+    h.browser.dismiss_alert().await.expect("decline leaving");
+    question
+}
+
 async fn is_checked(h: &Harness, css: &str) -> bool {
     property(h, css, "checked").await == "true"
 }
@@ -344,14 +355,7 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     h.wait_for_text("Private key of e2e-key downloaded as e2e-key.pem.")
         .await;
     h.wait_for_text("it cannot be downloaded again").await;
-    h.wait_until(
-        "the notice to take the focus",
-        support::DEFAULT_WAIT,
-        || async {
-            h.eval("return document.activeElement.id;").await == json!("private-key-notice")
-        },
-    )
-    .await;
+    h.wait_for_focus("private-key-notice").await;
     h.wait_until(
         "the new key pair to be chosen",
         support::DEFAULT_WAIT,
@@ -377,16 +381,11 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
     );
     // Leaving before the key is marked as saved asks first; declining stays on the form.
     h.click("header a[href='/servers']").await;
-    let question = h
-        .browser
-        .get_alert_text()
-        .await
-        .expect("a confirmation dialog");
+    let question = decline_leaving(&h).await;
     assert!(
         question.contains("private key"),
         "the dialog says why: {question}"
     );
-    h.browser.dismiss_alert().await.expect("decline leaving");
     assert_eq!(
         h.browser.current_url().await.expect("URL").path(),
         "/create"
@@ -420,14 +419,7 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         "//button[normalize-space()='I have saved the private key']",
     )
     .await;
-    h.wait_until(
-        "the focus to stay on the notice",
-        support::DEFAULT_WAIT,
-        || async {
-            h.eval("return document.activeElement.id;").await == json!("private-key-notice")
-        },
-    )
-    .await;
+    h.wait_for_focus("private-key-notice").await;
 
     // The review shows the exact body, and curl without the token.
     h.wait_for_text("\"volume_size\": 40").await;
@@ -452,6 +444,24 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         .await;
     assert_eq!(focused, json!("created-title"), "the outcome has the focus");
     assert_eq!(property(&h, "#server-name", "value").await, "e2e-web-1");
+    // Until the password is noted, every way out asks: a link, and the page's own button.
+    h.click("header a[href='/servers']").await;
+    let question = decline_leaving(&h).await;
+    assert!(question.contains("admin password"), "{question}");
+    click_xpath(&h, "//button[normalize-space()='Continue to the server']").await;
+    let question = decline_leaving(&h).await;
+    assert!(
+        question.contains("admin password"),
+        "Continue asks too: {question}"
+    );
+    h.wait_for_text("Admin password, shown only this once")
+        .await;
+    click_xpath(
+        &h,
+        "//button[normalize-space()='I have noted the admin password']",
+    )
+    .await;
+    h.wait_for_focus("admin-password-noted").await;
     click_xpath(&h, "//button[normalize-space()='Continue to the server']").await;
 
     h.wait_for("#server-details").await;
@@ -579,7 +589,7 @@ async fn api_refusals_are_shown_word_for_word_and_the_form_is_kept() {
     click_xpath(&h, "//button[normalize-space()='Add metadata']").await;
     h.fill("#metadata-key-1", &"k".repeat(256)).await;
     h.wait_for("[id='metadata-error']").await;
-    h.assert_no_sideways_scrolling("document.documentElement", "the page")
+    h.assert_no_sideways_scrolling("document.documentElement", "the page", 360)
         .await;
 
     h.shutdown().await;
@@ -640,12 +650,7 @@ async fn a_public_key_is_checked_then_imported_from_a_pub_file() {
     .await;
     h.wait_for_text("Key pair imported-key imported and chosen above.")
         .await;
-    h.wait_until(
-        "the outcome to take the focus",
-        support::DEFAULT_WAIT,
-        || async { h.eval("return document.activeElement.id;").await == json!("import-outcome") },
-    )
-    .await;
+    h.wait_for_focus("import-outcome").await;
     let (status, listed) = token
         .compute("GET", "/os-keypairs/imported-key", None)
         .await;

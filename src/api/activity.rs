@@ -35,6 +35,8 @@ pub enum RequestState {
     Answered(u16),
     /// The request never got a response (network failure, CORS refusal).
     NoResponse,
+    /// Given up because the view that asked for it went away.
+    Cancelled,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -93,12 +95,12 @@ impl ActivityLog {
         id
     }
 
-    /// Records how request `id` ended (`status` is `None` when no response came). A request
-    /// already dropped from the log (cleared, or pushed out by newer ones) is ignored.
-    pub fn finish(&self, id: u64, status: Option<u16>, duration_ms: u32) {
+    /// Records how request `id` ended. A request already dropped from the log (cleared, or
+    /// pushed out by newer ones) is ignored.
+    pub fn finish(&self, id: u64, outcome: RequestState, duration_ms: u32) {
         self.entries.update(|entries| {
             if let Some(entry) = entries.iter_mut().find(|entry| entry.id == id) {
-                entry.state = status.map_or(RequestState::NoResponse, RequestState::Answered);
+                entry.state = outcome;
                 entry.duration_ms = Some(duration_ms);
             }
         });
@@ -186,8 +188,8 @@ mod tests {
                         && entry.duration_ms.is_none())
             );
 
-            log.finish(answered, Some(200), 40);
-            log.finish(refused, None, 7);
+            log.finish(answered, RequestState::Answered(200), 40);
+            log.finish(refused, RequestState::NoResponse, 7);
             let entries = log.entries();
             assert_eq!(entries[0].state, RequestState::NoResponse);
             assert_eq!(entries[0].duration_ms, Some(7));
@@ -197,7 +199,7 @@ mod tests {
             // A request cleared from the log while in flight finishes quietly.
             let cleared = log.start("GET", "/flavors/detail", 7.0);
             log.clear();
-            log.finish(cleared, Some(200), 1);
+            log.finish(cleared, RequestState::Answered(200), 1);
             assert!(log.is_empty());
         });
     }
@@ -231,7 +233,7 @@ mod tests {
             let log = ActivityLog::new();
             for n in 0..(ACTIVITY_CAPACITY + 5) {
                 let id = log.start("GET", &format!("/servers/{n}?token=t"), 0.0);
-                log.finish(id, Some(200), 1);
+                log.finish(id, RequestState::Answered(200), 1);
             }
             assert_eq!(log.len(), ACTIVITY_CAPACITY);
             let newest = &log.entries()[0];

@@ -64,9 +64,11 @@ impl RawResponse {
     }
 }
 
+/// Sends `request`; `cancel`, when given, can abort it while it is in flight.
 pub(super) async fn exchange(
     request: &ApiRequest,
     headers: &[(&'static str, String)],
+    cancel: Option<&web_sys::AbortSignal>,
 ) -> Result<RawResponse, ApiError> {
     let request_headers = Headers::new();
     request_headers.set("Accept", "application/json");
@@ -78,15 +80,17 @@ pub(super) async fn exchange(
     }
     let builder = RequestBuilder::new(&request.url)
         .method(request.method.to_gloo())
-        .headers(request_headers);
+        .headers(request_headers)
+        .abort_signal(cancel);
     let prepared = match &request.body {
         Some(body) => builder.body(body.clone()),
         None => builder.build(),
     }
     .map_err(|error| super::client_error(format!("the request could not be prepared: {error}")))?;
     let response = prepared.send().await.map_err(|error| {
+        // What to do about it is the error kind's advice (error_notice::next_step).
         ApiError::network(format!(
-            "{} {} got no answer ({error}). Check your connection; in direct mode the cloud must allow this origin (CORS).",
+            "{} {} got no answer ({error}).",
             request.method.as_str(),
             crate::api::activity::redact_url(&request.url)
         ))

@@ -15,8 +15,9 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::session::{Session, SessionStore};
-use activity::ActivityLog;
+use activity::{ActivityLog, RequestState};
 pub use http::{Method, RawResponse};
+use send_wrapper::SendWrapper;
 
 /// The app's API client (a context; cheap to copy).
 #[derive(Clone, Copy)]
@@ -138,15 +139,35 @@ impl Api {
         let entry = self
             .activity
             .start(request.method.as_str(), &request.url, started);
-        let result = http::exchange(request, headers).await;
+        let cancel = cancel_read_on_cleanup(request.method);
+        let signal = cancel.as_ref().map(|controller| controller.signal());
+        let result = http::exchange(request, headers, signal.as_ref()).await;
         let duration_ms = (js_sys::Date::now() - started).max(0.0) as u32;
-        self.activity.finish(
-            entry,
-            result.as_ref().ok().map(|response| response.status),
-            duration_ms,
-        );
+        let outcome = match &result {
+            Ok(response) => RequestState::Answered(response.status),
+            Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
+                RequestState::Cancelled
+            }
+            Err(_) => RequestState::NoResponse,
+        };
+        self.activity.finish(entry, outcome, duration_ms);
         result
     }
+}
+
+/// A read still in flight when the view that asked for it goes is cancelled: its answer is no
+/// longer wanted, and it would hold one of the few connections a browser opens to a host while
+/// the next page loads its own lists. Changes (POST, DELETE) always run to their end.
+fn cancel_read_on_cleanup(method: http::Method) -> Option<web_sys::AbortController> {
+    if method != http::Method::Get {
+        return None;
+    }
+    let controller = web_sys::AbortController::new().ok()?;
+    // Registered with the reactive owner that is fetching (a resource's, cleaned up when it
+    // fetches again or its component goes); aborting a finished request does nothing.
+    let on_drop = SendWrapper::new(controller.clone());
+    on_cleanup(move || on_drop.abort());
+    Some(controller)
 }
 
 /// The app path the user is on (path, query and fragment), for returning after sign-in.
@@ -176,8 +197,8 @@ pub(crate) fn decode_failure(status: u16, error: &DecodeError) -> ApiError {
     ApiError {
         status,
         message: format!(
-            "{error}. The cloud answered HTTP {status} but not in the shape Nova documents; \
-             `cargo run -p ecs-api --example decode` shows what is wrong with a saved response."
+            "{error}. The address answered HTTP {status}, but not as the OpenStack API does: \
+             check the endpoint (a web page or another service answers like this)."
         ),
         kind: ErrorKind::Other,
         retry_after: None,

@@ -21,7 +21,7 @@ pub fn ActivityPanel() -> impl IntoView {
                 <button type="button" on:click=move |_| log.clear()>"Clear"</button>
             </div>
             <div class="table-wrap">
-                <table aria-label="API requests">
+                <table class="stacks-narrow" aria-label="API requests">
                     <ColumnHeads columns=&["Time", "Method", "Path", "Status", "Duration"] />
                     <tbody>
                         <For each=move || log.entries() key=|entry| (entry.id, entry.state) let:entry>
@@ -40,17 +40,18 @@ fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
         RequestState::InFlight => ("waiting…".to_owned(), false),
         RequestState::Answered(status) => (status.to_string(), status >= 400),
         RequestState::NoResponse => ("no response".to_owned(), true),
+        RequestState::Cancelled => ("cancelled (page left)".to_owned(), false),
     };
     let duration = entry
         .duration_ms
         .map_or_else(|| "—".to_owned(), |duration| format!("{duration} ms"));
     view! {
         <tr class:error-row=failed class:in-flight=entry.state == RequestState::InFlight>
-            <td>{clock_time(entry.started_ms)}</td>
-            <td>{entry.method}</td>
-            <td class="path">{entry.path}</td>
-            <td>{status}</td>
-            <td>{duration}</td>
+            <td data-label="Time">{clock_time(entry.started_ms)}</td>
+            <td data-label="Method">{entry.method}</td>
+            <td data-label="Path" class="path">{entry.path}</td>
+            <td data-label="Status">{status}</td>
+            <td data-label="Duration">{duration}</td>
         </tr>
     }
 }

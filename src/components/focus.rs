@@ -22,6 +22,11 @@ pub fn focus_element(id: &str) {
     }
 }
 
+/// The id of the element that has keyboard focus ("" for one without an id).
+pub fn focused_id() -> Option<String> {
+    document()?.active_element().map(|element| element.id())
+}
+
 /// Focuses the element with `id` once the pending render has happened: for an element that a
 /// state change is about to show (or to re-create after the focused button went away).
 pub fn focus_after_render(id: &'static str) {

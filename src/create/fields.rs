@@ -181,7 +181,11 @@ where
                                 view! {
                                     <div class="list-state">
                                         <ErrorNotice error title=format!("Could not load {what}.") />
-                                        <button type="button" on:click=retry>
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Retry loading {what}")
+                                            on:click=retry
+                                        >
                                             "Retry"
                                         </button>
                                     </div>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use super::browser::{self, LeaveGuard};
+use super::browser;
 use super::draft::CreateDraft;
 use super::fields::{FieldError, TextField, loaded_list};
 use super::logic::keyfile::{self, GeneratedKey};
@@ -20,44 +20,8 @@ use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::focus::focus_after_render;
 
-/// Asked before leaving while a created private key has not been confirmed as saved.
-pub const LEAVE_MESSAGE: &str = "The private key you created has not been saved. It cannot be downloaded again once you leave this page. Leave anyway?";
-
 /// A `.pub` file is one line; anything much larger is not a public key.
 const MAX_PUBLIC_KEY_FILE_BYTES: f64 = 16.0 * 1024.0;
-
-/// True while a private key created on this page has not been confirmed as saved.
-pub fn key_unsaved(key: RwSignal<Option<GeneratedKey>>) -> bool {
-    key.with_untracked(|key| key.as_ref().is_some_and(|key| !key.saved))
-}
-
-/// Asks before the tab closes, reloads, follows an in-app link or goes Back/Forward while the
-/// private key is unsaved; the listeners go as soon as it is saved or the page goes.
-pub fn guard_unsaved_key(key: RwSignal<Option<GeneratedKey>>) {
-    let needs_guard =
-        Memo::new(move |_| key.with(|key| key.as_ref().is_some_and(|key| !key.saved)));
-    let guard = StoredValue::new_local(None::<LeaveGuard>);
-    let announcer = use_announcer();
-    // Keeps the browser's listeners in step with the key's state (an external system, hence an
-    // effect).
-    Effect::new(move |_| {
-        if needs_guard.get() {
-            if guard.with_value(Option::is_none) {
-                match LeaveGuard::install(LEAVE_MESSAGE) {
-                    Ok(installed) => guard.set_value(Some(installed)),
-                    Err(error) => announcer.announce(format!(
-                        "Save the private key before leaving: the page cannot warn you ({error})."
-                    )),
-                }
-            }
-        } else {
-            guard.set_value(None);
-        }
-    });
-    on_cleanup(move || {
-        guard.try_update_value(|guard| *guard = None);
-    });
-}
 
 /// Focus goes to these after a create or an import (the buttons that did it stay behind).
 const PRIVATE_KEY_NOTICE_ID: &str = "private-key-notice";

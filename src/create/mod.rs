@@ -18,6 +18,7 @@ mod image;
 mod keypair;
 pub mod logic;
 mod network;
+mod one_time;
 mod review;
 mod submit;
 mod zone;
@@ -118,6 +119,8 @@ struct CreatePage {
     request: Memo<Result<CreateServer, Problems>>,
     /// The private key of a key pair created on this page; never leaves this page's memory.
     generated_key: RwSignal<Option<GeneratedKey>>,
+    /// A server was created and its admin password is on screen, not yet confirmed as noted.
+    admin_password_unnoted: RwSignal<bool>,
 }
 
 impl CreatePage {
@@ -175,6 +178,7 @@ impl CreatePage {
             image,
             request,
             generated_key: RwSignal::new(None),
+            admin_password_unnoted: RwSignal::new(false),
         }
     }
 
@@ -202,7 +206,7 @@ pub fn CreateServerPage() -> impl IntoView {
     let form = use_kept(CreateForm::new);
     let page = CreatePage::new(form, Lists::load(api));
     provide_context(page);
-    keypair::guard_unsaved_key(page.generated_key);
+    one_time::guard_leaving(page);
 
     view! {
         <section class="create-page" aria-labelledby="create-title">

@@ -8,12 +8,13 @@ use leptos_router::hooks::use_navigate;
 
 use super::browser;
 use super::draft::CreateDraft;
-use super::keypair::{LEAVE_MESSAGE, key_unsaved};
+use super::one_time::may_leave;
 use super::use_page;
 use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::{ErrorNotice, next_step};
+use crate::components::focus::{focus_after_render, focus_element};
 
 /// "The server is being created (id …)."; several servers from one request share one answer,
 /// which names the first.
@@ -28,6 +29,9 @@ fn created_text(count: u32, first_id: &str) -> String {
 /// Asked before "Create another server" takes the one-time admin password off the screen.
 const ADMIN_PASSWORD_GOES: &str = "The admin password of the server just created is shown only here and cannot be shown again. Create another server anyway?";
 
+/// Focus stays here after "I have noted the admin password" (the button goes).
+const PASSWORD_NOTED_ID: &str = "admin-password-noted";
+
 fn details_path(server_id: &str) -> String {
     format!("/servers/{}", ecs_api::urls::encode(server_id))
 }
@@ -38,9 +42,11 @@ pub fn CreateButton() -> impl IntoView {
     let api = use_api();
     let announcer = use_announcer();
     let navigate = use_navigate();
-    // Leaving with an unsaved private key asks first; staying keeps the link to the server.
+    // Leaving with an unsaved private key or an unnoted admin password asks first; staying keeps
+    // the link to the server.
     let go_to_server = move |server_id: &str| {
-        if !key_unsaved(page.generated_key) || browser::confirm_leave(LEAVE_MESSAGE) {
+        if may_leave(page) {
+            page.admin_password_unnoted.set(false);
             navigate(&details_path(server_id), NavigateOptions::default());
         }
     };
@@ -53,16 +59,18 @@ pub fn CreateButton() -> impl IntoView {
                 let server = api.create_server(&request).await.inspect_err(|error| {
                     announcer.announce(format!("The server was not created. {}", error.message));
                 })?;
+                let count = request.requested_count();
+                let created = created_text(count, &server.id);
                 if server.admin_pass.is_some() {
+                    page.admin_password_unnoted.set(true);
                     announcer.announce(format!(
-                        "Server {} is being created. Note its admin password now: it is shown only once.",
-                        request.name
+                        "{created} Note the admin password now: it is shown only once."
                     ));
                 } else {
-                    announcer.announce(format!("Server {} is being created", request.name));
+                    announcer.announce(created);
                     go_to_server(&server.id);
                 }
-                Ok::<_, ecs_api::ApiError>((server, request.requested_count()))
+                Ok::<_, ecs_api::ApiError>((server, count))
             }
         }
     });
@@ -124,10 +132,14 @@ pub fn CreateButton() -> impl IntoView {
             Ok((server, count)) => {
                 let server_id = server.id.clone();
                 let go_to_server = go_to_server.clone();
-                let shows_password = server.admin_pass.is_some();
+                // The values stay in the form: change the name (say) and create again.
                 let create_another = move |_| {
-                    if !shows_password || browser::confirm_leave(ADMIN_PASSWORD_GOES) {
+                    if !page.admin_password_unnoted.get_untracked()
+                        || browser::confirm_leave(ADMIN_PASSWORD_GOES)
+                    {
+                        page.admin_password_unnoted.set(false);
                         create.value().set(None);
+                        focus_element("server-name");
                     }
                 };
                 let password = server.admin_pass.map(|password| {
@@ -138,6 +150,31 @@ pub fn CreateButton() -> impl IntoView {
                             <code class="mono">{shown.clone()}</code>
                             " "
                             <CopyButton value=shown label="admin password" />
+                        </p>
+                        <p>
+                            {move || {
+                                if page.admin_password_unnoted.get() {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            on:click=move |_| {
+                                                page.admin_password_unnoted.set(false);
+                                                focus_after_render(PASSWORD_NOTED_ID);
+                                            }
+                                        >
+                                            "I have noted the admin password"
+                                        </button>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <span class="hint" id=PASSWORD_NOTED_ID tabindex="-1">
+                                            "Noted: leaving this page no longer asks."
+                                        </span>
+                                    }
+                                        .into_any()
+                                }
+                            }}
                         </p>
                     }
                 });
@@ -157,7 +194,6 @@ pub fn CreateButton() -> impl IntoView {
                             <button type="button" on:click=move |_| go_to_server(&server_id)>
                                 {if count > 1 { "Continue to the first server" } else { "Continue to the server" }}
                             </button>
-                            // The values stay in the form: change the name (say) and create again.
                             <button type="button" on:click=create_another>
                                 "Create another server"
                             </button>

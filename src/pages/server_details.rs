@@ -12,7 +12,7 @@ use crate::api::use_api;
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::focus::focus_element;
+use crate::components::focus::{focus_element, focused_id};
 use crate::components::polling::{NotFound, Polling, use_clock, use_polling};
 use crate::components::table::ColumnHeads;
 use crate::components::timestamp::Timestamp;
@@ -408,8 +408,9 @@ fn Actions(
     }
 }
 
-/// An inline confirmation (`alertdialog`): focus starts on Cancel, Escape cancels, and a
-/// cancelled confirmation gives focus back to the button that opened it.
+/// An inline confirmation (`alertdialog`): focus starts on Cancel and stays between its two
+/// buttons (Tab and Shift+Tab go round), Escape cancels, and a cancelled confirmation gives focus
+/// back to the button that opened it.
 #[component]
 fn Confirmation(
     confirm: Confirm,
@@ -426,6 +427,25 @@ fn Confirmation(
             let _ = button.focus();
         }
     });
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| match event.key().as_str() {
+        "Escape" => {
+            event.prevent_default();
+            close.run(confirm);
+        }
+        // Two buttons: Tab from either goes to the other, in both directions (while the confirm
+        // button is disabled, focus stays on Cancel).
+        "Tab" => {
+            event.prevent_default();
+            let on_cancel = focused_id().as_deref() == Some(ids.cancel);
+            let next = if on_cancel && !disabled.get_untracked() {
+                ids.confirm
+            } else {
+                ids.cancel
+            };
+            focus_element(next);
+        }
+        _ => {}
+    };
     let question = move || {
         polling.data.with(|server| {
             server.as_ref().map(|server| {
@@ -436,12 +456,7 @@ fn Confirmation(
     };
     view! {
         <div class="notice" role="alertdialog" aria-labelledby=ids.text
-            on:keydown=move |event| {
-                if event.key() == "Escape" {
-                    event.prevent_default();
-                    close.run(confirm);
-                }
-            }>
+            on:keydown=on_keydown>
             <p id=ids.text>{question}</p>
             <div class="row">
                 <button type="button" id=ids.confirm class="danger" disabled=disabled

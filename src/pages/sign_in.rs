@@ -19,6 +19,9 @@ use crate::session::{ConnectionMode, Session, landing_path, use_session};
 
 /// Where focus goes when Keystone refuses a sign-in.
 const SIGN_IN_ERROR_ID: &str = "sign-in-error";
+/// Where focus goes when what Keystone said does not fit the form (a token of another project,
+/// a catalog without compute).
+const FORM_ERROR_ID: &str = "sign-in-form-error";
 
 // The tabs' keyboard behaviour belongs to this page.
 impl SignInMethod {
@@ -69,6 +72,10 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let token = RwSignal::new(String::new());
     let form_error = RwSignal::new(None::<String>);
+    let refuse = move |message: String| {
+        form_error.set(Some(message));
+        focus_after_render(FORM_ERROR_ID);
+    };
     // After a password sign-in was tried, empty fields are marked invalid (derived from what
     // they hold now, so typing clears the mark).
     let password_tried = RwSignal::new(false);
@@ -115,7 +122,7 @@ pub fn SignInPage() -> impl IntoView {
             let region = regions.first().map(String::as_str);
             match session_from_token(&token, region, mode.get_untracked()) {
                 Ok(new_session) => finish(new_session),
-                Err(message) => form_error.set(Some(message)),
+                Err(message) => refuse(message),
             }
         }
     };
@@ -152,12 +159,12 @@ pub fn SignInPage() -> impl IntoView {
                     if form.uses_catalog() {
                         match form.checked_project(&inspected) {
                             Ok(_) => continue_with(inspected),
-                            Err(message) => form_error.set(Some(message)),
+                            Err(message) => refuse(message),
                         }
                     } else {
                         match form.to_session(&inspected, mode.get_untracked()) {
                             Ok(new_session) => finish(new_session),
-                            Err(message) => form_error.set(Some(message)),
+                            Err(message) => refuse(message),
                         }
                     }
                     Ok::<(), ApiError>(())
@@ -199,7 +206,9 @@ pub fn SignInPage() -> impl IntoView {
             focus_element(first);
             return;
         }
-        if let Some(problem) = identity_endpoint_problem(&form.identity_endpoint) {
+        if let Some(problem) =
+            identity_endpoint_problem(&form.identity_endpoint, mode.get_untracked())
+        {
             form_error.set(Some(problem));
             focus_element("identity-endpoint");
             return;
@@ -222,7 +231,7 @@ pub fn SignInPage() -> impl IntoView {
                     pending_token.set(None);
                     finish(new_session);
                 }
-                Some(Err(message)) => form_error.set(Some(message)),
+                Some(Err(message)) => refuse(message),
                 None => {}
             }
         }
@@ -238,7 +247,7 @@ pub fn SignInPage() -> impl IntoView {
             project_id: project_id.get_untracked(),
         };
         let identity = shown_identity();
-        if let Some(problem) = identity_endpoint_problem(&identity) {
+        if let Some(problem) = identity_endpoint_problem(&identity, mode.get_untracked()) {
             form_error.set(Some(problem));
             focus_element("token-identity-endpoint");
             return;
@@ -342,7 +351,7 @@ pub fn SignInPage() -> impl IntoView {
                 {tab(SignInMethod::Token, "Existing token", "sign-in-token")}
             </div>
 
-            {move || form_error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            {move || form_error.get().map(|message| view! { <p class="error" role="alert" id=FORM_ERROR_ID tabindex="-1">{message}</p> })}
             // One error at a time: a new problem with the form replaces the last refusal.
             {move || {
                 sign_in_error()

@@ -208,15 +208,26 @@ pub async fn password_sign_in(api: Api, form: PasswordSignIn) -> Result<Token, A
 }
 
 /// What is wrong with the identity endpoint as typed, found before anything is sent.
-pub fn identity_endpoint_problem(endpoint: &str) -> Option<String> {
-    if endpoint.trim().is_empty() {
+pub fn identity_endpoint_problem(endpoint: &str, mode: ConnectionMode) -> Option<String> {
+    let endpoint = endpoint.trim();
+    if endpoint.is_empty() {
         return Some("Enter the identity endpoint.".to_owned());
     }
-    IdentityEndpoint::new(endpoint).err().map(|error| {
-        format!(
+    if let Err(error) = IdentityEndpoint::new(endpoint) {
+        return Some(format!(
             "Check the identity endpoint: {error}. It is a URL such as https://iam.example.com/v3, or /proxy/identity/v3 through this gateway."
+        ));
+    }
+    bypasses_proxy(endpoint, mode).then(|| {
+        format!(
+            "Through this gateway, the identity endpoint is one of its /proxy/ paths, such as /proxy/identity/v3. To send your credentials from this browser straight to {endpoint}, choose \"Direct to the cloud\"."
         )
     })
+}
+
+/// An address the browser would call itself although the user chose to go through the gateway.
+fn bypasses_proxy(endpoint: &str, mode: ConnectionMode) -> bool {
+    mode == ConnectionMode::Proxy && !endpoint.starts_with('/')
 }
 
 /// What to do when Keystone refuses a sign-in, where its status means something narrower than
@@ -226,7 +237,7 @@ pub fn identity_endpoint_problem(endpoint: &str) -> Option<String> {
 pub fn sign_in_advice(error: &ApiError, with_token: bool) -> Option<String> {
     let advice = match (error.kind, with_token) {
         (ErrorKind::NotFound, true) => {
-            "Keystone does not know this token: it has expired or was revoked, or it comes from another cloud. Paste a current token, or sign in with a password."
+            "Keystone does not know this token (it has expired, was revoked or comes from another cloud), or the identity endpoint is not Keystone's (it usually ends in /v3). Check the endpoint, paste a current token, or sign in with a password."
         }
         (ErrorKind::Unauthorized, true) => {
             "Keystone refused the token: paste a current token, or sign in with a password."
@@ -352,6 +363,12 @@ impl TokenSignIn {
         }
         ComputeEndpoint::new(endpoint, &project.id)
             .map_err(|error| format!("Check the compute endpoint: {error}."))?;
+        if bypasses_proxy(endpoint, mode) {
+            return Err(format!(
+                "Through this gateway, the compute endpoint is one of its /proxy/ paths, such as /proxy/compute/v2.1/{}. To call {endpoint} from this browser, choose \"Direct to the cloud\".",
+                project.id
+            ));
+        }
         Ok(Session {
             compute_endpoint: endpoint.to_owned(),
             region: None,
@@ -419,19 +436,31 @@ mod tests {
 
     #[test]
     fn an_identity_endpoint_that_is_no_url_is_caught_before_sending() {
-        assert_eq!(identity_endpoint_problem("/proxy/identity/v3"), None);
+        for mode in [ConnectionMode::Proxy, ConnectionMode::Direct] {
+            assert_eq!(identity_endpoint_problem("/proxy/identity/v3", mode), None);
+            assert_eq!(
+                identity_endpoint_problem(" ", mode),
+                Some("Enter the identity endpoint.".to_owned())
+            );
+            assert!(
+                identity_endpoint_problem("not a url", mode)
+                    .is_some_and(|problem| problem.starts_with("Check the identity endpoint: "))
+            );
+        }
         assert_eq!(
-            identity_endpoint_problem("https://iam.example.com/v3"),
+            identity_endpoint_problem("https://iam.example.com/v3", ConnectionMode::Direct),
             None
         );
-        assert_eq!(
-            identity_endpoint_problem(" "),
-            Some("Enter the identity endpoint.".to_owned())
-        );
-        assert!(
-            identity_endpoint_problem("not a url")
-                .is_some_and(|problem| problem.starts_with("Check the identity endpoint: "))
-        );
+    }
+
+    #[test]
+    fn through_the_gateway_no_credentials_go_straight_to_another_host() {
+        let problem =
+            identity_endpoint_problem("https://iam.example.com/v3", ConnectionMode::Proxy)
+                .expect("refused in proxy mode");
+        assert!(problem.contains("/proxy/identity/v3"), "{problem}");
+        assert!(problem.contains("https://iam.example.com/v3"), "{problem}");
+        assert!(problem.contains("Direct to the cloud"), "{problem}");
     }
 
     #[test]
@@ -577,6 +606,14 @@ mod tests {
         assert!(form.to_session(&inspected, ConnectionMode::Direct).is_ok());
         form.compute_endpoint = "//evil.example/v2.1".into();
         assert!(form.to_session(&inspected, ConnectionMode::Proxy).is_err());
+        // Through the gateway, a typed endpoint is one of its paths, never another host.
+        form.compute_endpoint = "https://ecs.example.com/v2.1".into();
+        let refused = form
+            .to_session(&inspected, ConnectionMode::Proxy)
+            .expect_err("another host in proxy mode");
+        assert!(refused.contains("/proxy/compute/v2.1/p1"), "{refused}");
+        form.compute_endpoint = "/proxy/compute/v2.1".into();
+        assert!(form.to_session(&inspected, ConnectionMode::Proxy).is_ok());
         form.compute_endpoint = "  ".into();
         assert!(form.uses_catalog());
     }

@@ -263,8 +263,8 @@ impl Harness {
     }
 
     /// Asserts that the element a script expression gives (`document.documentElement` for the
-    /// whole page) does not scroll sideways in a window already made narrow (at most 400 px).
-    pub async fn assert_no_sideways_scrolling(&self, element: &str, what: &str) {
+    /// whole page) does not scroll sideways in a window already resized to `window_width`.
+    pub async fn assert_no_sideways_scrolling(&self, element: &str, what: &str, window_width: u64) {
         let widths = self
             .eval(&format!(
                 "const element = {element};\
@@ -273,11 +273,31 @@ impl Harness {
             .await;
         let [viewport, content, visible]: [u64; 3] =
             serde_json::from_value(widths.clone()).expect("three widths");
-        assert!(viewport <= 400, "the window became narrow: {widths}");
+        assert!(
+            viewport <= window_width,
+            "the window was resized to {window_width} px: {widths}"
+        );
         assert!(
             content <= visible,
             "{what} scrolls sideways at {viewport} px (content {content} px, visible {visible} px)"
         );
+    }
+
+    /// The id of the focused element ("" for one without an id, such as the page body).
+    pub async fn focused_id(&self) -> String {
+        let id = self
+            .eval("const active = document.activeElement; return active ? active.id : '';")
+            .await;
+        id.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Waits until the element with `id` has keyboard focus (focus moves after the DOM updates).
+    pub async fn wait_for_focus(&self, id: &str) {
+        let what = format!("focus on #{id}");
+        self.wait_until(&what, DEFAULT_WAIT, || async {
+            self.focused_id().await == id
+        })
+        .await;
     }
 
     /// Runs `script` in the page and returns its result.
@@ -472,6 +492,10 @@ impl SimToken {
     /// Creates a server that boots from a volume, with the first public flavor, first ACTIVE
     /// image and first network; returns its id.
     pub async fn create_server(&self, name: &str) -> String {
+        self.create_server_with_metadata(name, json!({})).await
+    }
+
+    pub async fn create_server_with_metadata(&self, name: &str, metadata: Value) -> String {
         let (_, flavors) = self.compute("GET", "/flavors/detail", None).await;
         let (_, images) = self.compute("GET", "/images/detail", None).await;
         let (_, networks) = self.compute("GET", "/os-networks", None).await;
@@ -487,6 +511,7 @@ impl SimToken {
             "name": name,
             "flavorRef": flavor["id"],
             "networks": [{"uuid": networks["networks"][0]["id"]}],
+            "metadata": metadata,
             "block_device_mapping_v2": [{
                 "uuid": image["id"], "source_type": "image", "destination_type": "volume",
                 "volume_size": min_disk.max(flavor["disk"].as_u64().unwrap_or(0)),

@@ -14,9 +14,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::Simulator;
 use crate::fault::{Fault, KeystoneError};
 
-/// Headers a browser page may send (Nova's defaults).
-const ALLOW_HEADERS: [&str; 10] = [
+/// Headers a browser page may send: Nova's defaults, and Keystone's X-Subject-Token (a token is
+/// validated with `GET /v3/auth/tokens` and both token headers).
+const ALLOW_HEADERS: [&str; 11] = [
     "x-auth-token",
+    "x-subject-token",
     "x-openstack-request-id",
     "x-openstack-nova-api-version",
     "openstack-api-version",

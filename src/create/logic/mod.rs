@@ -4,6 +4,7 @@ pub mod curl;
 pub mod flavors;
 pub mod images;
 pub mod keyfile;
+pub mod leaving;
 pub mod listing;
 pub mod request;
 pub mod review;

@@ -31,7 +31,7 @@ async fn preflight_and_exposed_headers_for_allowed_origins() {
         .header("Access-Control-Request-Method", "POST")
         .header(
             "Access-Control-Request-Headers",
-            "content-type,x-auth-token,openstack-api-version,x-openstack-nova-api-version",
+            "content-type,x-auth-token,x-subject-token,openstack-api-version,x-openstack-nova-api-version",
         )
         .send()
         .await
@@ -47,7 +47,13 @@ async fn preflight_and_exposed_headers_for_allowed_origins() {
     };
     assert_eq!(header("access-control-allow-origin"), ORIGIN);
     assert!(header("access-control-allow-methods").contains("post"));
-    for requested in ["x-auth-token", "openstack-api-version", "content-type"] {
+    // X-Subject-Token too: a pasted token is validated with GET /v3/auth/tokens.
+    for requested in [
+        "x-auth-token",
+        "x-subject-token",
+        "openstack-api-version",
+        "content-type",
+    ] {
         assert!(
             header("access-control-allow-headers").contains(requested),
             "{requested} allowed"
