@@ -91,6 +91,42 @@ pub fn updated_ago(updated_ms: f64, now_ms: f64) -> String {
     }
 }
 
+/// How long a list has been loading, once that is long enough to be worth saying (a slow cloud
+/// should not look like a stuck page): `None` for the first 3 s.
+pub fn waiting_text(waited_ms: f64) -> Option<String> {
+    let seconds = (waited_ms / 1000.0).floor();
+    (seconds >= 3.0).then(|| format!("still waiting for the cloud: {seconds} s"))
+}
+
+/// Where a polled view stands, for its refresh line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RefreshState {
+    /// When the shown values were fetched (`Date.now()` ms), if ever.
+    pub updated_ms: Option<f64>,
+    /// The last refresh failed: the values shown are older than they look.
+    pub failing: bool,
+    /// The next refresh, when one is scheduled.
+    pub next_in: Option<Duration>,
+}
+
+/// "updated 5 s ago · refreshing every 2 s"; while refreshing fails, the values are marked as
+/// not current ("not current: updated 16 s ago · retrying in 4 s").
+pub fn refresh_line(state: RefreshState, now_ms: f64) -> String {
+    let updated = match (state.updated_ms, state.failing) {
+        (Some(updated_ms), true) => format!("not current: {}", updated_ago(updated_ms, now_ms)),
+        (Some(updated_ms), false) => updated_ago(updated_ms, now_ms),
+        (None, _) => "not loaded yet".to_owned(),
+    };
+    let next = match (state.next_in, state.failing) {
+        (Some(delay), true) => format!(" · retrying in {} s", delay.as_secs()),
+        (Some(delay), false) => format!(" · refreshing every {} s", delay.as_secs()),
+        // Nothing scheduled yet: the first load is still running.
+        (None, false) if state.updated_ms.is_none() => String::new(),
+        (None, _) => " · paused while the tab is hidden".to_owned(),
+    };
+    format!("{updated}{next}")
+}
+
 /// The refresh line once polling has stopped for good (the watched item is gone): the time of
 /// the last refresh as a fixed UTC time, not an age that keeps counting as if still live.
 pub fn stopped_refreshing(updated_ms: Option<f64>) -> String {
@@ -205,6 +241,55 @@ mod tests {
         assert_eq!(updated_ago(0.0, 125_000.0), "updated 2 min 5 s ago");
         // A clock that went backwards never shows a negative age.
         assert_eq!(updated_ago(20_000.0, 10_000.0), "updated just now");
+    }
+
+    #[test]
+    fn a_long_wait_is_said_after_three_seconds() {
+        assert_eq!(waiting_text(2_999.0), None);
+        assert_eq!(
+            waiting_text(3_000.0).as_deref(),
+            Some("still waiting for the cloud: 3 s")
+        );
+        assert_eq!(
+            waiting_text(61_500.0).as_deref(),
+            Some("still waiting for the cloud: 61 s")
+        );
+    }
+
+    #[test]
+    fn the_refresh_line_marks_values_not_current_while_refreshing_fails() {
+        let state = RefreshState {
+            updated_ms: Some(0.0),
+            failing: false,
+            next_in: Some(Duration::from_secs(2)),
+        };
+        assert_eq!(
+            refresh_line(state, 5_000.0),
+            "updated 5 s ago · refreshing every 2 s"
+        );
+        let failing = RefreshState {
+            failing: true,
+            next_in: Some(Duration::from_secs(4)),
+            ..state
+        };
+        assert_eq!(
+            refresh_line(failing, 16_000.0),
+            "not current: updated 16 s ago · retrying in 4 s"
+        );
+        let first_load = RefreshState {
+            updated_ms: None,
+            failing: false,
+            next_in: None,
+        };
+        assert_eq!(refresh_line(first_load, 0.0), "not loaded yet");
+        let hidden = RefreshState {
+            next_in: None,
+            ..state
+        };
+        assert_eq!(
+            refresh_line(hidden, 1_000.0),
+            "updated 1 s ago · paused while the tab is hidden"
+        );
     }
 
     #[test]

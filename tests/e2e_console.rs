@@ -261,14 +261,18 @@ async fn details_follow_the_build_and_polling_pauses_while_the_tab_is_hidden() {
 async fn a_read_still_in_flight_is_cancelled_when_its_page_goes() {
     let defaults = HarnessOptions::default();
     let harness = Harness::start_with(HarnessOptions {
-        sim: defaults.sim.latency(Duration::from_millis(1500)),
+        sim: defaults.sim.latency(Duration::from_millis(3500)),
         ..defaults
     })
     .await;
     harness.sign_in_demo().await;
-    // The servers list is still loading (1.5 s per request): leave for the create form.
+    // The servers list is still loading (3.5 s per request): leave for the create form.
     harness.click("header a[href='/create']").await;
     harness.wait_for("#create-title").await;
+    // A slow cloud does not look like a stuck page: the lists say how long they have waited.
+    harness
+        .wait_for_text("still waiting for the cloud: 3 s")
+        .await;
     harness.click("#activity-panel summary").await;
     harness
         .wait_until(

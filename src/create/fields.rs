@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use super::draft::CreateDraft;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::polling::use_clock;
+use crate::refresh::waiting_text;
 
 /// The error text shown under field `id`, tied to it with `aria-describedby`.
 pub fn error_id(id: &str) -> String {
@@ -143,6 +145,21 @@ pub fn FieldError(id: &'static str, #[prop(into)] error: MaybeProp<String>) -> i
 /// `Suspend` holds the thread's error hook across its await, so with several lists loading at
 /// once an error landed in whichever section's boundary had set the hook last (a failed flavor
 /// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
+/// "Loading flavors…", and after a few seconds how long it has been waiting. Only the first
+/// part is a live region: a count that changes every second is not read out.
+#[component]
+fn LoadingLine(what: &'static str) -> impl IntoView {
+    let started_ms = js_sys::Date::now();
+    let now = use_clock();
+    view! {
+        <p class="list-state hint">
+            <span role="status">{format!("Loading {what}…")}</span>
+            " "
+            <span>{move || waiting_text(now.get() - started_ms)}</span>
+        </p>
+    }
+}
+
 pub fn loaded_list<T, V>(
     what: &'static str,
     resource: LocalResource<Result<Arc<T>, ApiError>>,
@@ -165,13 +182,7 @@ where
     };
     view! {
         <div class="list-box" node_ref=list_box tabindex="-1">
-            <Transition fallback=move || {
-                view! {
-                    <p class="list-state hint" role="status">
-                        {format!("Loading {what}…")}
-                    </p>
-                }
-            }>
+            <Transition fallback=move || view! { <LoadingLine what /> }>
                 {move || {
                     let render = render.clone();
                     Suspend::new(async move {

@@ -15,7 +15,7 @@ use crate::pages::server_view::{
     addresses_summary, flavor_label, list_outcome, or_dash, status_changes, status_class,
     status_snapshot, status_text,
 };
-use crate::refresh::updated_ago;
+use crate::refresh::{RefreshState, refresh_line, updated_ago};
 
 #[component]
 pub fn ServersPage() -> impl IntoView {
@@ -108,28 +108,26 @@ fn ServerTable(servers: Vec<Server>) -> impl IntoView {
 #[component]
 pub fn RefreshBar<T: Send + Sync + 'static>(polling: Polling<T>) -> impl IntoView {
     let now = use_clock();
+    let failing = move || polling.error.with(Option::is_some);
     let status = move || {
-        let updated = polling
-            .updated_ms
-            .get()
-            .map(|updated| updated_ago(updated, now.get()))
-            .unwrap_or_else(|| "not loaded yet".to_owned());
-        let next = if polling.gone.get() {
-            " · stopped".to_owned()
-        } else {
-            match (polling.next_in.get(), polling.error.with(Option::is_some)) {
-                (Some(delay), true) => format!(" · retrying in {} s", delay.as_secs()),
-                (Some(delay), false) => format!(" · refreshing every {} s", delay.as_secs()),
-                // Nothing scheduled yet: the first load is still running.
-                (None, false) if polling.updated_ms.with(Option::is_none) => String::new(),
-                (None, _) => " · paused while the tab is hidden".to_owned(),
-            }
+        if polling.gone.get() {
+            let updated = polling
+                .updated_ms
+                .get()
+                .map(|updated| updated_ago(updated, now.get()))
+                .unwrap_or_else(|| "not loaded yet".to_owned());
+            return format!("{updated} · stopped");
+        }
+        let state = RefreshState {
+            updated_ms: polling.updated_ms.get(),
+            failing: failing(),
+            next_in: polling.next_in.get(),
         };
-        format!("{updated}{next}")
+        refresh_line(state, now.get())
     };
     view! {
         <div class="row refresh-bar">
-            <span class="muted small" id="updated-ago">{status}</span>
+            <span class="muted small" class:not-current=failing id="updated-ago">{status}</span>
             <button type="button" id="refresh-now" on:click=move |_| polling.refresh_now(false)
                 disabled=move || polling.gone.get()>
                 "Refresh now"

@@ -55,11 +55,12 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
         .phase
         .view(fraction, server.boot_from_volume(), server.before_delete);
     let building = view.status == "BUILD";
-    // Addresses and the volume appear once the build has passed those steps.
-    let networked = !building || fraction >= 0.2;
+    // Addresses and the volume appear once the build has passed those steps. A build that fails
+    // ("No valid host was found") never reaches a host, so it never gets an address.
+    let scheduled = (!building || fraction >= 0.2) && !server.fails_build;
     let volume_attached = !building || fraction >= 0.5;
     let mut addresses = Map::new();
-    if networked {
+    if scheduled {
         for port in &server.ports {
             let label = state
                 .catalogue
@@ -119,7 +120,6 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
             "links": [{"href": ctx.bookmark_link(&format!("flavors/{}", server.spec.flavor_id)), "rel": "bookmark"}]
         })
     };
-    let scheduled = !building || fraction >= 0.2;
     let mut body = json!({
         "id": server.id,
         "name": server.spec.name,

@@ -222,6 +222,10 @@ async fn servers_named_with_the_marker_end_in_error_with_a_fault() {
             .is_some_and(|m| m.contains("No valid host"))
     );
     assert!(server["fault"]["created"].is_string());
+    // Scheduling failed: no host took it, so it has no host and no address.
+    assert_eq!(server["OS-EXT-SRV-ATTR:host"], Value::Null);
+    assert_eq!(server["hostId"], "");
+    assert_eq!(server["addresses"], json!({}));
     assert_eq!(
         cloud.delete(&format!("servers/{id}"), "2.67").await.status,
         StatusCode::NO_CONTENT
