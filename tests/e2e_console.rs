@@ -556,6 +556,20 @@ async fn a_401_sends_the_user_to_sign_in_and_back() {
         harness.browser_token().await.is_none(),
         "the refused token is forgotten"
     );
+    // The live region says why too (it held "Signed in").
+    harness
+        .wait_until(
+            "the live region to say why",
+            Duration::from_secs(5),
+            || async {
+                harness
+                    .eval("return document.getElementById('live-region').textContent;")
+                    .await
+                    .as_str()
+                    .is_some_and(|text| text.starts_with("Your session has ended"))
+            },
+        )
+        .await;
 
     harness.submit_demo_sign_in("proxy", None).await;
     harness

@@ -85,6 +85,12 @@ pub fn SignInPage() -> impl IntoView {
     let pending_token = RwSignal::new_local(None::<Token>);
     let region = RwSignal::new(String::new());
 
+    // Sent here by an expired session: the live region still holds the last announcement
+    // ("Signed in"), so say why the user is here.
+    if let Some(reason) = untrack(|| session.reason()) {
+        announcer.announce(reason);
+    }
+
     let gateway = LocalResource::new(move || load_gateway_info(api));
     let gateway_info = move || gateway.get().and_then(Result::ok).unwrap_or_default();
     // The identity endpoint follows the connection mode until the user types their own.
@@ -291,7 +297,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <section class="card sign-in" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in"</h1>
-            {move || session.reason().map(|reason| view! { <p class="notice" role="status">{reason}</p> })}
+            {move || session.reason().map(|reason| view! { <p class="notice">{reason}</p> })}
             {move || {
                 session
                     .is_signed_in()
