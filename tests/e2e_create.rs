@@ -232,6 +232,22 @@ async fn the_tables_filter_and_sort(h: &Harness) {
         &["DBS-MySQL-Image_2.1.3.3", "EulerOS 2.9 64bit"],
     )
     .await;
+    // The image table sorts too: by size, largest first on the second press.
+    let image_size_heading = "//table[@aria-labelledby='image-label']//th/button[starts-with(normalize-space(), 'Size')]";
+    click_xpath(h, image_size_heading).await;
+    click_xpath(h, image_size_heading).await;
+    wait_for_rows(
+        h,
+        "image-label",
+        &["EulerOS 2.9 64bit", "DBS-MySQL-Image_2.1.3.3"],
+    )
+    .await;
+    let image_sorted_by = h
+        .eval(
+            "return document.querySelector(\"table[aria-labelledby='image-label'] th[aria-sort='descending']\").textContent.trim();",
+        )
+        .await;
+    assert_eq!(image_sorted_by, json!("Size ▼"));
     h.fill("#image-filter", "centos").await;
     wait_for_rows(h, "image-label", &[IMAGE]).await;
     assert!(

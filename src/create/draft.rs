@@ -44,36 +44,72 @@ impl FlavorColumn {
     }
 }
 
-/// A sort order: a column and a direction.
+/// Column the image table is sorted by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FlavorSort {
-    pub column: FlavorColumn,
+pub enum ImageColumn {
+    #[default]
+    Name,
+    Os,
+    Size,
+    MinDisk,
+    MinRam,
+}
+
+impl ImageColumn {
+    pub const ALL: [ImageColumn; 5] = [
+        Self::Name,
+        Self::Os,
+        Self::Size,
+        Self::MinDisk,
+        Self::MinRam,
+    ];
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Os => "OS",
+            Self::Size => "Size",
+            Self::MinDisk => "Min disk",
+            Self::MinRam => "Min RAM",
+        }
+    }
+}
+
+/// A table's sort order: a column and a direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableSort<Column> {
+    pub column: Column,
     pub descending: bool,
 }
 
-impl FlavorSort {
+pub type FlavorSort = TableSort<FlavorColumn>;
+pub type ImageSort = TableSort<ImageColumn>;
+
+impl<Column: Copy + PartialEq> TableSort<Column> {
     /// The order after the user activates `column`'s heading: a new column sorts ascending, the
     /// current one flips direction.
-    pub fn toggled(self, column: FlavorColumn) -> Self {
-        if self.column == column {
-            Self {
-                column,
-                descending: !self.descending,
-            }
-        } else {
-            Self {
-                column,
-                descending: false,
-            }
+    pub fn toggled(self, column: Column) -> Self {
+        Self {
+            column,
+            descending: self.column == column && !self.descending,
         }
     }
 
     /// The `aria-sort` value for `column`'s heading.
-    pub fn aria_sort(self, column: FlavorColumn) -> &'static str {
+    pub fn aria_sort(self, column: Column) -> &'static str {
         match (self.column == column, self.descending) {
             (false, _) => "none",
             (true, false) => "ascending",
             (true, true) => "descending",
+        }
+    }
+
+    /// The arrow after `column`'s heading: none unless the table is sorted by it.
+    pub fn arrow(self, column: Column) -> &'static str {
+        match (self.column == column, self.descending) {
+            (false, _) => "",
+            (true, false) => " ▲",
+            (true, true) => " ▼",
         }
     }
 }
@@ -87,6 +123,7 @@ pub struct CreateDraft {
     pub flavor_sort: FlavorSort,
     pub image_id: String,
     pub image_filter: String,
+    pub image_sort: ImageSort,
     /// Empty means every OS type.
     pub image_os_type: String,
     pub network_ids: Vec<String>,
@@ -117,6 +154,7 @@ impl Default for CreateDraft {
             flavor_sort: FlavorSort::default(),
             image_id: String::new(),
             image_filter: String::new(),
+            image_sort: ImageSort::default(),
             image_os_type: String::new(),
             network_ids: Vec::new(),
             key_name: String::new(),
@@ -169,6 +207,12 @@ mod tests {
         );
         assert_eq!(sort.aria_sort(FlavorColumn::Ram), "ascending");
         assert_eq!(sort.aria_sort(FlavorColumn::Name), "none");
+        assert_eq!(sort.arrow(FlavorColumn::Ram), " ▲");
+        assert_eq!(
+            sort.toggled(FlavorColumn::Ram).arrow(FlavorColumn::Ram),
+            " ▼"
+        );
+        assert_eq!(sort.arrow(FlavorColumn::Name), "");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ecs_api::ApiError;
 use leptos::prelude::*;
 
-use super::draft::CreateDraft;
+use super::draft::{CreateDraft, TableSort};
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::polling::use_clock;
@@ -145,6 +145,40 @@ pub fn FieldError(id: &'static str, #[prop(into)] error: MaybeProp<String>) -> i
 /// `Suspend` holds the thread's error hook across its await, so with several lists loading at
 /// once an error landed in whichever section's boundary had set the hook last (a failed flavor
 /// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
+/// How a sortable column's heading looks.
+pub struct ColumnLook {
+    pub heading: &'static str,
+    pub numeric: bool,
+    /// Left out on narrow screens (the stylesheet hides it).
+    pub low_priority: bool,
+}
+
+/// A sortable column's heading: a button that sorts by the column (again: the other way), with
+/// `aria-sort` and an arrow for the current order.
+pub fn sort_heading<Column>(
+    column: Column,
+    look: ColumnLook,
+    sort: Memo<TableSort<Column>>,
+    sort_by: impl Fn(Column) + 'static,
+) -> impl IntoView
+where
+    Column: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <th
+            scope="col"
+            class:numeric=look.numeric
+            class:low-priority=look.low_priority
+            aria-sort=move || sort.get().aria_sort(column)
+        >
+            <button type="button" on:click=move |_| sort_by(column)>
+                {look.heading}
+                {move || sort.get().arrow(column)}
+            </button>
+        </th>
+    }
+}
+
 /// "Loading flavors…", and after a few seconds how long it has been waiting. Only the first
 /// part is a live region: a count that changes every second is not read out.
 #[component]

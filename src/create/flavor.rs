@@ -6,7 +6,7 @@ use ecs_api::models::Flavor;
 use leptos::prelude::*;
 
 use super::draft::FlavorColumn;
-use super::fields::{FilteredChoice, loaded_list};
+use super::fields::{ColumnLook, FilteredChoice, loaded_list, sort_heading};
 use super::logic::flavors::sorted_flavors;
 use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
 use super::logic::request::{Field, flavor_unfit_reason};
@@ -67,27 +67,14 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
         listing::summary(counts, "flavors", "disabled")
     };
     let header = move |column: FlavorColumn| {
-        let numeric = !matches!(column, FlavorColumn::Name | FlavorColumn::Public);
-        view! {
-            <th
-                scope="col"
-                class:numeric=numeric
-                class:low-priority=is_low_priority(column)
-                aria-sort=move || sort.get().aria_sort(column)
-            >
-                <button
-                    type="button"
-                    on:click=move |_| draft.update(|draft| draft.flavor_sort = draft.flavor_sort.toggled(column))
-                >
-                    {column.heading()}
-                    {move || match sort.get() {
-                        s if s.column != column => "",
-                        s if s.descending => " ▼",
-                        _ => " ▲",
-                    }}
-                </button>
-            </th>
-        }
+        let look = ColumnLook {
+            heading: column.heading(),
+            numeric: !matches!(column, FlavorColumn::Name | FlavorColumn::Public),
+            low_priority: is_low_priority(column),
+        };
+        sort_heading(column, look, sort, move |column| {
+            draft.update(|draft| draft.flavor_sort = draft.flavor_sort.toggled(column));
+        })
     };
     let rows = move || {
         // Rebuilt when the filter, the order or the chosen image changes; choosing a flavor

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use ecs_api::models::Image;
 use leptos::prelude::*;
 
-use super::fields::{FilteredChoice, loaded_list};
+use super::draft::ImageColumn;
+use super::fields::{ColumnLook, FilteredChoice, loaded_list, sort_heading};
 use super::logic::images::{listed_images, os_label, os_types, sorted_images};
-use super::logic::listing::{self, Counts, MAX_ROWS};
+use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
 use super::logic::request::Field;
 use super::use_page;
 use crate::units::{bytes_text, disk_text, ram_text};
@@ -50,15 +51,36 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
     let os_type = Memo::new(move |_| draft.with(|draft| draft.image_os_type.clone()));
     let filter = Memo::new(move |_| draft.with(|draft| draft.image_filter.clone()));
     let chosen = Memo::new(move |_| draft.with(|draft| draft.image_id.clone()));
-    // The list and its order are fixed for this table: sorted once, searched per keystroke.
-    let sorted = sorted_images(&images);
-    let offered = sorted.count();
+    let sort = Memo::new(move |_| draft.with(|draft| draft.image_sort));
+    // Sorted once per order, searched per keystroke.
+    let sorted = {
+        let images = images.clone();
+        Memo::new(move |_| sorted_images(&images, sort.get()))
+    };
+    let offered = move || sorted.with(Searchable::count);
     let listed = {
         let images = images.clone();
         Memo::new(move |_| {
             filter.with(|filter| {
-                os_type.with(|os_type| listed_images(&images, &sorted, filter, os_type))
+                os_type.with(|os_type| {
+                    sorted.with(|sorted| listed_images(&images, sorted, filter, os_type))
+                })
             })
+        })
+    };
+    let header = move |column: ImageColumn| {
+        let look = ColumnLook {
+            heading: column.heading(),
+            numeric: matches!(
+                column,
+                ImageColumn::Size | ImageColumn::MinDisk | ImageColumn::MinRam
+            ),
+            // Narrow screens hide the OS column (the OS shows under the name instead) and the
+            // size: the minimums are what decide the choice.
+            low_priority: matches!(column, ImageColumn::Os | ImageColumn::Size),
+        };
+        sort_heading(column, look, sort, move |column| {
+            draft.update(|draft| draft.image_sort = draft.image_sort.toggled(column));
         })
     };
     let type_options = types
@@ -95,6 +117,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
             </select>
         </div>
         <p class="hint" role="status">{move || {
+            let offered = offered();
             let counts = Counts {
                 matching: listed.with(Vec::len),
                 offered,
@@ -109,13 +132,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                         <th scope="col">
                             <span class="visually-hidden">"Choose"</span>
                         </th>
-                        <th scope="col">"Name"</th>
-                        // Narrow screens hide the OS column (the OS shows under the name
-                        // instead) and the size: the minimums are what decide the choice.
-                        <th scope="col" class="low-priority">"OS"</th>
-                        <th scope="col" class="numeric low-priority">"Size"</th>
-                        <th scope="col" class="numeric">"Min disk"</th>
-                        <th scope="col" class="numeric">"Min RAM"</th>
+                        {ImageColumn::ALL.map(header).into_iter().collect_view()}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

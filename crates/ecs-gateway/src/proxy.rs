@@ -389,11 +389,20 @@ fn timeout_response(state: &ProxyState, name: &Arc<str>) -> Response {
     error_response(
         StatusCode::GATEWAY_TIMEOUT,
         &format!(
-            "upstream {name:?} did not answer within {} ms",
-            state.upstream_timeout.as_millis()
+            "upstream {name:?} did not answer within {}",
+            duration_text(state.upstream_timeout)
         ),
         Some(name),
     )
+}
+
+/// "60 s" for whole seconds (the configured timeouts), else milliseconds.
+fn duration_text(duration: std::time::Duration) -> String {
+    if duration.subsec_millis() == 0 && duration.as_secs() > 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{} ms", duration.as_millis())
+    }
 }
 
 fn failure_response(state: &ProxyState, name: &Arc<str>, error: &reqwest::Error) -> Response {
@@ -496,6 +505,19 @@ fn is_json(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeouts_read_in_seconds_when_whole() {
+        assert_eq!(duration_text(std::time::Duration::from_secs(60)), "60 s");
+        assert_eq!(
+            duration_text(std::time::Duration::from_millis(300)),
+            "300 ms"
+        );
+        assert_eq!(
+            duration_text(std::time::Duration::from_millis(1500)),
+            "1500 ms"
+        );
+    }
 
     fn upstream(url: &str) -> Upstream {
         Upstream::new("compute", url).unwrap()

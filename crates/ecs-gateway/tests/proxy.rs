@@ -321,6 +321,10 @@ async fn slow_upstream_gives_504_naming_it() {
     );
     let body = error_body(response).await;
     assert_eq!(body["error"]["upstream"], "identity");
+    assert_eq!(
+        body["error"]["message"],
+        "upstream \"identity\" did not answer within 300 ms"
+    );
     gw.shutdown().await;
 }
 

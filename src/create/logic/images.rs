@@ -1,8 +1,11 @@
 //! The image list: ACTIVE images, what OS each carries, and the text and OS-type filters.
 
+use std::cmp::Ordering;
+
 use ecs_api::models::Image;
 
 use super::listing::Searchable;
+use crate::create::draft::{ImageColumn, ImageSort};
 
 /// The OS as people read it, from ECS's `__os_type`, `__platform` and `__os_version` metadata:
 /// "Linux · EulerOS 2.2 64bit". The version usually names the platform, so the platform is only
@@ -33,20 +36,48 @@ pub fn os_types(images: &[Image]) -> Vec<String> {
     types
 }
 
-/// The ACTIVE images sorted by name, searchable by name, id and OS.
-pub fn sorted_images(images: &[Image]) -> Searchable {
-    let mut named: Vec<(usize, String)> = images
+/// Orders two listed images by `sort`; `a_key`/`b_key` are their lower-cased names and OS labels.
+fn compare(a: &Image, a_key: &SortKey, b: &Image, b_key: &SortKey, sort: ImageSort) -> Ordering {
+    let primary = match sort.column {
+        ImageColumn::Name => a_key.name.cmp(&b_key.name),
+        ImageColumn::Os => a_key.os.cmp(&b_key.os),
+        ImageColumn::Size => a.size.cmp(&b.size),
+        ImageColumn::MinDisk => a.min_disk.cmp(&b.min_disk),
+        ImageColumn::MinRam => a.min_ram.cmp(&b.min_ram),
+    };
+    let primary = if sort.descending {
+        primary.reverse()
+    } else {
+        primary
+    };
+    // Ties fall back to the name, then the id, whichever way the column sorts.
+    primary
+        .then_with(|| a_key.name.cmp(&b_key.name))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// What the text columns sort by, worked out once per image rather than per comparison.
+struct SortKey {
+    name: String,
+    os: String,
+}
+
+/// The ACTIVE images sorted by `sort`, searchable by name, id and OS.
+pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
+    let mut keyed: Vec<(usize, SortKey)> = images
         .iter()
         .enumerate()
         .filter(|(_, image)| image.is_active())
-        .map(|(index, image)| (index, image.name.to_lowercase()))
+        .map(|(index, image)| {
+            let key = SortKey {
+                name: image.name.to_lowercase(),
+                os: os_label(image).to_lowercase(),
+            };
+            (index, key)
+        })
         .collect();
-    named.sort_by(|(a, a_name), (b, b_name)| {
-        a_name
-            .cmp(b_name)
-            .then_with(|| images[*a].id.cmp(&images[*b].id))
-    });
-    let order = named.into_iter().map(|(index, _)| index).collect();
+    keyed.sort_by(|(a, a_key), (b, b_key)| compare(&images[*a], a_key, &images[*b], b_key, sort));
+    let order = keyed.into_iter().map(|(index, _)| index).collect();
     Searchable::new(order, |index| {
         let image = &images[index];
         vec![image.name.clone(), image.id.clone(), os_label(image)]
@@ -135,7 +166,12 @@ mod tests {
         assert_eq!(
             names(
                 &images,
-                &listed_images(&images, &sorted_images(&images), "", "")
+                &listed_images(
+                    &images,
+                    &sorted_images(&images, ImageSort::default()),
+                    "",
+                    ""
+                )
             ),
             ["cirros", "EulerOS image", "Ubuntu 22.04", "windows-2019"]
         );
@@ -147,25 +183,85 @@ mod tests {
         assert_eq!(
             names(
                 &images,
-                &listed_images(&images, &sorted_images(&images), "", "Linux")
+                &listed_images(
+                    &images,
+                    &sorted_images(&images, ImageSort::default()),
+                    "",
+                    "Linux"
+                )
             ),
             ["EulerOS image", "Ubuntu 22.04"]
         );
         assert_eq!(
             names(
                 &images,
-                &listed_images(&images, &sorted_images(&images), "euler", "Linux")
+                &listed_images(
+                    &images,
+                    &sorted_images(&images, ImageSort::default()),
+                    "euler",
+                    "Linux"
+                )
             ),
             ["EulerOS image"]
         );
         assert_eq!(
             names(
                 &images,
-                &listed_images(&images, &sorted_images(&images), "64BIT", "")
+                &listed_images(
+                    &images,
+                    &sorted_images(&images, ImageSort::default()),
+                    "64BIT",
+                    ""
+                )
             ),
             ["EulerOS image", "Ubuntu 22.04"]
         );
-        assert!(listed_images(&images, &sorted_images(&images), "euler", "Windows").is_empty());
+        assert!(
+            listed_images(
+                &images,
+                &sorted_images(&images, ImageSort::default()),
+                "euler",
+                "Windows"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_column_sorts_both_ways_with_ties_by_name() {
+        let mut images = sample();
+        images[0].size = Some(3_000);
+        images[0].min_disk = 40;
+        images[1].size = Some(9_000);
+        images[1].min_disk = 60;
+        images[3].size = Some(2_000);
+        images[3].min_disk = 10;
+        images[3].min_ram = 1024;
+        let sorted = |column, descending| {
+            let sort = ImageSort { column, descending };
+            names(
+                &images,
+                &listed_images(&images, &sorted_images(&images, sort), "", ""),
+            )
+        };
+        assert_eq!(
+            sorted(ImageColumn::Size, false),
+            ["cirros", "Ubuntu 22.04", "EulerOS image", "windows-2019"],
+            "an image without a size sorts first"
+        );
+        assert_eq!(
+            sorted(ImageColumn::MinDisk, true),
+            ["windows-2019", "EulerOS image", "Ubuntu 22.04", "cirros"]
+        );
+        assert_eq!(
+            sorted(ImageColumn::MinRam, true),
+            ["Ubuntu 22.04", "cirros", "EulerOS image", "windows-2019"],
+            "equal minimums keep the names in reading order"
+        );
+        assert_eq!(
+            sorted(ImageColumn::Os, false),
+            ["cirros", "EulerOS image", "Ubuntu 22.04", "windows-2019"]
+        );
     }
 
     #[test]
