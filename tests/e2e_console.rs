@@ -612,8 +612,7 @@ async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
         marked,
         serde_json::json!(["user-domain", "password", "project"])
     );
-    let focused = harness.eval("return document.activeElement.id;").await;
-    assert_eq!(focused, serde_json::json!("user-domain"));
+    assert_eq!(harness.focused_id().await, "user-domain");
     harness.fill("#user-domain", "Default").await;
     let marked = harness
         .eval("return document.getElementById('user-domain').getAttribute('aria-invalid');")
@@ -641,7 +640,7 @@ async fn a_refused_password_shows_keystones_message_and_keeps_the_form() {
         .wait_until(
             "the refusal to take the focus",
             Duration::from_secs(5),
-            || async { harness.eval("return document.activeElement.id;").await == "sign-in-error" },
+            || async { harness.focused_id().await == "sign-in-error" },
         )
         .await;
 
@@ -785,10 +784,7 @@ async fn a_pasted_token_signs_in_with_its_expiry_and_focus_follows_the_keyboard(
         }
         harness
             .wait_until(heading, Duration::from_secs(5), || async {
-                harness
-                    .eval("return document.activeElement ? document.activeElement.id : null;")
-                    .await
-                    == serde_json::json!(heading)
+                harness.focused_id().await == heading
             })
             .await;
     }

@@ -796,8 +796,7 @@ async fn a_list_that_fails_shows_its_error_in_its_own_section_and_retry_loads_it
         "//ul[@class='problems']//a[normalize-space()='Server name']",
     )
     .await;
-    let focused = h.eval("return document.activeElement.id;").await;
-    assert_eq!(focused, json!("server-name"));
+    assert_eq!(h.focused_id().await, "server-name");
     click_xpath(
         &h,
         "//ul[@class='problems']//a[normalize-space()='Network']",

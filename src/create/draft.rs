@@ -3,6 +3,8 @@
 //! One value holds the whole form so it can be kept across a 401 re-sign-in and restored as is.
 //! It never holds a private key or a token: those stay in memory owned by the page.
 
+use std::cmp::Ordering;
+
 /// A metadata row as typed; empty rows are ignored when the request is built.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataEntry {
@@ -101,6 +103,15 @@ impl<Column: Copy + PartialEq> TableSort<Column> {
             (false, _) => "none",
             (true, false) => "ascending",
             (true, true) => "descending",
+        }
+    }
+
+    /// `ascending` (how two rows compare by the sort column) turned the way the table sorts.
+    pub fn directed(self, ascending: Ordering) -> Ordering {
+        if self.descending {
+            ascending.reverse()
+        } else {
+            ascending
         }
     }
 
@@ -213,6 +224,11 @@ mod tests {
             " ▼"
         );
         assert_eq!(sort.arrow(FlavorColumn::Name), "");
+        assert_eq!(sort.directed(Ordering::Less), Ordering::Less);
+        assert_eq!(
+            sort.toggled(FlavorColumn::Ram).directed(Ordering::Less),
+            Ordering::Greater
+        );
     }
 
     #[test]

@@ -139,12 +139,6 @@ pub fn FieldError(id: &'static str, #[prop(into)] error: MaybeProp<String>) -> i
     }
 }
 
-/// A list's three states: loading, failed (the API's error, what to do, and Retry), loaded.
-///
-/// The failure is rendered here rather than thrown to an `ErrorBoundary`: Leptos 0.8's
-/// `Suspend` holds the thread's error hook across its await, so with several lists loading at
-/// once an error landed in whichever section's boundary had set the hook last (a failed flavor
-/// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
 /// How a sortable column's heading looks.
 pub struct ColumnLook {
     pub heading: &'static str,
@@ -194,6 +188,12 @@ fn LoadingLine(what: &'static str) -> impl IntoView {
     }
 }
 
+/// A list's three states: loading, failed (the API's error, what to do, and Retry), loaded.
+///
+/// The failure is rendered here rather than thrown to an `ErrorBoundary`: Leptos 0.8's
+/// `Suspend` holds the thread's error hook across its await, so with several lists loading at
+/// once an error landed in whichever section's boundary had set the hook last (a failed flavor
+/// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
 pub fn loaded_list<T, V>(
     what: &'static str,
     resource: LocalResource<Result<Arc<T>, ApiError>>,

@@ -46,7 +46,6 @@ pub fn CreateButton() -> impl IntoView {
     // the link to the server.
     let go_to_server = move |server_id: &str| {
         if may_leave(page) {
-            page.admin_password_unnoted.set(false);
             navigate(&details_path(server_id), NavigateOptions::default());
         }
     };

@@ -15,7 +15,7 @@ use crate::pages::server_view::{
     addresses_summary, flavor_label, list_outcome, or_dash, status_changes, status_class,
     status_snapshot, status_text,
 };
-use crate::refresh::{RefreshState, refresh_line, updated_ago};
+use crate::refresh::{RefreshState, refresh_line};
 
 #[component]
 pub fn ServersPage() -> impl IntoView {
@@ -104,20 +104,13 @@ fn ServerTable(servers: Vec<Server>) -> impl IntoView {
     }
 }
 
-/// "updated N s ago", the next refresh, and "Refresh now" (shared by list and details).
+/// "updated N s ago", the next refresh, and "Refresh now" (shared by list and details). Only
+/// while polling goes on: the details page shows a fixed line instead once the server is gone.
 #[component]
 pub fn RefreshBar<T: Send + Sync + 'static>(polling: Polling<T>) -> impl IntoView {
     let now = use_clock();
     let failing = move || polling.error.with(Option::is_some);
     let status = move || {
-        if polling.gone.get() {
-            let updated = polling
-                .updated_ms
-                .get()
-                .map(|updated| updated_ago(updated, now.get()))
-                .unwrap_or_else(|| "not loaded yet".to_owned());
-            return format!("{updated} · stopped");
-        }
         let state = RefreshState {
             updated_ms: polling.updated_ms.get(),
             failing: failing(),
@@ -128,8 +121,7 @@ pub fn RefreshBar<T: Send + Sync + 'static>(polling: Polling<T>) -> impl IntoVie
     view! {
         <div class="row refresh-bar">
             <span class="muted small" class:not-current=failing id="updated-ago">{status}</span>
-            <button type="button" id="refresh-now" on:click=move |_| polling.refresh_now(false)
-                disabled=move || polling.gone.get()>
+            <button type="button" id="refresh-now" on:click=move |_| polling.refresh_now(false)>
                 "Refresh now"
             </button>
         </div>

@@ -39,30 +39,24 @@ pub struct SignInFields {
 impl SignInFields {
     /// Empty, but for what a session restored after a reload knows of how it signed in.
     pub fn new(restored: Option<&Session>) -> Self {
-        let fields = Self {
+        let known = |field: fn(&Session) -> &Option<String>| {
+            RwSignal::new(
+                restored
+                    .and_then(|session| field(session).clone())
+                    .unwrap_or_default(),
+            )
+        };
+        Self {
             method: RwSignal::new(SignInMethod::default()),
-            mode: RwSignal::new(ConnectionMode::default()),
+            mode: RwSignal::new(restored.map(|session| session.mode).unwrap_or_default()),
             identity_endpoint: RwSignal::new(String::new()),
             identity_edited: RwSignal::new(false),
-            user_domain: RwSignal::new(String::new()),
-            user_name: RwSignal::new(String::new()),
-            project: RwSignal::new(String::new()),
+            user_domain: known(|session| &session.user_domain),
+            user_name: known(|session| &session.user_name),
+            project: known(|session| &session.project_name),
             compute_endpoint: RwSignal::new(String::new()),
             project_id: RwSignal::new(String::new()),
-        };
-        if let Some(session) = restored {
-            fields.mode.set(session.mode);
-            fields
-                .user_name
-                .set(session.user_name.clone().unwrap_or_default());
-            fields
-                .project
-                .set(session.project_name.clone().unwrap_or_default());
-            fields
-                .user_domain
-                .set(session.user_domain.clone().unwrap_or_default());
         }
-        fields
     }
 
     /// Forgets everything typed (sign-out).

@@ -20,14 +20,9 @@ fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, sort: FlavorSort)
             .unwrap_or(true)
             .cmp(&b.is_public.unwrap_or(true)),
     };
-    let primary = if sort.descending {
-        primary.reverse()
-    } else {
-        primary
-    };
     // Ties fall back to the name, then the id, in reading order whichever way the column
     // sorts, so the order never jumps between renders.
-    primary
+    sort.directed(primary)
         .then_with(|| a.name.cmp(&b.name))
         .then_with(|| a.id.cmp(&b.id))
 }

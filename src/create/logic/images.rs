@@ -45,13 +45,8 @@ fn compare(a: &Image, a_key: &SortKey, b: &Image, b_key: &SortKey, sort: ImageSo
         ImageColumn::MinDisk => a.min_disk.cmp(&b.min_disk),
         ImageColumn::MinRam => a.min_ram.cmp(&b.min_ram),
     };
-    let primary = if sort.descending {
-        primary.reverse()
-    } else {
-        primary
-    };
     // Ties fall back to the name, then the id, whichever way the column sorts.
-    primary
+    sort.directed(primary)
         .then_with(|| a_key.name.cmp(&b_key.name))
         .then_with(|| a.id.cmp(&b.id))
 }
@@ -64,6 +59,8 @@ struct SortKey {
 
 /// The ACTIVE images sorted by `sort`, searchable by name, id and OS.
 pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
+    // Each OS label is worked out once, for both the order and the search.
+    let labels: Vec<String> = images.iter().map(os_label).collect();
     let mut keyed: Vec<(usize, SortKey)> = images
         .iter()
         .enumerate()
@@ -71,7 +68,7 @@ pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
         .map(|(index, image)| {
             let key = SortKey {
                 name: image.name.to_lowercase(),
-                os: os_label(image).to_lowercase(),
+                os: labels[index].to_lowercase(),
             };
             (index, key)
         })
@@ -80,7 +77,7 @@ pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
     let order = keyed.into_iter().map(|(index, _)| index).collect();
     Searchable::new(order, |index| {
         let image = &images[index];
-        vec![image.name.clone(), image.id.clone(), os_label(image)]
+        vec![image.name.clone(), image.id.clone(), labels[index].clone()]
     })
 }
 
@@ -147,6 +144,16 @@ mod tests {
         ]
     }
 
+    /// The listing in the table's first order (by name).
+    fn listed_by_name(images: &[Image], filter: &str, os_type: &str) -> Vec<usize> {
+        listed_images(
+            images,
+            &sorted_images(images, ImageSort::default()),
+            filter,
+            os_type,
+        )
+    }
+
     fn names(images: &[Image], listed: &[usize]) -> Vec<String> {
         listed.iter().map(|&i| images[i].name.clone()).collect()
     }
@@ -164,15 +171,7 @@ mod tests {
     fn only_active_images_are_listed_sorted_by_name() {
         let images = sample();
         assert_eq!(
-            names(
-                &images,
-                &listed_images(
-                    &images,
-                    &sorted_images(&images, ImageSort::default()),
-                    "",
-                    ""
-                )
-            ),
+            names(&images, &listed_by_name(&images, "", "")),
             ["cirros", "EulerOS image", "Ubuntu 22.04", "windows-2019"]
         );
     }
@@ -181,50 +180,18 @@ mod tests {
     fn text_and_os_type_filters_combine() {
         let images = sample();
         assert_eq!(
-            names(
-                &images,
-                &listed_images(
-                    &images,
-                    &sorted_images(&images, ImageSort::default()),
-                    "",
-                    "Linux"
-                )
-            ),
+            names(&images, &listed_by_name(&images, "", "Linux")),
             ["EulerOS image", "Ubuntu 22.04"]
         );
         assert_eq!(
-            names(
-                &images,
-                &listed_images(
-                    &images,
-                    &sorted_images(&images, ImageSort::default()),
-                    "euler",
-                    "Linux"
-                )
-            ),
+            names(&images, &listed_by_name(&images, "euler", "Linux")),
             ["EulerOS image"]
         );
         assert_eq!(
-            names(
-                &images,
-                &listed_images(
-                    &images,
-                    &sorted_images(&images, ImageSort::default()),
-                    "64BIT",
-                    ""
-                )
-            ),
+            names(&images, &listed_by_name(&images, "64BIT", "")),
             ["EulerOS image", "Ubuntu 22.04"]
         );
-        assert!(
-            listed_images(
-                &images,
-                &sorted_images(&images, ImageSort::default()),
-                "euler",
-                "Windows"
-            )
-            .is_empty()
-        );
+        assert!(listed_by_name(&images, "euler", "Windows").is_empty());
     }
 
     #[test]
