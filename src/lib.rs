@@ -1,36 +1,41 @@
 //! ecs-console: the browser console for ECS / OpenStack Nova v2.1 clouds (Leptos, client-side).
 //!
 //! `App` and every module live in the library so component tests can mount them; `main.rs`
-//! only mounts `App`.
+//! only mounts `App`. One folder per page (`sign_in`, `servers`, `server_details`, `create`),
+//! each with its `logic` in plain Rust; what pages share is in `components` (views), `hooks`
+//! (reactive state), `browser` (glue to the page's window and document), `api` (all HTTP) and
+//! `session`.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod create;
-pub mod pages;
-pub mod refresh;
+pub mod hooks;
+pub mod server_details;
+pub mod servers;
 pub mod session;
-pub mod units;
+pub mod sign_in;
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use api::Api;
 use api::activity::ActivityLog;
 use components::activity_panel::ActivityPanel;
 use components::announcer::{Announcer, LiveRegion};
-use components::focus::RouteFocus;
-use components::layout::{RequireSession, TopBar};
+use components::layout::{NotFoundPage, RequireSession, TopBar};
+use components::route_focus::RouteFocus;
 use create::CreateServerPage;
-use pages::NotFoundPage;
-use pages::server_details::ServerDetailsPage;
-use pages::servers::ServersPage;
-use pages::sign_in::SignInPage;
+use server_details::ServerDetailsPage;
+use servers::ServersPage;
 use session::SessionStore;
 use session::kept::KeptState;
+use sign_in::SignInPage;
+use sign_in::state::SignInForm;
 
-/// Provides the app-wide contexts: activity log, kept state, session, API client, announcer.
-/// Tests call it before mounting a single page.
+/// Provides the app-wide contexts: activity log, kept state, session, sign-in form, API client,
+/// announcer. Tests call it before mounting a single page.
 pub fn provide_app_context() -> Api {
     let activity = ActivityLog::new();
     let kept = KeptState::new();
@@ -39,6 +44,7 @@ pub fn provide_app_context() -> Api {
     provide_context(activity);
     provide_context(kept);
     provide_context(session);
+    provide_context(SignInForm::new(session.get_untracked().as_ref()));
     provide_context(api);
     provide_context(Announcer::new());
     api
@@ -48,7 +54,7 @@ pub fn provide_app_context() -> Api {
 pub fn App() -> impl IntoView {
     provide_app_context();
     // Before the router, so a page can stop Back/Forward before the router reacts.
-    components::history_guard::listen();
+    browser::history_guard::listen();
     view! {
         <Router>
             <TopBar />
@@ -56,18 +62,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/servers" /> } />
                     <Route path=path!("/sign-in") view=SignInPage />
-                    <Route
-                        path=path!("/servers")
-                        view=|| view! { <RequireSession><ServersPage /></RequireSession> }
-                    />
-                    <Route
-                        path=path!("/servers/:id")
-                        view=|| view! { <RequireSession><ServerDetailsPage /></RequireSession> }
-                    />
-                    <Route
-                        path=path!("/create")
-                        view=|| view! { <RequireSession><CreateServerPage /></RequireSession> }
-                    />
+                    // Every page below needs a session; the guard sends visitors to sign-in.
+                    <ParentRoute path=path!("") view=RequireSession>
+                        <Route path=path!("/servers") view=ServersPage />
+                        <Route path=path!("/servers/:id") view=ServerDetailsPage />
+                        <Route path=path!("/create") view=CreateServerPage />
+                    </ParentRoute>
                 </Routes>
                 <ActivityPanel />
             </main>

@@ -112,6 +112,12 @@ impl ActivityLog {
             .with(|entries| entries.iter().rev().cloned().collect())
     }
 
+    /// The entry at `position`, newest first (untracked).
+    pub fn entry(&self, position: usize) -> Option<ActivityEntry> {
+        self.entries
+            .with_untracked(|entries| entries.iter().rev().nth(position).cloned())
+    }
+
     pub fn len(&self) -> usize {
         self.entries.with(Vec::len)
     }

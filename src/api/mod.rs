@@ -6,7 +6,9 @@
 pub mod activity;
 pub mod compute;
 pub mod create_form;
+pub mod gateway;
 mod http;
+pub mod keystone;
 
 use ecs_api::error::DecodeError;
 use ecs_api::microversion::microversion_for;
@@ -14,6 +16,7 @@ use ecs_api::{ApiError, ErrorKind};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::browser::current_location;
 use crate::session::{Session, SessionStore};
 use activity::{ActivityLog, RequestState};
 pub use http::{Method, RawResponse};
@@ -122,7 +125,7 @@ impl Api {
     }
 
     /// Sends a request without the session's token (sign-in itself), recording it like any other.
-    pub async fn send_unauthenticated(
+    async fn send_unauthenticated(
         &self,
         request: &ApiRequest,
         headers: &[(&'static str, String)],
@@ -170,19 +173,8 @@ fn cancel_read_on_cleanup(method: http::Method) -> Option<web_sys::AbortControll
     Some(controller)
 }
 
-/// The app path the user is on (path, query and fragment), for returning after sign-in.
-fn current_location() -> Option<String> {
-    let location = web_sys::window()?.location();
-    Some(format!(
-        "{}{}{}",
-        location.pathname().ok()?,
-        location.search().unwrap_or_default(),
-        location.hash().unwrap_or_default()
-    ))
-}
-
 /// A failure on this side of the wire (a request that could not be built or sent).
-pub(crate) fn client_error(message: String) -> ApiError {
+fn client_error(message: String) -> ApiError {
     ApiError {
         status: 0,
         message,
@@ -193,7 +185,7 @@ pub(crate) fn client_error(message: String) -> ApiError {
 }
 
 /// A success status whose body is not the document the API promises.
-pub(crate) fn decode_failure(status: u16, error: &DecodeError) -> ApiError {
+fn decode_failure(status: u16, error: &DecodeError) -> ApiError {
     ApiError {
         status,
         message: format!(

@@ -3,11 +3,25 @@
 use leptos::prelude::*;
 
 use crate::api::activity::{ActivityEntry, ActivityLog, RequestState};
+use crate::components::format::EMPTY;
+use crate::components::keyed_rows::{KeyedRows, RowKey};
 use crate::components::table::ColumnHeads;
 
 #[component]
 pub fn ActivityPanel() -> impl IntoView {
     let log = expect_context::<ActivityLog>();
+    // A request's row is rebuilt when its state changes (answered, failed), not on every request.
+    let keys = Signal::derive(move || {
+        log.entries()
+            .iter()
+            .enumerate()
+            .map(|(position, entry)| RowKey::showing(position, &(entry.id, entry.state)))
+            .collect()
+    });
+    let row = Callback::new(move |position: usize| match log.entry(position) {
+        Some(entry) => view! { <ActivityRow entry /> }.into_any(),
+        None => ().into_any(),
+    });
     view! {
         <details class="activity card" id="activity-panel">
             <summary>
@@ -24,9 +38,7 @@ pub fn ActivityPanel() -> impl IntoView {
                 <table class="stacks-narrow" aria-label="API requests">
                     <ColumnHeads columns=&["Time", "Method", "Path", "Status", "Duration"] />
                     <tbody>
-                        <For each=move || log.entries() key=|entry| (entry.id, entry.state) let:entry>
-                            <ActivityRow entry />
-                        </For>
+                        <KeyedRows rows=keys row />
                     </tbody>
                 </table>
             </div>
@@ -44,7 +56,7 @@ fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
     };
     let duration = entry
         .duration_ms
-        .map_or_else(|| "—".to_owned(), |duration| format!("{duration} ms"));
+        .map_or_else(|| EMPTY.to_owned(), |duration| format!("{duration} ms"));
     view! {
         <tr class:error-row=failed class:in-flight=entry.state == RequestState::InFlight>
             <td data-label="Time">{clock_time(entry.started_ms)}</td>

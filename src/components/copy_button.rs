@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::clipboard;
 use crate::components::announcer::use_announcer;
 
 /// `label` names what is copied (e.g. "IP address 10.0.0.5"): the button reads "Copy" and its
@@ -22,13 +23,7 @@ pub fn CopyButton(
         let value = value.clone();
         let label = label.clone();
         spawn_local(async move {
-            let result = match web_sys::window() {
-                Some(window) => {
-                    let promise = window.navigator().clipboard().write_text(&value);
-                    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
-                }
-                None => false,
-            };
+            let result = clipboard::write_text(&value).await.is_ok();
             copied.set(result);
             announcer.announce(if result {
                 format!("Copied {label}")

@@ -1,15 +1,16 @@
-//! The app shell: top bar (navigation, who is signed in, token expiry, sign-out, theme) and the
-//! guard that sends signed-out visitors to sign-in and back.
+//! The app shell: top bar (navigation, who is signed in, token expiry, sign-out, theme), the
+//! guard that sends signed-out visitors to sign-in and back, and the page for unknown addresses.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::browser::history_guard;
 use crate::components::announcer::use_announcer;
-use crate::components::history_guard;
-use crate::components::polling::use_clock;
 use crate::components::theme::ThemeToggle;
+use crate::hooks::clock::use_clock;
 use crate::session::use_session;
+use crate::sign_in::state::use_sign_in_form;
 
 /// "expires in 58 min" / "expired", from `Date.parse(expires_at)` and `Date.now()` (ms).
 pub fn expiry_text(expires_ms: f64, now_ms: f64) -> String {
@@ -32,6 +33,7 @@ pub fn expiry_text(expires_ms: f64, now_ms: f64) -> String {
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session();
+    let sign_in_form = use_sign_in_form();
     let announcer = use_announcer();
     let navigate = use_navigate();
     let sign_out = move |_| {
@@ -40,6 +42,7 @@ pub fn TopBar() -> impl IntoView {
             return;
         }
         session.sign_out();
+        sign_in_form.reset();
         announcer.announce("Signed out");
         navigate("/sign-in", Default::default());
     };
@@ -99,16 +102,16 @@ fn SessionSummary() -> impl IntoView {
     }
 }
 
-/// Renders `children` only for a signed-in user; otherwise remembers where they were and sends
-/// them to sign-in.
+/// The parent route of every page that needs a session: renders the page (`<Outlet/>`) only for
+/// a signed-in user; otherwise remembers where they were and sends them to sign-in.
 #[component]
-pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
+pub fn RequireSession() -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let signed_in = Memo::new(move |_| session.is_signed_in());
     move || {
         if signed_in.get() {
-            children().into_any()
+            view! { <Outlet /> }.into_any()
         } else {
             let here = format!(
                 "{}{}",
@@ -118,6 +121,16 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             session.remember_return(here);
             view! { <Redirect path="/sign-in" /> }.into_any()
         }
+    }
+}
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address. " <A href="/servers">"Go to the servers list"</A> "."</p>
+        </section>
     }
 }
 

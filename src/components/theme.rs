@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 
-use super::listener::listen_while_mounted;
+use crate::browser::listener::listen_while_mounted;
+use crate::browser::{document, media_query, storage};
 
 const THEME_KEY: &str = "ecs-console.theme";
 
@@ -54,7 +55,7 @@ pub fn ThemeToggle() -> impl IntoView {
                 theme.set(system_theme());
             }
         });
-        listen_while_mounted(query.into(), "change", false, follow_system);
+        let _ = listen_while_mounted(query.into(), "change", false, follow_system);
     }
     let toggle = move |_| {
         let next = theme.get_untracked().other();
@@ -75,15 +76,11 @@ pub fn ThemeToggle() -> impl IntoView {
 }
 
 fn stored_theme() -> Option<Theme> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    Theme::parse(&storage.get_item(THEME_KEY).ok()??)
+    Theme::parse(&storage::local()?.get_item(THEME_KEY).ok()??)
 }
 
 fn dark_scheme_query() -> Option<web_sys::MediaQueryList> {
-    web_sys::window()?
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
+    media_query("(prefers-color-scheme: dark)")
 }
 
 fn system_theme() -> Theme {
@@ -96,16 +93,13 @@ fn system_theme() -> Theme {
 }
 
 fn set_theme_attribute(theme: Theme) {
-    if let Some(root) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.document_element())
-    {
+    if let Some(root) = document().and_then(|document| document.document_element()) {
         let _ = root.set_attribute("data-theme", theme.as_str());
     }
 }
 
 fn remember(theme: Theme) {
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|window| window.local_storage()) {
+    if let Some(storage) = storage::local() {
         let _ = storage.set_item(THEME_KEY, theme.as_str());
     }
 }

@@ -4,6 +4,8 @@
 use ecs_api::timestamp::{format_utc, parse_unix_seconds};
 use leptos::prelude::*;
 
+use super::format::EMPTY;
+
 /// "2018-05-25 01:47:11 UTC"; text that is no timestamp is shown as the API sent it.
 pub fn readable_time(text: &str) -> String {
     parse_unix_seconds(text).map_or_else(|| text.to_owned(), format_utc)
@@ -29,7 +31,7 @@ pub fn time_ago(text: &str, now_ms: f64) -> Option<String> {
 #[component]
 pub fn Timestamp(value: Option<String>, now: ReadSignal<f64>) -> impl IntoView {
     match value.filter(|text| !text.is_empty()) {
-        None => "—".into_any(),
+        None => EMPTY.into_any(),
         Some(text) => {
             let shown = readable_time(&text);
             let api_text = text.clone();

@@ -1,5 +1,5 @@
-//! Small building blocks the form's sections share: a labelled text field bound to the draft,
-//! the error line under a field, and a list's loading/error/retry frame.
+//! Building blocks the form's sections share: text fields bound to the draft, a filtered choice,
+//! sortable column headings, and a list's loading/error/retry frame.
 
 use std::sync::Arc;
 
@@ -7,135 +7,49 @@ use ecs_api::ApiError;
 use leptos::prelude::*;
 
 use super::draft::{CreateDraft, TableSort};
+use super::logic::fields::Field;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::polling::use_clock;
-use crate::refresh::waiting_text;
+use crate::components::loaded::{Loaded, LoadingLine};
+use crate::components::text_field::{FieldError, TextBinding, TextField, error_id};
 
-/// The error text shown under field `id`, tied to it with `aria-describedby`.
-pub fn error_id(id: &str) -> String {
-    format!("{id}-error")
-}
-
-/// A labelled single- or multi-line text input bound to one string of the draft.
-#[component]
-pub fn TextField(
+/// A text field's binding to one string of the draft.
+pub fn draft_text(
     draft: RwSignal<CreateDraft>,
-    id: &'static str,
-    label: &'static str,
     get: fn(&CreateDraft) -> &String,
     set: fn(&mut CreateDraft, String),
-    #[prop(optional, into)] error: MaybeProp<String>,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(optional)] multiline: bool,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    /// The on-screen keyboard to offer (`numeric` for numbers kept as typed text).
-    #[prop(optional)]
-    inputmode: Option<&'static str>,
-    /// The id of a `<datalist>` of suggested values.
-    #[prop(optional)]
-    suggestions: Option<&'static str>,
-) -> impl IntoView {
-    let value = move || draft.with(|d| get(d).clone());
-    let on_input = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        draft.update(|d| set(d, text));
-    };
-    let hint_id = format!("{id}-hint");
-    let described_by = {
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id(id));
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let invalid = move || error.get().is_some().then_some("true");
-    let input = if multiline {
-        view! {
-            <textarea
-                id=id
-                aria-describedby=described_by
-                aria-invalid=invalid
-                prop:value=value
-                on:input=on_input
-            ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id
-                type=input_type
-                inputmode=inputmode
-                autocomplete=autocomplete
-                list=suggestions
-                aria-describedby=described_by
-                aria-invalid=invalid
-                prop:value=value
-                on:input=on_input
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            {input}
-            {hint.map(|text| view! { <span class="hint" id=hint_id>{text}</span> })}
-            <FieldError id=id error=error />
-        </div>
-    }
+) -> TextBinding {
+    TextBinding::new(
+        move || draft.with(|draft| get(draft).clone()),
+        move |typed| draft.update(|draft| set(draft, typed)),
+    )
 }
 
-/// A section choosing one item from a loaded table: its legend, a text filter kept in the draft,
-/// the table (`children`) and the field's problem. The legend's id is `<id>-label`, for the
-/// table's `aria-labelledby`.
+/// A section choosing one item from a loaded table (`field` is the flavor or the image): its
+/// legend, a text filter kept in the draft, the table (`children`) and the field's problem. The
+/// legend's id ([`Field::legend_id`]) labels the table.
 #[component]
 pub fn FilteredChoice(
-    draft: RwSignal<CreateDraft>,
-    /// `flavor` or `image`: ids are derived from it.
-    id: &'static str,
-    legend: &'static str,
-    filter_id: &'static str,
+    field: Field,
+    filter: TextBinding,
     filter_label: &'static str,
     filter_hint: &'static str,
-    get_filter: fn(&CreateDraft) -> &String,
-    set_filter: fn(&mut CreateDraft, String),
     #[prop(into)] problem: MaybeProp<String>,
     children: Children,
 ) -> impl IntoView {
     view! {
-        <fieldset class="section" aria-describedby=error_id(id)>
-            <legend id=format!("{id}-label")>{legend}</legend>
+        <fieldset class="section" aria-describedby=error_id(field.id())>
+            <legend id=field.legend_id()>{field.label()}</legend>
             <TextField
-                draft=draft
-                id=filter_id
+                id=field.control_id()
                 label=filter_label
                 input_type="search"
-                get=get_filter
-                set=set_filter
+                value=filter
                 hint=filter_hint
             />
             {children()}
-            <FieldError id=id error=problem />
+            <FieldError id=field.id() error=problem />
         </fieldset>
-    }
-}
-
-/// The message under a field when it is invalid.
-#[component]
-pub fn FieldError(id: &'static str, #[prop(into)] error: MaybeProp<String>) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! { <span class="field-error" id=error_id(id)>{message}</span> }
-        })
     }
 }
 
@@ -173,74 +87,62 @@ where
     }
 }
 
-/// "Loading flavors…", and after a few seconds how long it has been waiting. Only the first
-/// part is a live region: a count that changes every second is not read out.
+/// A list the form offers, in its frame: loading, failed (the API's error, what to do, and
+/// Retry), loaded (`children` renders it).
 #[component]
-fn LoadingLine(what: &'static str) -> impl IntoView {
-    let started_ms = js_sys::Date::now();
-    let now = use_clock();
-    view! {
-        <p class="list-state hint">
-            <span role="status">{format!("Loading {what}…")}</span>
-            " "
-            <span>{move || waiting_text(now.get() - started_ms)}</span>
-        </p>
-    }
-}
-
-/// A list's three states: loading, failed (the API's error, what to do, and Retry), loaded.
-///
-/// The failure is rendered here rather than thrown to an `ErrorBoundary`: Leptos 0.8's
-/// `Suspend` holds the thread's error hook across its await, so with several lists loading at
-/// once an error landed in whichever section's boundary had set the hook last (a failed flavor
-/// list showed as "Could not load key pairs", and its Retry reloaded key pairs).
-pub fn loaded_list<T, V>(
+pub fn LoadedList<T, V, F>(
+    /// What is loading, plural ("flavors"), for the loading line and the error.
     what: &'static str,
     resource: LocalResource<Result<Arc<T>, ApiError>>,
-    render: impl Fn(Arc<T>) -> V + Clone + Send + Sync + 'static,
+    children: F,
 ) -> impl IntoView
 where
     T: Send + Sync + 'static,
     V: IntoView + 'static,
+    F: Fn(Arc<T>) -> V + Clone + Send + Sync + 'static,
 {
-    let announcer = use_announcer();
-    // The Retry button goes when the list comes: focus moves to the list's box first, so the
-    // keyboard keeps its place instead of falling back to the top of the page.
+    let render = children;
     let list_box = NodeRef::<leptos::html::Div>::new();
-    let retry = move |_| {
-        if let Some(list_box) = list_box.get_untracked() {
-            let _ = list_box.focus();
-        }
-        announcer.announce(format!("Loading {what} again"));
-        resource.refetch();
-    };
+    let failed = list_failure(what, list_box, Callback::new(move |()| resource.refetch()));
     view! {
         <div class="list-box" node_ref=list_box tabindex="-1">
-            <Transition fallback=move || view! { <LoadingLine what /> }>
-                {move || {
-                    let render = render.clone();
-                    Suspend::new(async move {
-                        match resource.await {
-                            Ok(list) => render(list).into_any(),
-                            Err(error) => {
-                                view! {
-                                    <div class="list-state">
-                                        <ErrorNotice error title=format!("Could not load {what}.") />
-                                        <button
-                                            type="button"
-                                            aria-label=format!("Retry loading {what}")
-                                            on:click=retry
-                                        >
-                                            "Retry"
-                                        </button>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })
-                }}
-            </Transition>
+            <Loaded resource fallback=loading_line(what) failed let:list>
+                {render(list)}
+            </Loaded>
         </div>
     }
+}
+
+/// "Loading flavors…" while a list loads.
+fn loading_line(what: &'static str) -> ViewFnOnce {
+    ViewFnOnce::from(move || view! { <LoadingLine what /> })
+}
+
+/// How a list that could not be loaded reads: the API's error, what to do, and Retry.
+fn list_failure(
+    what: &'static str,
+    list_box: NodeRef<leptos::html::Div>,
+    retry: Callback<()>,
+) -> Callback<ApiError, AnyView> {
+    let announcer = use_announcer();
+    Callback::new(move |error: ApiError| {
+        // The Retry button goes when the list comes: focus moves to the list's box first, so
+        // the keyboard keeps its place instead of falling back to the top of the page.
+        let on_retry = move |_| {
+            if let Some(list_box) = list_box.get_untracked() {
+                let _ = list_box.focus();
+            }
+            announcer.announce(format!("Loading {what} again"));
+            retry.run(());
+        };
+        view! {
+            <div class="list-state">
+                <ErrorNotice error title=format!("Could not load {what}.") />
+                <button type="button" aria-label=format!("Retry loading {what}") on:click=on_retry>
+                    "Retry"
+                </button>
+            </div>
+        }
+        .into_any()
+    })
 }

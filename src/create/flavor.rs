@@ -6,36 +6,33 @@ use ecs_api::models::Flavor;
 use leptos::prelude::*;
 
 use super::draft::FlavorColumn;
-use super::fields::{ColumnLook, FilteredChoice, loaded_list, sort_heading};
-use super::logic::flavors::sorted_flavors;
+use super::fields::{ColumnLook, FilteredChoice, LoadedList, draft_text, sort_heading};
+use super::logic::fields::Field;
+use super::logic::flavors::{flavor_unfit_reason, sorted_flavors};
 use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
-use super::logic::request::{Field, flavor_unfit_reason};
 use super::{loaded, use_page};
-use crate::units::{disk_text, ram_text};
+use crate::components::format::{disk_text, ram_text};
+use crate::components::keyed_rows::{KeyedRows, RowKey};
 
 #[component]
 pub fn FlavorSection() -> impl IntoView {
     let page = use_page();
-    let draft = page.draft;
-    let problem = page.problem(Field::Flavor);
-    let table = loaded_list(
-        "flavors",
-        page.lists.flavors,
-        |flavors| view! { <FlavorTable flavors /> },
+    let filter = draft_text(
+        page.draft,
+        |draft| &draft.flavor_filter,
+        |draft, value| draft.flavor_filter = value,
     );
     view! {
         <FilteredChoice
-            draft=draft
-            id="flavor"
-            legend="Flavor"
-            filter_id="flavor-filter"
+            field=Field::Flavor
+            filter
             filter_label="Filter flavors"
             filter_hint="Part of a name or id."
-            get_filter=|draft| &draft.flavor_filter
-            set_filter=|draft, value| draft.flavor_filter = value
-            problem=problem
+            problem=page.problem(Field::Flavor)
         >
-            {table}
+            <LoadedList what="flavors" resource=page.lists.flavors let:flavors>
+                <FlavorTable flavors />
+            </LoadedList>
         </FilteredChoice>
     }
 }
@@ -76,29 +73,42 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
             draft.update(|draft| draft.flavor_sort = draft.flavor_sort.toggled(column));
         })
     };
-    let rows = move || {
-        // Rebuilt when the filter, the order or the chosen image changes; choosing a flavor
-        // only flips `checked`.
-        let image = page.image.get();
-        let limits = page.lists.limits.get();
-        listed.with(|listed| {
-            listed
-                .iter()
-                .take(MAX_ROWS)
-                .map(|&index| {
-                    flavor_row(
-                        &flavors[index],
-                        flavor_unfit_reason(&flavors[index], image.as_ref(), loaded(&limits)),
-                        chosen,
-                    )
+    // Why the flavor at `index` cannot be chosen, if it cannot (tracked).
+    let unfit = {
+        let flavors = flavors.clone();
+        move |index: usize| {
+            page.lists.limits.with(|limits| {
+                page.image.with(|image| {
+                    flavor_unfit_reason(&flavors[index], image.as_ref(), loaded(limits))
                 })
-                .collect_view()
+            })
+        }
+    };
+    // Rows are keyed by flavor and reason: a row is rebuilt only when it is new or its reason
+    // changed (a filter or the order moves the others, choosing a flavor only flips `checked`).
+    let keys = {
+        let unfit = unfit.clone();
+        Signal::derive(move || {
+            listed.with(|listed| {
+                listed
+                    .iter()
+                    .take(MAX_ROWS)
+                    .enumerate()
+                    .map(|(position, &index)| RowKey::showing(position, &(index, unfit(index))))
+                    .collect()
+            })
         })
     };
+    let row = Callback::new(move |position: usize| {
+        match listed.with_untracked(|listed| listed.get(position).copied()) {
+            Some(index) => flavor_row(&flavors[index], untrack(|| unfit(index)), chosen).into_any(),
+            None => ().into_any(),
+        }
+    });
     view! {
         <p class="hint" role="status">{summary}</p>
         <div class="table-wrap">
-            <table aria-labelledby="flavor-label">
+            <table aria-labelledby=Field::Flavor.legend_id()>
                 <thead>
                     <tr>
                         <th scope="col">
@@ -107,7 +117,9 @@ fn FlavorTable(flavors: Arc<Vec<Flavor>>) -> impl IntoView {
                         {FlavorColumn::ALL.map(header).into_iter().collect_view()}
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <KeyedRows rows=keys row />
+                </tbody>
             </table>
         </div>
     }

@@ -6,36 +6,33 @@ use ecs_api::models::Image;
 use leptos::prelude::*;
 
 use super::draft::ImageColumn;
-use super::fields::{ColumnLook, FilteredChoice, loaded_list, sort_heading};
+use super::fields::{ColumnLook, FilteredChoice, LoadedList, draft_text, sort_heading};
+use super::logic::fields::Field;
 use super::logic::images::{listed_images, os_label, os_types, sorted_images};
 use super::logic::listing::{self, Counts, MAX_ROWS, Searchable};
-use super::logic::request::Field;
 use super::use_page;
-use crate::units::{bytes_text, disk_text, ram_text};
+use crate::components::format::{bytes_text, disk_text, ram_text};
+use crate::components::keyed_rows::{KeyedRows, RowKey};
 
 #[component]
 pub fn ImageSection() -> impl IntoView {
     let page = use_page();
-    let draft = page.draft;
-    let problem = page.problem(Field::Image);
-    let table = loaded_list(
-        "images",
-        page.lists.images,
-        |images| view! { <ImageTable images /> },
+    let filter = draft_text(
+        page.draft,
+        |draft| &draft.image_filter,
+        |draft, value| draft.image_filter = value,
     );
     view! {
         <FilteredChoice
-            draft=draft
-            id="image"
-            legend="Image"
-            filter_id="image-filter"
+            field=Field::Image
+            filter
             filter_label="Filter images"
             filter_hint="Part of a name, id or OS."
-            get_filter=|draft| &draft.image_filter
-            set_filter=|draft, value| draft.image_filter = value
-            problem=problem
+            problem=page.problem(Field::Image)
         >
-            {table}
+            <LoadedList what="images" resource=page.lists.images let:images>
+                <ImageTable images />
+            </LoadedList>
         </FilteredChoice>
     }
 }
@@ -93,15 +90,24 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
             view! { <option value=name.clone() prop:selected=selected>{name.clone()}</option> }
         })
         .collect_view();
-    let rows = move || {
+    // A row is built once and kept while it is listed: the filter and the order only move
+    // rows, choosing an image only flips `checked`.
+    let keys = Signal::derive(move || {
         listed.with(|listed| {
             listed
                 .iter()
                 .take(MAX_ROWS)
-                .map(|&index| image_row(&images[index], chosen))
-                .collect_view()
+                .enumerate()
+                .map(|(position, index)| RowKey::showing(position, index))
+                .collect()
         })
-    };
+    });
+    let row = Callback::new(move |position: usize| {
+        match listed.with_untracked(|listed| listed.get(position).copied()) {
+            Some(index) => image_row(&images[index], chosen).into_any(),
+            None => ().into_any(),
+        }
+    });
     view! {
         <div class="field">
             <label for="image-os-type">"OS type"</label>
@@ -126,7 +132,7 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
             listing::summary(counts, "images", "not ACTIVE")
         }}</p>
         <div class="table-wrap">
-            <table aria-labelledby="image-label">
+            <table aria-labelledby=Field::Image.legend_id()>
                 <thead>
                     <tr>
                         <th scope="col">
@@ -135,7 +141,9 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                         {ImageColumn::ALL.map(header).into_iter().collect_view()}
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <KeyedRows rows=keys row />
+                </tbody>
             </table>
         </div>
     }

@@ -7,18 +7,18 @@ use ecs_api::requests::{CreateKeyPair, ImportKeyPair};
 use ecs_api::validate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
-use super::browser;
 use super::draft::CreateDraft;
-use super::fields::{FieldError, TextField, loaded_list};
+use super::fields::{LoadedList, draft_text};
+use super::logic::fields::Field;
 use super::logic::keyfile::{self, GeneratedKey};
-use super::logic::request::Field;
 use super::use_page;
 use crate::api::use_api;
+use crate::browser::focus::focus_after_render;
+use crate::browser::{clipboard, files};
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::focus::focus_after_render;
+use crate::components::text_field::{FieldError, TextField};
 
 /// A `.pub` file is one line; anything much larger is not a public key.
 const MAX_PUBLIC_KEY_FILE_BYTES: f64 = 16.0 * 1024.0;
@@ -31,47 +31,43 @@ const IMPORT_OUTCOME_ID: &str = "import-outcome";
 pub fn KeyPairSection() -> impl IntoView {
     let page = use_page();
     let draft = page.draft;
-    let problem = page.problem(Field::KeyPair);
+    let field = Field::KeyPair;
     let chosen = move || draft.with(|draft| draft.key_name.clone());
-    let list = loaded_list("key pairs", page.lists.keypairs, move |keypairs| {
-        let options = keypairs
-            .iter()
-            .map(|keypair| {
-                let name = keypair.name.clone();
-                let selected = {
-                    let name = name.clone();
-                    move || chosen() == name
-                };
-                let label = if keypair.fingerprint.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{name} ({})", keypair.fingerprint)
-                };
-                view! { <option value=name prop:selected=selected>{label}</option> }
-            })
-            .collect_view();
-        view! {
-            <select
-                id="key-pair"
-                on:change=move |ev| {
-                    let name = event_target_value(&ev);
-                    draft.update(|draft| draft.key_name = name);
-                }
-            >
-                <option value="" prop:selected=move || chosen().is_empty()>
-                    "No key pair (log in with the admin password)"
-                </option>
-                {options}
-            </select>
-        }
-    });
     view! {
         <fieldset class="section">
             <legend>"Login"</legend>
             <div class="field">
-                <label for="key-pair">"Key pair"</label>
-                {list}
-                <FieldError id="key-pair" error=problem />
+                <label for=field.control_id()>{field.label()}</label>
+                <LoadedList what="key pairs" resource=page.lists.keypairs let:keypairs>
+                    <select
+                        id=field.control_id()
+                        on:change=move |ev| {
+                            let name = event_target_value(&ev);
+                            draft.update(|draft| draft.key_name = name);
+                        }
+                    >
+                        <option value="" prop:selected=move || chosen().is_empty()>
+                            "No key pair (log in with the admin password)"
+                        </option>
+                        {keypairs
+                            .iter()
+                            .map(|keypair| {
+                                let name = keypair.name.clone();
+                                let selected = {
+                                    let name = name.clone();
+                                    move || chosen() == name
+                                };
+                                let label = if keypair.fingerprint.is_empty() {
+                                    name.clone()
+                                } else {
+                                    format!("{name} ({})", keypair.fingerprint)
+                                };
+                                view! { <option value=name prop:selected=selected>{label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </LoadedList>
+                <FieldError id=field.id() error=page.problem(field) />
             </div>
             <PrivateKeyNotice />
             <details>
@@ -136,7 +132,7 @@ fn CreateKeyPairForm() -> impl IntoView {
                 saved: false,
             };
             let file_name = key.file_name();
-            let downloaded = browser::download_text(
+            let downloaded = files::download_text(
                 &file_name,
                 key.private_key.expose(),
                 "application/x-pem-file",
@@ -173,11 +169,9 @@ fn CreateKeyPairForm() -> impl IntoView {
     view! {
         <form class="subform" on:submit=on_submit>
             <TextField
-                draft=draft
                 id="new-key-name"
                 label="New key pair name"
-                get=|draft| &draft.new_key_name
-                set=|draft, value| draft.new_key_name = value
+                value=draft_text(draft, |draft| &draft.new_key_name, |draft, value| draft.new_key_name = value)
                 error=name_problem
                 hint="Letters, digits, spaces, '_' and '-'. The cloud generates the key; its private key downloads once as <name>.pem."
             />
@@ -212,7 +206,7 @@ fn PrivateKeyNotice() -> impl IntoView {
             let key = key.clone();
             move |_| {
                 let file_name = key.file_name();
-                match browser::download_text(
+                match files::download_text(
                     &file_name,
                     key.private_key.expose(),
                     "application/x-pem-file",
@@ -227,7 +221,7 @@ fn PrivateKeyNotice() -> impl IntoView {
             move |_| {
                 let key = key.clone();
                 spawn_local(async move {
-                    match browser::copy_to_clipboard(key.private_key.expose()).await {
+                    match clipboard::write_text(key.private_key.expose()).await {
                         Ok(()) => {
                             announcer.announce(format!("Private key of {} copied", key.key_name))
                         }
@@ -317,13 +311,7 @@ fn ImportKeyPairForm() -> impl IntoView {
     });
     let pending = import.pending();
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let Some(file) = files::chosen_file(&ev) else {
             return;
         };
         if file.size() > MAX_PUBLIC_KEY_FILE_BYTES {
@@ -335,7 +323,7 @@ fn ImportKeyPairForm() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match browser::read_file_text(&file).await {
+            match files::read_text(&file).await {
                 Ok(text) => {
                     file_problem.set(None);
                     draft.update(|draft| draft.import_public_key = text.trim().to_owned());
@@ -375,19 +363,15 @@ fn ImportKeyPairForm() -> impl IntoView {
     view! {
         <form class="subform" on:submit=on_submit>
             <TextField
-                draft=draft
                 id="import-key-name"
                 label="Imported key pair name"
-                get=|draft| &draft.import_key_name
-                set=|draft, value| draft.import_key_name = value
+                value=draft_text(draft, |draft| &draft.import_key_name, |draft, value| draft.import_key_name = value)
                 error=name_problem
             />
             <TextField
-                draft=draft
                 id="import-public-key"
                 label="Public key"
-                get=|draft| &draft.import_public_key
-                set=|draft, value| draft.import_public_key = value
+                value=draft_text(draft, |draft| &draft.import_public_key, |draft, value| draft.import_public_key = value)
                 error=key_problem
                 multiline=true
                 hint="One line starting with ssh-ed25519, ssh-rsa or ecdsa-sha2-, e.g. the contents of ~/.ssh/id_ed25519.pub."

@@ -8,7 +8,6 @@
 //! The rules (filtering, sorting, default disk size, validation, request building) are plain Rust
 //! in [`logic`] and [`draft`]; the section modules only render them.
 
-mod browser;
 mod details;
 mod disk;
 pub mod draft;
@@ -34,8 +33,9 @@ use leptos::prelude::*;
 use crate::api::{Api, use_api};
 use crate::session::kept::use_kept;
 use draft::CreateDraft;
+use logic::fields::{Field, is_filled};
 use logic::keyfile::GeneratedKey;
-use logic::request::{Catalog, Field, Problems, build_request, is_filled};
+use logic::request::{Catalog, Problems, build_request};
 use logic::zones::{ZoneChoice, merge_zones};
 
 /// The form's values, kept across a 401 re-sign-in (see [`use_kept`]).

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use super::CreatePage;
-use super::browser::{LeaveGuard, confirm_leave};
 use super::logic::leaving::leave_question;
+use crate::browser::confirm;
+use crate::browser::leave_guard::guard_leaving_while_mounted;
 use crate::components::announcer::use_announcer;
 
 impl CreatePage {
@@ -23,28 +24,23 @@ impl CreatePage {
 /// when the page goes.
 pub fn guard_leaving(page: CreatePage) {
     let question = Memo::new(move |_| page.leave_question());
-    let guard = StoredValue::new_local(None::<LeaveGuard>);
     let announcer = use_announcer();
     // Keeps the browser's listeners in step with what is unsaved (an external system, hence an
-    // effect). A new question replaces the guard, so the dialog says what would be lost.
+    // effect). Each run's listeners are removed before the next: a new question replaces the
+    // guard, so the dialog says what would be lost.
     Effect::new(move |_| {
-        guard.set_value(None);
-        if let Some(question) = question.get() {
-            match LeaveGuard::install(question) {
-                Ok(installed) => guard.set_value(Some(installed)),
-                Err(error) => announcer.announce(format!(
-                    "Save what is shown only once before leaving: the page cannot warn you ({error})."
-                )),
-            }
+        if let Some(question) = question.get()
+            && let Err(error) = guard_leaving_while_mounted(question)
+        {
+            announcer.announce(format!(
+                "Save what is shown only once before leaving: the page cannot warn you ({error})."
+            ));
         }
-    });
-    on_cleanup(move || {
-        guard.try_update_value(|guard| *guard = None);
     });
 }
 
 /// For the page's own ways out (its buttons): true when nothing would be lost, or when the user
 /// confirms.
 pub fn may_leave(page: CreatePage) -> bool {
-    untrack(|| page.leave_question()).is_none_or(confirm_leave)
+    untrack(|| page.leave_question()).is_none_or(confirm)
 }

@@ -3,25 +3,14 @@
 
 use ecs_api::requests::CreateServer;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::logic::review::{body_text, curl_text};
 use super::{loaded, use_page};
 use crate::api::use_api;
+use crate::browser::absolute_url;
+use crate::browser::focus::focus_control;
 use crate::components::copy_button::CopyButton;
-use crate::units::ram_text;
-
-/// `url` made absolute against the page's origin (the proxy's URLs are origin-relative).
-fn absolute_url(url: String) -> String {
-    if url.starts_with('/') {
-        let origin = web_sys::window()
-            .and_then(|window| window.location().origin().ok())
-            .unwrap_or_default();
-        format!("{origin}{url}")
-    } else {
-        url
-    }
-}
+use crate::components::format::ram_text;
 
 #[component]
 pub fn ReviewSection() -> impl IntoView {
@@ -170,28 +159,4 @@ fn plural(count: usize) -> String {
     } else {
         format!("{count} things")
     }
-}
-
-/// Focuses the control `id` names, or for a group's label (networks, metadata) the group's
-/// first control. False when there is nothing to focus.
-fn focus_control(id: &str) -> bool {
-    let Some(target) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id(id))
-    else {
-        return false;
-    };
-    const CONTROLS: &str = "input, select, textarea, button";
-    let control = if target.matches(CONTROLS).unwrap_or(false) {
-        Some(target)
-    } else {
-        target
-            .closest("fieldset")
-            .ok()
-            .flatten()
-            .and_then(|group| group.query_selector(CONTROLS).ok().flatten())
-    };
-    control
-        .and_then(|control| control.dyn_into::<web_sys::HtmlElement>().ok())
-        .is_some_and(|control| control.focus().is_ok())
 }

@@ -6,15 +6,16 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use super::browser;
 use super::draft::CreateDraft;
+use super::logic::fields::Field;
 use super::one_time::may_leave;
 use super::use_page;
 use crate::api::use_api;
+use crate::browser::confirm;
+use crate::browser::focus::{focus_after_render, focus_element};
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::{ErrorNotice, next_step};
-use crate::components::focus::{focus_after_render, focus_element};
 
 /// "The server is being created (id …)."; several servers from one request share one answer,
 /// which names the first.
@@ -44,33 +45,29 @@ pub fn CreateButton() -> impl IntoView {
     let navigate = use_navigate();
     // Leaving with an unsaved private key or an unnoted admin password asks first; staying keeps
     // the link to the server.
-    let go_to_server = move |server_id: &str| {
+    let go_to_server = Callback::new(move |server_id: String| {
         if may_leave(page) {
-            navigate(&details_path(server_id), NavigateOptions::default());
+            navigate(&details_path(&server_id), NavigateOptions::default());
         }
-    };
-    let create = Action::new_local({
-        let go_to_server = go_to_server.clone();
-        move |request: &CreateServer| {
-            let request = request.clone();
-            let go_to_server = go_to_server.clone();
-            async move {
-                let server = api.create_server(&request).await.inspect_err(|error| {
-                    announcer.announce(format!("The server was not created. {}", error.message));
-                })?;
-                let count = request.requested_count();
-                let created = created_text(count, &server.id);
-                if server.admin_pass.is_some() {
-                    page.admin_password_unnoted.set(true);
-                    announcer.announce(format!(
-                        "{created} Note the admin password now: it is shown only once."
-                    ));
-                } else {
-                    announcer.announce(created);
-                    go_to_server(&server.id);
-                }
-                Ok::<_, ecs_api::ApiError>((server, count))
+    });
+    let create = Action::new_local(move |request: &CreateServer| {
+        let request = request.clone();
+        async move {
+            let server = api.create_server(&request).await.inspect_err(|error| {
+                announcer.announce(format!("The server was not created. {}", error.message));
+            })?;
+            let count = request.requested_count();
+            let created = created_text(count, &server.id);
+            if server.admin_pass.is_some() {
+                page.admin_password_unnoted.set(true);
+                announcer.announce(format!(
+                    "{created} Note the admin password now: it is shown only once."
+                ));
+            } else {
+                announcer.announce(created);
+                go_to_server.run(server.id.clone());
             }
+            Ok::<_, ecs_api::ApiError>((server, count))
         }
     });
     let pending = create.pending();
@@ -130,15 +127,14 @@ pub fn CreateButton() -> impl IntoView {
             }
             Ok((server, count)) => {
                 let server_id = server.id.clone();
-                let go_to_server = go_to_server.clone();
                 // The values stay in the form: change the name (say) and create again.
                 let create_another = move |_| {
                     if !page.admin_password_unnoted.get_untracked()
-                        || browser::confirm_leave(ADMIN_PASSWORD_GOES)
+                        || confirm(ADMIN_PASSWORD_GOES)
                     {
                         page.admin_password_unnoted.set(false);
                         create.value().set(None);
-                        focus_element("server-name");
+                        focus_element(Field::Name.control_id());
                     }
                 };
                 let password = server.admin_pass.map(|password| {
@@ -190,7 +186,7 @@ pub fn CreateButton() -> impl IntoView {
                         </p>
                         {password}
                         <div class="actions">
-                            <button type="button" on:click=move |_| go_to_server(&server_id)>
+                            <button type="button" on:click=move |_| go_to_server.run(server_id.clone())>
                                 {if count > 1 { "Continue to the first server" } else { "Continue to the server" }}
                             </button>
                             <button type="button" on:click=create_another>

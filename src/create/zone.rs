@@ -2,16 +2,18 @@
 
 use leptos::prelude::*;
 
-use super::fields::{FieldError, error_id, loaded_list};
-use super::logic::request::{Field, effective_zone};
-use super::logic::zones::merge_zones;
+use super::fields::LoadedList;
+use super::logic::fields::Field;
+use super::logic::zones::{effective_zone, merge_zones};
 use super::use_page;
+use crate::components::text_field::{FieldError, error_id};
 
 #[component]
 pub fn ZoneSection() -> impl IntoView {
     let page = use_page();
     let draft = page.draft;
-    let problem = page.problem(Field::Zone);
+    let field = Field::Zone;
+    let problem = page.problem(field);
     let chosen = move || {
         draft.with(|draft| {
             page.zone_choices
@@ -22,49 +24,48 @@ pub fn ZoneSection() -> impl IntoView {
         let zone = event_target_value(&ev);
         draft.update(|draft| draft.zone = zone);
     };
-    let list = loaded_list("availability zones", page.lists.zones, move |zones| {
-        let choices = merge_zones(
-            zones
-                .iter()
-                .map(|zone| (zone.name.as_str(), zone.is_available())),
-        );
-        let empty = choices.is_empty();
-        let options = choices
-            .into_iter()
-            .map(|zone| {
-                let label = match zone.unavailable_reason() {
-                    Some(reason) => format!("{} ({reason})", zone.name),
-                    None => zone.name.clone(),
-                };
-                let name = zone.name.clone();
-                let selected = move || chosen() == name;
-                view! {
-                    <option value=zone.name.clone() disabled=!zone.available prop:selected=selected>
-                        {label}
-                    </option>
-                }
-            })
-            .collect_view();
-        view! {
-            <select
-                id="zone"
-                aria-describedby=move || problem.with(Option::is_some).then(|| error_id("zone"))
-                on:change=on_change
-            >
-                <option value="" disabled=true prop:selected=move || chosen().is_empty()>
-                    {if empty { "No availability zone is listed" } else { "Choose a zone" }}
-                </option>
-                {options}
-            </select>
-        }
-    });
     view! {
         <fieldset class="section">
             <legend>"Placement"</legend>
             <div class="field">
-                <label for="zone">"Availability zone"</label>
-                {list}
-                <FieldError id="zone" error=problem />
+                <label for=field.control_id()>{field.label()}</label>
+                <LoadedList what="availability zones" resource=page.lists.zones let:zones>
+                    {
+                        let choices = merge_zones(
+                            zones.iter().map(|zone| (zone.name.as_str(), zone.is_available())),
+                        );
+                        let empty = choices.is_empty();
+                        let options = choices
+                            .into_iter()
+                            .map(|zone| {
+                                let label = match zone.unavailable_reason() {
+                                    Some(reason) => format!("{} ({reason})", zone.name),
+                                    None => zone.name.clone(),
+                                };
+                                let name = zone.name.clone();
+                                let selected = move || chosen() == name;
+                                view! {
+                                    <option value=zone.name.clone() disabled=!zone.available prop:selected=selected>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <select
+                                id=field.control_id()
+                                aria-describedby=move || problem.with(Option::is_some).then(|| error_id(field.id()))
+                                on:change=on_change
+                            >
+                                <option value="" disabled=true prop:selected=move || chosen().is_empty()>
+                                    {if empty { "No availability zone is listed" } else { "Choose a zone" }}
+                                </option>
+                                {options}
+                            </select>
+                        }
+                    }
+                </LoadedList>
+                <FieldError id=field.id() error=problem />
             </div>
         </fieldset>
     }

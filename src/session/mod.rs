@@ -6,7 +6,6 @@
 //! [`kept::use_kept`] find it intact. Sign-out clears everything.
 
 pub mod kept;
-pub mod sign_in;
 mod storage;
 
 use ecs_api::Secret;
@@ -15,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::activity::ActivityLog;
 use kept::KeptState;
-use sign_in::SignInFields;
 
 /// How the browser reaches the cloud.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +69,6 @@ pub struct SessionStore {
     return_to: RwSignal<Option<String>>,
     /// Why the user is on the sign-in page, when it was not their choice.
     reason: RwSignal<Option<String>>,
-    sign_in_fields: SignInFields,
     kept: KeptState,
     activity: ActivityLog,
 }
@@ -79,10 +76,8 @@ pub struct SessionStore {
 impl SessionStore {
     /// Restores a session saved in this tab's sessionStorage, if any.
     pub fn restore(kept: KeptState, activity: ActivityLog) -> Self {
-        let restored = storage::load();
         Self {
-            sign_in_fields: SignInFields::new(restored.as_ref()),
-            current: RwSignal::new(restored),
+            current: RwSignal::new(storage::load()),
             return_to: RwSignal::new(None),
             reason: RwSignal::new(None),
             kept,
@@ -138,17 +133,11 @@ impl SessionStore {
         self.reason.get()
     }
 
-    /// The sign-in form's values (see [`SignInFields`]).
-    pub fn sign_in_fields(&self) -> SignInFields {
-        self.sign_in_fields
-    }
-
-    /// Forgets the token, kept form state, what was typed to sign in, the return location and
-    /// the activity log.
+    /// Forgets the token, kept form state, the return location and the activity log (the
+    /// sign-out button also empties the sign-in form, see `sign_in::SignInForm`).
     pub fn sign_out(&self) {
         storage::clear();
         self.kept.clear();
-        self.sign_in_fields.reset();
         self.activity.clear();
         self.return_to.set(None);
         self.reason.set(None);

@@ -1,12 +1,9 @@
 //! The session's copy in this tab's sessionStorage (never localStorage or cookies).
 
 use super::Session;
+use crate::browser::storage::session as session_storage;
 
 const SESSION_KEY: &str = "ecs-console.session";
-
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
 
 /// The saved session, unless missing, unreadable or already expired.
 pub(super) fn load() -> Option<Session> {

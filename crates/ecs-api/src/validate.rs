@@ -105,13 +105,9 @@ pub fn key_pair_name(name: &str) -> Result<(), ValidationError> {
 /// The largest `volume_size` Nova's request schema accepts (a 32-bit signed integer).
 pub const MAX_VOLUME_SIZE_GB: u32 = 2_147_483_647;
 
-/// The boot volume must hold the image (`minDisk`) and, when the flavor has a root disk size,
-/// be at least that large; Nova's schema bounds it above.
-pub fn volume_size(
-    size_gb: u64,
-    image_min_disk_gb: u64,
-    flavor_disk_gb: u64,
-) -> Result<(), ValidationError> {
+/// The boot volume must hold the image (`minDisk`); Nova's schema bounds it above. A flavor's
+/// root disk size does not bound it: Nova ignores it for a server that boots from a volume.
+pub fn volume_size(size_gb: u64, image_min_disk_gb: u64) -> Result<(), ValidationError> {
     if size_gb == 0 {
         return Err(ValidationError::new(
             "volume_size",
@@ -131,14 +127,6 @@ pub fn volume_size(
             "volume_size",
             format!(
                 "The image needs a system disk of at least {image_min_disk_gb} GB; increase the size from {size_gb} GB to {image_min_disk_gb} GB or more."
-            ),
-        ));
-    }
-    if flavor_disk_gb > 0 && size_gb < flavor_disk_gb {
-        return Err(ValidationError::new(
-            "volume_size",
-            format!(
-                "The flavor has a {flavor_disk_gb} GB root disk; increase the system disk from {size_gb} GB to {flavor_disk_gb} GB or more."
             ),
         ));
     }
@@ -214,6 +202,51 @@ pub fn encode_user_data(script: &[u8]) -> Result<String, ValidationError> {
     let encoded = STANDARD.encode(script);
     user_data(&encoded)?;
     Ok(encoded)
+}
+
+/// Longest server metadata key or value Nova accepts (characters).
+pub const METADATA_MAX_CHARS: usize = 255;
+
+/// A server metadata key as Nova's schema allows it (`^[a-zA-Z0-9-_:. ]{1,255}$`).
+pub fn metadata_key(key: &str) -> Result<(), ValidationError> {
+    if key.is_empty() {
+        return Err(ValidationError::new("metadata", "Enter a metadata key."));
+    }
+    let length = key.chars().count();
+    if length > METADATA_MAX_CHARS {
+        return Err(ValidationError::new(
+            "metadata",
+            format!(
+                "A metadata key is {length} characters long; Nova allows at most {METADATA_MAX_CHARS}."
+            ),
+        ));
+    }
+    if !key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | ' '))
+    {
+        return Err(ValidationError::new(
+            "metadata",
+            format!(
+                "Metadata key {key:?} is not allowed: use 1-{METADATA_MAX_CHARS} letters, digits, spaces and - _ : . only."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The value of server metadata key `key`: at most [`METADATA_MAX_CHARS`] characters (empty is
+/// allowed).
+pub fn metadata_value(key: &str, value: &str) -> Result<(), ValidationError> {
+    if value.chars().count() > METADATA_MAX_CHARS {
+        return Err(ValidationError::new(
+            "metadata",
+            format!(
+                "The value of metadata key {key:?} is longer than {METADATA_MAX_CHARS} characters; shorten it."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// One server of a flavor with `vcpus` and `ram_mb` must fit in the remaining vCPU and RAM
@@ -320,11 +353,7 @@ pub fn create_server(
     }
     match request.boot_mapping() {
         Some(boot) => match boot.volume_size {
-            Some(size) => results.push(volume_size(
-                size,
-                context.image.min_disk,
-                context.flavor.disk,
-            )),
+            Some(size) => results.push(volume_size(size, context.image.min_disk)),
             None => results.push(Err(ValidationError::new(
                 "volume_size",
                 "Enter the system disk size in GB.",

@@ -2,7 +2,9 @@
 //! fingerprints are what `ssh-keygen -l -E md5` printed (and what Nova stores).
 
 use ecs_api::models::{AbsoluteLimits, AvailabilityZone, ZoneState};
-use ecs_api::validate::{self, KeyAlgorithm, NAME_MAX_CHARS, USER_DATA_MAX_BYTES};
+use ecs_api::validate::{
+    self, KeyAlgorithm, METADATA_MAX_CHARS, NAME_MAX_CHARS, USER_DATA_MAX_BYTES,
+};
 
 const ED25519: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDRVu0qyFBTkigYlBwcX60XM8pD0vYIbMT4srk0Urir+ user@ed25519";
@@ -61,20 +63,15 @@ fn key_pair_name_boundaries() {
 
 #[test]
 fn volume_size_boundaries() {
-    validate::volume_size(40, 40, 0).unwrap();
-    validate::volume_size(41, 40, 0).unwrap();
-    assert!(message(validate::volume_size(39, 40, 0)).contains("at least 40 GB"));
-    validate::volume_size(20, 0, 20).unwrap();
-    assert!(message(validate::volume_size(19, 0, 20)).contains("20 GB root disk"));
-    validate::volume_size(1, 0, 0).unwrap();
+    validate::volume_size(40, 40).unwrap();
+    validate::volume_size(41, 40).unwrap();
+    assert!(message(validate::volume_size(39, 40)).contains("at least 40 GB"));
+    validate::volume_size(1, 0).unwrap();
     // Nova's schema bounds the size by a 32-bit signed integer.
     let largest = u64::from(validate::MAX_VOLUME_SIZE_GB);
-    validate::volume_size(largest, 40, 50).unwrap();
-    assert!(message(validate::volume_size(largest + 1, 40, 50)).contains("at most 2147483647 GB"));
-    assert!(validate::volume_size(0, 0, 0).is_err());
-    // Both minimums apply: the larger one wins.
-    assert!(validate::volume_size(40, 40, 50).is_err());
-    validate::volume_size(50, 40, 50).unwrap();
+    validate::volume_size(largest, 40).unwrap();
+    assert!(message(validate::volume_size(largest + 1, 40)).contains("at most 2147483647 GB"));
+    assert!(validate::volume_size(0, 0).is_err());
 }
 
 #[test]
@@ -112,6 +109,59 @@ fn user_data_limit() {
     validate::user_data("IyEvYmluL3NoCg==").unwrap();
     assert!(message(validate::user_data("#!/bin/sh")).contains("base64"));
     assert!(validate::user_data(&"A".repeat(USER_DATA_MAX_BYTES + 1)).is_err());
+}
+
+#[test]
+fn metadata_key_boundaries() {
+    for key in ["a", "role", "os:type", "a-b_c.d e", "Z9"] {
+        validate::metadata_key(key).unwrap();
+    }
+    validate::metadata_key(&"k".repeat(METADATA_MAX_CHARS)).unwrap();
+    assert_eq!(message(validate::metadata_key("")), "Enter a metadata key.");
+    assert_eq!(
+        message(validate::metadata_key(&"k".repeat(METADATA_MAX_CHARS + 1))),
+        "A metadata key is 256 characters long; Nova allows at most 255."
+    );
+    assert_eq!(
+        message(validate::metadata_key(&"é".repeat(METADATA_MAX_CHARS + 1))),
+        "A metadata key is 256 characters long; Nova allows at most 255.",
+        "characters, not bytes"
+    );
+    assert_eq!(
+        message(validate::metadata_key("bad/key")),
+        "Metadata key \"bad/key\" is not allowed: use 1-255 letters, digits, spaces and - _ : . only."
+    );
+    for key in [
+        "a/b",
+        "tab\there",
+        "ümlaut",
+        "x@y",
+        "semi;colon",
+        "new\nline",
+    ] {
+        assert!(validate::metadata_key(key).is_err(), "{key:?}");
+    }
+    assert_eq!(validate::metadata_key("").unwrap_err().field, "metadata");
+}
+
+#[test]
+fn metadata_value_boundaries() {
+    validate::metadata_value("role", "").unwrap();
+    validate::metadata_value("role", "any text / ümlaut \u{3000}").unwrap();
+    validate::metadata_value("role", &"é".repeat(METADATA_MAX_CHARS)).unwrap();
+    assert_eq!(
+        message(validate::metadata_value(
+            "role",
+            &"v".repeat(METADATA_MAX_CHARS + 1)
+        )),
+        "The value of metadata key \"role\" is longer than 255 characters; shorten it."
+    );
+    assert_eq!(
+        validate::metadata_value("role", &"v".repeat(256))
+            .unwrap_err()
+            .field,
+        "metadata"
+    );
 }
 
 #[test]

@@ -9,9 +9,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ecs_api::identity::Token;
 use ecs_api::microversion::CONSOLE_MICROVERSION;
-use ecs_api::requests::AuthRequest;
+use ecs_sim::test_client::TestClient;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 const CONCURRENCIES: [usize; 2] = [1, 64];
@@ -107,26 +106,13 @@ async fn main() {
     .expect("gateway");
     let simulator = gateway.simulator_url().expect("simulate mode");
 
-    let auth =
-        AuthRequest::password("demo", "Default", "demo").scoped_to_project_name("demo", "Default");
-    let response = reqwest::Client::new()
-        .post(format!("{simulator}/identity/v3/auth/tokens"))
-        .json(&auth.to_body())
-        .send()
-        .await
-        .expect("token");
-    let subject = response.headers()["x-subject-token"]
-        .to_str()
-        .expect("token header")
-        .to_owned();
-    let token = Token::from_response(Some(&subject), &response.bytes().await.expect("token body"))
-        .expect("token");
-    let project = token.project().expect("scoped token").id.clone();
+    let client = TestClient::sign_in(&format!("{simulator}/identity/v3")).await;
+    let project = client.project_id();
 
     let mut headers = HeaderMap::new();
     headers.insert(
         "x-auth-token",
-        HeaderValue::from_str(token.id.expose()).expect("token value"),
+        HeaderValue::from_str(&client.token).expect("token value"),
     );
     for (name, value) in CONSOLE_MICROVERSION.request_headers() {
         headers.insert(

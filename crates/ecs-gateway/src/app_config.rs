@@ -5,7 +5,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::{DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT, DEMO_USER, GatewayConfig};
+use ecs_sim::DEMO;
+
+use crate::GatewayConfig;
 
 #[derive(Debug, Serialize)]
 pub(crate) struct AppConfig {
@@ -15,6 +17,7 @@ pub(crate) struct AppConfig {
     demo: Option<DemoAccount>,
 }
 
+/// [`DEMO`], as the app reads it.
 #[derive(Debug, Serialize)]
 struct DemoAccount {
     user: &'static str,
@@ -35,10 +38,10 @@ impl AppConfig {
                 .map(ToString::to_string)
                 .collect(),
             demo: simulated.then_some(DemoAccount {
-                user: DEMO_USER,
-                password: DEMO_PASSWORD,
-                domain: DEMO_DOMAIN,
-                project: DEMO_PROJECT,
+                user: DEMO.user,
+                password: DEMO.password,
+                domain: DEMO.domain,
+                project: DEMO.project,
             }),
         }
     }

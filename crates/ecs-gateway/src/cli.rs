@@ -10,9 +10,9 @@ use clap::Parser;
 use serde::Deserialize;
 use url::Url;
 
-use crate::{
-    DEMO_DOMAIN, DEMO_PASSWORD, DEMO_PROJECT, DEMO_USER, GatewayConfig, GatewayError, Upstream,
-};
+use ecs_sim::DEMO;
+
+use crate::{GatewayConfig, GatewayError, Upstream};
 
 /// Serves the ecs-console app and proxies its API calls to your cloud, or to a built-in simulated cloud.
 #[derive(Debug, Clone, Parser)]
@@ -219,6 +219,9 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
     let serves_app = config.dist.is_some();
     let sim_admin = config.simulates() && config.simulator.admin_enabled;
     let gateway = crate::spawn(config).await?;
+    // Listening before the URL is announced: a signal sent as soon as it is stops the gateway
+    // cleanly instead of killing it.
+    let shutdown = shutdown_signal();
     println!("ecs-console: {}/", gateway.url());
     if !serves_app {
         println!("  (no --dist given: serving the API proxy and /config.json only)");
@@ -229,7 +232,8 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
                 "  simulated cloud at {simulator_url} (proxied as /proxy/identity and /proxy/compute)"
             );
             println!(
-                "  sign in as user {DEMO_USER}, password {DEMO_PASSWORD}, domain {DEMO_DOMAIN}, project {DEMO_PROJECT}"
+                "  sign in as user {}, password {}, domain {}, project {}",
+                DEMO.user, DEMO.password, DEMO.domain, DEMO.project
             );
             if sim_admin {
                 println!("  simulator knobs: GET or PATCH {simulator_url}/admin/knobs");
@@ -241,33 +245,44 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
             }
         }
     }
-    shutdown_signal().await;
+    shutdown.await;
     tracing::info!("shutting down");
     gateway.shutdown().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; stopping on Ctrl-C only");
-                let _ = interrupt.await;
-            }
+/// Listens for SIGINT and SIGTERM from this call on; the future resolves on the first of them.
+#[cfg(unix)]
+fn shutdown_signal() -> impl Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        tokio::select! {
+            () = received(interrupt, "SIGINT") => {}
+            () = received(terminate, "SIGTERM") => {}
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
+}
+
+/// Resolves when the signal arrives; never when it cannot be listened for.
+#[cfg(unix)]
+async fn received(listener: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match listener {
+        Ok(mut listener) => {
+            listener.recv().await;
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for {name}; stopping on the other signal only");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -6,11 +6,12 @@
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, Version, header};
+use axum::http::{Version, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
-use crate::proxy::{UpstreamName, error_response};
+use crate::proxy::UpstreamName;
+use crate::request_error::RequestError;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -26,9 +27,9 @@ pub(crate) async fn guard_and_log(
     let method = request.method().clone();
     // A `Uri` clone shares the request's bytes: no copy of the path per request.
     let uri = request.uri().clone();
-    let response = match rejection(&request, limits) {
-        Some(response) => response,
-        None => next.run(request).await,
+    let response = match check(&request, limits) {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
     };
     let upstream = response
         .extensions()
@@ -45,7 +46,7 @@ pub(crate) async fn guard_and_log(
     response
 }
 
-fn rejection(request: &Request, limits: Limits) -> Option<Response> {
+fn check(request: &Request, limits: Limits) -> Result<(), RequestError> {
     let uri = request.uri();
     // HTTP/1 clients send origin-form targets ("/path"); an absolute or authority form
     // ("http://host/..." or CONNECT's "host:port") asks a forward proxy to pick the host: we never do.
@@ -53,10 +54,8 @@ fn rejection(request: &Request, limits: Limits) -> Option<Response> {
     if request.version() <= Version::HTTP_11
         && (uri.scheme().is_some() || uri.authority().is_some())
     {
-        return Some(error_response(
-            StatusCode::BAD_REQUEST,
+        return Err(RequestError::BadRequest(
             "absolute request targets are not accepted; send the path only",
-            None,
         ));
     }
     // RFC 9112 3.2: more than one Host is a 400 (it is also what a header injection produces).
@@ -67,11 +66,7 @@ fn rejection(request: &Request, limits: Limits) -> Option<Response> {
         .nth(1)
         .is_some()
     {
-        return Some(error_response(
-            StatusCode::BAD_REQUEST,
-            "more than one Host header",
-            None,
-        ));
+        return Err(RequestError::BadRequest("more than one Host header"));
     }
     let header_bytes: usize = request
         .headers()
@@ -79,14 +74,10 @@ fn rejection(request: &Request, limits: Limits) -> Option<Response> {
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     if header_bytes > limits.max_header_bytes {
-        return Some(error_response(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            &format!(
-                "request headers total {header_bytes} bytes, over the limit of {}",
-                limits.max_header_bytes
-            ),
-            None,
-        ));
+        return Err(RequestError::HeadersTooLarge {
+            total: header_bytes,
+            limit: limits.max_header_bytes,
+        });
     }
-    None
+    Ok(())
 }

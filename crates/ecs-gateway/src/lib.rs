@@ -20,6 +20,7 @@ pub mod cli;
 mod config;
 mod guard;
 mod proxy;
+mod request_error;
 mod rewrite;
 mod static_files;
 
@@ -75,12 +76,6 @@ pub enum GatewayError {
     #[error("cannot start the embedded simulator: {0}")]
     Simulator(std::io::Error),
 }
-
-/// The fixed demo account of the embedded simulator.
-pub const DEMO_USER: &str = "demo";
-pub const DEMO_PASSWORD: &str = "demo";
-pub const DEMO_DOMAIN: &str = "Default";
-pub const DEMO_PROJECT: &str = "demo";
 
 /// A gateway serving on its listen address until `shutdown`.
 pub struct RunningGateway {

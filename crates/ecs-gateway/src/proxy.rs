@@ -12,16 +12,16 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use http_body::Body as _;
 use percent_encoding::percent_decode_str;
-use serde_json::json;
 use url::Url;
 
 use crate::GatewayError;
 use crate::config::{GatewayConfig, Upstream, is_valid_upstream_name};
+use crate::request_error::RequestError;
 use crate::rewrite::Rewriter;
 
 /// Request headers the API needs; everything else (cookies, Authorization for other realms,
@@ -146,80 +146,45 @@ pub(crate) fn http_client(config: &GatewayConfig) -> Result<reqwest::Client, Gat
         .map_err(|e| GatewayError::HttpClient(e.to_string()))
 }
 
-/// A Keystone-shaped error body (`{"error": {code, title, message}}`) naming the upstream, so the
-/// app decodes it like any other API error.
-pub(crate) fn error_response(
-    status: StatusCode,
-    message: &str,
-    upstream: Option<&Arc<str>>,
-) -> Response {
-    let mut body = json!({
-        "error": {
-            "code": status.as_u16(),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "message": message,
-        }
-    });
-    if let Some(upstream) = upstream {
-        body["error"]["upstream"] = json!(&**upstream);
-    }
-    let mut response = (status, axum::Json(body)).into_response();
-    if let Some(upstream) = upstream {
-        response
-            .extensions_mut()
-            .insert(UpstreamName(Arc::clone(upstream)));
-    }
-    response
+pub(crate) async fn no_upstream() -> RequestError {
+    RequestError::NoUpstreamNamed
 }
 
-pub(crate) async fn no_upstream() -> Response {
-    error_response(
-        StatusCode::NOT_FOUND,
-        "name an upstream: /proxy/NAME/...",
-        None,
-    )
-}
-
-pub(crate) async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Response {
-    let (name, rest) = match split_proxy_path(request.uri().path()) {
-        Ok(parts) => parts,
-        Err(rejection) => return rejection,
-    };
-    let Some((upstream, upstream_name)) = state.upstreams.iter().find(|(u, _)| u.name() == name)
-    else {
-        return error_response(
-            StatusCode::NOT_FOUND,
-            &format!("no upstream is configured as {name:?}"),
-            None,
-        );
-    };
-    let target = match target_url(upstream, rest, request.uri().query()) {
-        Ok(url) => url,
-        Err(message) => {
-            return error_response(StatusCode::BAD_REQUEST, message, Some(upstream_name));
+pub(crate) async fn forward(
+    State(state): State<Arc<ProxyState>>,
+    request: Request,
+) -> Result<Response, RequestError> {
+    let (name, rest) = split_proxy_path(request.uri().path())?;
+    let (upstream, upstream_name) = state
+        .upstreams
+        .iter()
+        .find(|(u, _)| u.name() == name)
+        .ok_or_else(|| RequestError::UnknownUpstream(name.to_owned()))?;
+    let target = target_url(upstream, rest, request.uri().query()).map_err(|reason| {
+        RequestError::BadProxiedRequest {
+            upstream: Arc::clone(upstream_name),
+            reason,
         }
-    };
-    let mut response = send(&state, upstream_name, target, request).await;
+    })?;
+    let mut response = send(&state, upstream_name, target, request).await?;
     response
         .extensions_mut()
         .insert(UpstreamName(Arc::clone(upstream_name)));
-    response
+    Ok(response)
 }
 
 /// Splits `/proxy/NAME/rest` into NAME and `/rest`, refusing anything that is not a plain path.
-#[allow(clippy::result_large_err)]
-fn split_proxy_path(path: &str) -> Result<(&str, &str), Response> {
-    let bad = |message: &str| error_response(StatusCode::BAD_REQUEST, message, None);
+fn split_proxy_path(path: &str) -> Result<(&str, &str), RequestError> {
     let after = path
         .strip_prefix("/proxy/")
-        .ok_or_else(|| bad("not a proxy path"))?;
+        .ok_or(RequestError::BadRequest("not a proxy path"))?;
     let (name, rest) = after.split_at(after.find('/').unwrap_or(after.len()));
     if !is_valid_upstream_name(name) {
-        return Err(bad(
+        return Err(RequestError::BadRequest(
             "upstream names use only lowercase letters, digits, '-' and '_'",
         ));
     }
-    validate_rest(rest).map_err(bad)?;
+    validate_rest(rest).map_err(RequestError::BadRequest)?;
     Ok((name, rest))
 }
 
@@ -286,7 +251,12 @@ fn target_url(upstream: &Upstream, rest: &str, query: Option<&str>) -> Result<Ur
     Ok(url)
 }
 
-async fn send(state: &ProxyState, name: &Arc<str>, target: Url, request: Request) -> Response {
+async fn send(
+    state: &ProxyState,
+    name: &Arc<str>,
+    target: Url,
+    request: Request,
+) -> Result<Response, RequestError> {
     if !matches!(
         *request.method(),
         Method::GET
@@ -297,18 +267,18 @@ async fn send(state: &ProxyState, name: &Arc<str>, target: Url, request: Request
             | Method::DELETE
             | Method::OPTIONS
     ) {
-        return error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "the proxy forwards GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS only",
-            Some(name),
-        );
+        return Err(RequestError::MethodNotAllowed {
+            upstream: Arc::clone(name),
+        });
     }
-    let declared_length = match declared_content_length(request.headers()) {
-        Ok(length) => length,
-        Err(message) => return error_response(StatusCode::BAD_REQUEST, message, Some(name)),
-    };
+    let declared_length = declared_content_length(request.headers()).map_err(|reason| {
+        RequestError::BadProxiedRequest {
+            upstream: Arc::clone(name),
+            reason,
+        }
+    })?;
     if declared_length.is_some_and(|length| length > state.max_body_bytes as u64) {
-        return body_too_large(state, name);
+        return Err(body_too_large(state, name));
     }
     let origin = state.gateway_origin(request.headers());
     let method = request.method().clone();
@@ -338,9 +308,11 @@ async fn send(state: &ProxyState, name: &Arc<str>, target: Url, request: Request
 
     let sent = tokio::time::timeout(state.upstream_timeout, state.client.execute(outgoing)).await;
     let upstream_response = match sent {
-        Err(_elapsed) => return timeout_response(state, name),
-        Ok(Err(_)) if over_limit.load(Ordering::Relaxed) => return body_too_large(state, name),
-        Ok(Err(error)) => return failure_response(state, name, &error),
+        Err(_elapsed) => return Err(timeout(state, name)),
+        Ok(Err(_)) if over_limit.load(Ordering::Relaxed) => {
+            return Err(body_too_large(state, name));
+        }
+        Ok(Err(error)) => return Err(failure(state, name, &error)),
         Ok(Ok(response)) => response,
     };
     relay(state, name, &origin, &method, upstream_response).await
@@ -374,53 +346,29 @@ fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> reqwes
     reqwest::Body::wrap_stream(stream)
 }
 
-fn body_too_large(state: &ProxyState, name: &Arc<str>) -> Response {
-    error_response(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &format!(
-            "the request body is over the gateway's limit of {} bytes",
-            state.max_body_bytes
-        ),
-        Some(name),
-    )
-}
-
-fn timeout_response(state: &ProxyState, name: &Arc<str>) -> Response {
-    error_response(
-        StatusCode::GATEWAY_TIMEOUT,
-        &format!(
-            "upstream {name:?} did not answer within {}",
-            duration_text(state.upstream_timeout)
-        ),
-        Some(name),
-    )
-}
-
-/// "60 s" for whole seconds (the configured timeouts), else milliseconds.
-fn duration_text(duration: std::time::Duration) -> String {
-    if duration.subsec_millis() == 0 && duration.as_secs() > 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{} ms", duration.as_millis())
+fn body_too_large(state: &ProxyState, name: &Arc<str>) -> RequestError {
+    RequestError::BodyTooLarge {
+        upstream: Arc::clone(name),
+        limit: state.max_body_bytes,
     }
 }
 
-fn failure_response(state: &ProxyState, name: &Arc<str>, error: &reqwest::Error) -> Response {
+fn timeout(state: &ProxyState, name: &Arc<str>) -> RequestError {
+    RequestError::UpstreamTimeout {
+        upstream: Arc::clone(name),
+        after: state.upstream_timeout,
+    }
+}
+
+fn failure(state: &ProxyState, name: &Arc<str>, error: &reqwest::Error) -> RequestError {
+    let upstream = Arc::clone(name);
     if error.is_connect() {
-        return error_response(
-            StatusCode::BAD_GATEWAY,
-            &format!("cannot connect to upstream {name:?}"),
-            Some(name),
-        );
+        RequestError::UpstreamUnreachable { upstream }
+    } else if error.is_timeout() {
+        timeout(state, name)
+    } else {
+        RequestError::UpstreamFailed { upstream }
     }
-    if error.is_timeout() {
-        return timeout_response(state, name);
-    }
-    error_response(
-        StatusCode::BAD_GATEWAY,
-        &format!("upstream {name:?} failed before answering"),
-        Some(name),
-    )
 }
 
 /// Status and headers unchanged (less cookies and hop-by-hop headers); URLs that point at an
@@ -431,7 +379,7 @@ async fn relay(
     origin: &str,
     method: &Method,
     mut upstream_response: reqwest::Response,
-) -> Response {
+) -> Result<Response, RequestError> {
     let status = upstream_response.status();
     let mut headers = std::mem::take(upstream_response.headers_mut());
     drop_hop_by_hop_headers(&mut headers);
@@ -449,17 +397,15 @@ async fn relay(
             .is_none_or(|length| length <= MAX_REWRITTEN_BODY_BYTES);
 
     let body = if rewritable {
-        let bytes = match upstream_response.bytes().await {
-            Ok(bytes) => bytes,
-            Err(error) if error.is_timeout() => return timeout_response(state, name),
-            Err(_) => {
-                return error_response(
-                    StatusCode::BAD_GATEWAY,
-                    &format!("upstream {name:?} broke off its response"),
-                    Some(name),
-                );
+        let bytes = upstream_response.bytes().await.map_err(|error| {
+            if error.is_timeout() {
+                timeout(state, name)
+            } else {
+                RequestError::UpstreamBrokeOff {
+                    upstream: Arc::clone(name),
+                }
             }
-        };
+        })?;
         let bytes = state.rewriter.rewrite_json_body(bytes, origin);
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
         Body::from(bytes)
@@ -473,7 +419,7 @@ async fn relay(
     let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
-    response
+    Ok(response)
 }
 
 fn drop_hop_by_hop_headers(headers: &mut HeaderMap) {
@@ -505,19 +451,6 @@ fn is_json(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts_read_in_seconds_when_whole() {
-        assert_eq!(duration_text(std::time::Duration::from_secs(60)), "60 s");
-        assert_eq!(
-            duration_text(std::time::Duration::from_millis(300)),
-            "300 ms"
-        );
-        assert_eq!(
-            duration_text(std::time::Duration::from_millis(1500)),
-            "1500 ms"
-        );
-    }
 
     fn upstream(url: &str) -> Upstream {
         Upstream::new("compute", url).unwrap()

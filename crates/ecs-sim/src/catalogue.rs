@@ -62,18 +62,6 @@ impl Ipv4Cidr {
         let size = 1u32 << (32 - u32::from(self.prefix));
         (base + 2)..=(base + size - 2)
     }
-
-    pub fn netmask(&self) -> Ipv4Addr {
-        Ipv4Addr::from(u32::MAX << (32 - u32::from(self.prefix)))
-    }
-
-    pub fn gateway(&self) -> Ipv4Addr {
-        Ipv4Addr::from(u32::from(self.network) + 1)
-    }
-
-    pub fn broadcast(&self) -> Ipv4Addr {
-        Ipv4Addr::from(u32::from(self.network) | !u32::from(self.netmask()))
-    }
 }
 
 impl std::fmt::Display for Ipv4Cidr {
@@ -404,7 +392,5 @@ mod tests {
             Ipv4Addr::from(*range.end()),
             Ipv4Addr::new(192, 168, 0, 254)
         );
-        assert_eq!(cidr.broadcast(), Ipv4Addr::new(192, 168, 0, 255));
-        assert_eq!(cidr.netmask(), Ipv4Addr::new(255, 255, 255, 0));
     }
 }

@@ -1,78 +1,203 @@
-//! The outer layers every request passes: CORS, request counting, latency and injected failures.
+//! The layers every request passes: each service's CORS, request counting, latency and injected
+//! failures.
 
-use std::time::Duration;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::Simulator;
 use crate::fault::{Fault, KeystoneError};
 
-/// Headers a browser page may send: Nova's defaults, and Keystone's X-Subject-Token (a token is
-/// validated with `GET /v3/auth/tokens` and both token headers).
-const ALLOW_HEADERS: [&str; 11] = [
-    "x-auth-token",
-    "x-subject-token",
-    "x-openstack-request-id",
-    "x-openstack-nova-api-version",
-    "openstack-api-version",
-    "content-type",
+/// Headers every oslo.middleware CORS filter allows besides its configured ones.
+const SIMPLE_HEADERS: [&str; 8] = [
     "accept",
     "accept-language",
+    "content-type",
     "cache-control",
     "content-language",
+    "expires",
+    "last-modified",
     "pragma",
 ];
 
-/// Headers a browser page may read: the token, microversions, request ids and Location.
-const EXPOSE_HEADERS: [&str; 6] = [
-    "x-subject-token",
-    "openstack-api-version",
-    "x-openstack-nova-api-version",
-    "x-compute-request-id",
-    "x-openstack-request-id",
-    "location",
-];
+/// One service's CORS defaults, as its own code sets them.
+pub struct CorsDefaults {
+    allow_headers: &'static [&'static str],
+    expose_headers: &'static [&'static str],
+}
 
-pub fn wrap(router: Router, simulator: Simulator) -> Router {
-    let origins = simulator.config().cors_allowed_origins.clone();
-    let router = router.layer(middleware::from_fn_with_state(simulator, inject));
-    match cors_layer(&origins) {
-        Some(cors) => router.layer(cors),
-        None => router,
+/// Keystone's (`keystone.server.flask.application`): no microversion headers.
+pub const KEYSTONE_CORS: CorsDefaults = CorsDefaults {
+    allow_headers: &[
+        "x-auth-token",
+        "x-openstack-request-id",
+        "x-subject-token",
+        "x-project-id",
+        "x-project-name",
+        "x-project-domain-id",
+        "x-project-domain-name",
+        "x-domain-id",
+        "x-domain-name",
+        "openstack-auth-receipt",
+    ],
+    expose_headers: &[
+        "x-auth-token",
+        "x-openstack-request-id",
+        "x-subject-token",
+        "openstack-auth-receipt",
+    ],
+};
+
+/// Nova's (`nova.middleware`): no Location and no X-Subject-Token in a preflight.
+pub const NOVA_CORS: CorsDefaults = CorsDefaults {
+    allow_headers: &[
+        "x-auth-token",
+        "x-openstack-request-id",
+        "x-identity-status",
+        "x-roles",
+        "x-service-catalog",
+        "x-user-id",
+        "x-tenant-id",
+        "x-openstack-nova-api-version",
+        "openstack-api-version",
+    ],
+    expose_headers: &[
+        "x-auth-token",
+        "x-openstack-request-id",
+        "x-subject-token",
+        "x-service-token",
+        "x-openstack-nova-api-version",
+        "openstack-api-version",
+    ],
+};
+
+/// Adds the service's CORS answers to `router` when origins are configured, as
+/// oslo.middleware's filter gives them: a preflight whose origin, method and every requested
+/// header are allowed is answered with those echoed back, any other gets no CORS headers at
+/// all; an actual request from an allowed origin gets the origin and the exposed headers.
+pub fn with_cors(router: Router, origins: &[String], defaults: &'static CorsDefaults) -> Router {
+    if origins.is_empty() {
+        return router;
+    }
+    let policy = Arc::new(CorsPolicy {
+        origins: origins
+            .iter()
+            .map(|origin| origin.trim_end_matches('/').to_owned())
+            .collect(),
+        defaults,
+    });
+    router.layer(middleware::from_fn(move |request: Request, next: Next| {
+        let policy = Arc::clone(&policy);
+        async move { policy.answer(request, next).await }
+    }))
+}
+
+struct CorsPolicy {
+    origins: Vec<String>,
+    defaults: &'static CorsDefaults,
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+const ALLOW_METHODS: [&str; 5] = ["GET", "PUT", "POST", "DELETE", "PATCH"];
+
+impl CorsPolicy {
+    /// The `Access-Control-Allow-Origin` value for `origin`, when it is allowed.
+    fn allowed_origin(&self, origin: &str) -> Option<HeaderValue> {
+        if self.origins.iter().any(|allowed| allowed == "*") {
+            Some(HeaderValue::from_static("*"))
+        } else if self.origins.iter().any(|allowed| allowed == origin) {
+            HeaderValue::from_str(origin).ok()
+        } else {
+            None
+        }
+    }
+
+    fn header_allowed(&self, name: &str) -> bool {
+        let name = name.trim().to_ascii_lowercase();
+        self.defaults.allow_headers.contains(&name.as_str())
+            || SIMPLE_HEADERS.contains(&name.as_str())
+    }
+
+    async fn answer(&self, request: Request, next: Next) -> Response {
+        let origin = header_text(request.headers(), header::ORIGIN);
+        let Some(allow_origin) = origin
+            .as_deref()
+            .and_then(|origin| self.allowed_origin(origin))
+        else {
+            return next.run(request).await;
+        };
+        let credentials = allow_origin != "*";
+        if request.method() == Method::OPTIONS
+            && let Some(method) =
+                header_text(request.headers(), header::ACCESS_CONTROL_REQUEST_METHOD)
+        {
+            let requested_headers =
+                header_text(request.headers(), header::ACCESS_CONTROL_REQUEST_HEADERS)
+                    .unwrap_or_default();
+            let headers_allowed = requested_headers
+                .split(',')
+                .filter(|name| !name.trim().is_empty())
+                .all(|name| self.header_allowed(name));
+            let mut response = StatusCode::OK.into_response();
+            if !ALLOW_METHODS.contains(&method.as_str()) || !headers_allowed {
+                return response;
+            }
+            let headers = response.headers_mut();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+            if let Ok(value) = HeaderValue::from_str(&method) {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, value);
+            }
+            if let Ok(value) = HeaderValue::from_str(&requested_headers)
+                && !requested_headers.is_empty()
+            {
+                headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+            }
+            headers.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("3600"),
+            );
+            if credentials {
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+            headers.append(header::VARY, HeaderValue::from_static("Origin"));
+            return response;
+        }
+        let mut response = next.run(request).await;
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        if let Ok(value) = HeaderValue::from_str(&self.defaults.expose_headers.join(",")) {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, value);
+        }
+        if credentials {
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        headers.append(header::VARY, HeaderValue::from_static("Origin"));
+        response
     }
 }
 
-fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
-    if origins.is_empty() {
-        return None;
-    }
-    let layer = CorsLayer::new()
-        .allow_methods([
-            Method::GET,
-            Method::PUT,
-            Method::POST,
-            Method::DELETE,
-            Method::PATCH,
-        ])
-        .allow_headers(ALLOW_HEADERS.map(HeaderName::from_static))
-        .expose_headers(EXPOSE_HEADERS.map(HeaderName::from_static))
-        .max_age(Duration::from_secs(3600));
-    if origins.iter().any(|origin| origin == "*") {
-        // Credentials cannot be combined with a wildcard origin.
-        return Some(layer.allow_origin(AllowOrigin::any()));
-    }
-    let list: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
-        .collect();
-    Some(layer.allow_origin(list).allow_credentials(true))
+/// Request counting, latency and injected failures around every route (CORS is each
+/// service's own, inside: see [`with_cors`]).
+pub fn wrap(router: Router, simulator: Simulator) -> Router {
+    router.layer(middleware::from_fn_with_state(simulator, inject))
 }
 
 /// What the error injection decided for one request.
@@ -94,13 +219,17 @@ async fn inject(State(simulator): State<Simulator>, request: Request, next: Next
 }
 
 async fn decide(simulator: &Simulator, request: Request, next: Next, path: &str) -> Response {
+    // A preflight is the browser's question, not a call of the API.
+    if request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
     simulator.count_request(path);
     let knobs = simulator.knobs();
     if knobs.latency_ms > 0 {
         tokio::time::sleep(knobs.latency()).await;
     }
     let is_api = path.starts_with("/compute") || path.starts_with("/identity");
-    let decision = if !is_api || request.method() == Method::OPTIONS {
+    let decision = if !is_api {
         Injected::Nothing
     } else if knobs
         .failing_path

@@ -28,6 +28,7 @@ mod catalogue;
 mod cli;
 mod compute;
 mod config;
+mod demo;
 mod fault;
 mod identity;
 mod ids;
@@ -35,7 +36,11 @@ mod injection;
 mod keys;
 mod lifecycle;
 mod microversion;
+#[cfg(feature = "test-client")]
+pub mod real_openstack;
 mod state;
+#[cfg(feature = "test-client")]
+pub mod test_client;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -51,6 +56,7 @@ use tokio::task::JoinHandle;
 
 pub use cli::{CliError, SimArgs};
 pub use config::{KnobError, Knobs, Quota, SimConfig};
+pub use demo::{DEMO, DemoAccount};
 pub use microversion::{MAX as MAX_MICROVERSION, MIN as MIN_MICROVERSION, Microversion};
 
 use state::State;
@@ -88,9 +94,21 @@ impl Simulator {
     /// Routes for `/identity`, `/compute` and, when enabled, `/admin`, with CORS, request
     /// counting, latency and error injection applied.
     pub fn router(&self) -> Router {
+        let origins = &self.inner.config.cors_allowed_origins;
         let mut router = Router::new()
-            .nest("/identity", identity::router(self.clone()))
-            .merge(compute::router(self.clone()));
+            .nest(
+                "/identity",
+                injection::with_cors(
+                    identity::router(self.clone()),
+                    origins,
+                    &injection::KEYSTONE_CORS,
+                ),
+            )
+            .merge(injection::with_cors(
+                compute::router(self.clone()),
+                origins,
+                &injection::NOVA_CORS,
+            ));
         if self.inner.config.admin_enabled {
             router = router.nest("/admin", admin::router(self.clone()));
         }

@@ -9,10 +9,11 @@ use time::{Duration, OffsetDateTime};
 
 use crate::catalogue::{Catalogue, Network};
 use crate::config::{Knobs, Quota};
+use crate::demo::DEMO;
 use crate::ids::{hex_id, uuid_from};
 use crate::lifecycle::{Phase, elapsed_fraction};
 
-/// The demo account (COMMON.md: user demo, password demo, domain Default, project demo).
+/// The demo account ([`DEMO`]).
 #[derive(Debug, Clone)]
 pub struct Account {
     pub user_id: String,
@@ -206,12 +207,12 @@ impl State {
     pub fn new(mut rng: StdRng, catalogue_size: usize, quota: Quota) -> Self {
         let account = Account {
             user_id: hex_id(&mut rng),
-            user_name: "demo".to_owned(),
-            password: "demo".to_owned(),
+            user_name: DEMO.user.to_owned(),
+            password: DEMO.password.to_owned(),
             domain_id: "default".to_owned(),
-            domain_name: "Default".to_owned(),
+            domain_name: DEMO.domain.to_owned(),
             project_id: hex_id(&mut rng),
-            project_name: "demo".to_owned(),
+            project_name: DEMO.project.to_owned(),
         };
         let catalogue = Catalogue::build(catalogue_size, &mut rng);
         Self {

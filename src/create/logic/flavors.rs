@@ -2,7 +2,8 @@
 
 use std::cmp::Ordering;
 
-use ecs_api::models::Flavor;
+use ecs_api::models::{AbsoluteLimits, Flavor, Image};
+use ecs_api::validate;
 
 use super::listing::Searchable;
 use crate::create::draft::{FlavorColumn, FlavorSort};
@@ -43,6 +44,22 @@ pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
     Searchable::new(order, |index| {
         vec![flavors[index].name.clone(), flavors[index].id.clone()]
     })
+}
+
+/// Why `flavor` cannot be chosen, if it cannot: too little RAM for the image's `minRam`, or
+/// larger than the vCPUs or RAM the quota has left for even one server.
+pub fn flavor_unfit_reason(
+    flavor: &Flavor,
+    image: Option<&Image>,
+    limits: Option<&AbsoluteLimits>,
+) -> Option<String> {
+    let for_image = image.map_or(Ok(()), |image| {
+        validate::flavor_ram(flavor.ram, image.min_ram)
+    });
+    let for_quota = limits.map_or(Ok(()), |limits| {
+        validate::flavor_within_quota(flavor.vcpus, flavor.ram, limits)
+    });
+    for_image.and(for_quota).err().map(|error| error.message)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Availability zones as the form offers them: one entry per name, available ones first.
 
+use crate::create::draft::CreateDraft;
+
 /// One zone name and whether it can take new servers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZoneChoice {
@@ -39,6 +41,18 @@ pub fn sole_available_zone(zones: &[ZoneChoice]) -> Option<&str> {
     match (available.next(), available.next()) {
         (Some(zone), None) => Some(&zone.name),
         _ => None,
+    }
+}
+
+/// The zone the server goes to: the user's choice, or the only available zone.
+pub fn effective_zone(draft: &CreateDraft, zone_choices: Option<&[ZoneChoice]>) -> String {
+    if draft.zone.is_empty() {
+        zone_choices
+            .and_then(sole_available_zone)
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        draft.zone.clone()
     }
 }
 

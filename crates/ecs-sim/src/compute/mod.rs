@@ -175,46 +175,57 @@ pub fn router(simulator: Simulator) -> Router {
         .with_state(simulator)
 }
 
-/// Negotiates the microversion, authenticates, strips the project id from the path (recording
-/// it for links) and stamps Nova's microversion headers on every response, faults included.
+/// Authenticates, negotiates the microversion, strips the project id from the path (recording
+/// it for links) and stamps Nova's microversion headers on its responses as Nova does: the
+/// served version, or the requested one on a 406; none on a 401 (keystonemiddleware answers
+/// before Nova looks at the version) nor on a version that cannot be parsed.
 async fn versioned_context(
     State(simulator): State<Simulator>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let request_id = format!("req-{}", uuid::Uuid::new_v4());
-    let outcome = match microversion::negotiate(request.headers()) {
-        Err(NegotiationError::InvalidFormat(text)) => Err(Fault::bad_request(
-            NegotiationError::InvalidFormat(text).to_string(),
-        )
-        .into_response()),
-        Err(error) => Err(
-            Fault::new(axum::http::StatusCode::NOT_ACCEPTABLE, error.to_string()).into_response(),
+    let negotiated = microversion::negotiate(request.headers());
+    let prepared = prepare(
+        &simulator,
+        &mut request,
+        *negotiated.as_ref().unwrap_or(&microversion::MIN),
+    );
+    let (stamped, mut response) = match (negotiated, prepared) {
+        (_, Err(response)) if response.status() == axum::http::StatusCode::UNAUTHORIZED => {
+            (None, *response)
+        }
+        (Err(NegotiationError::InvalidFormat(text)), _) => (
+            None,
+            Fault::bad_request(NegotiationError::InvalidFormat(text).to_string()).into_response(),
         ),
-        Ok(version) => match prepare(&simulator, &mut request, version) {
-            Ok(()) => Ok(version),
-            Err(response) => Err(*response),
-        },
-    };
-    let (version, mut response) = match outcome {
-        Ok(version) => (version, next.run(request).await),
-        Err(response) => (microversion::MIN, response),
+        (Err(NegotiationError::Unsupported(requested)), _) => {
+            let fault = Fault::new(
+                axum::http::StatusCode::NOT_ACCEPTABLE,
+                NegotiationError::Unsupported(requested.clone()).to_string(),
+            );
+            (Some(requested), fault.into_response())
+        }
+        (Ok(version), Err(response)) => (Some(version.to_string()), *response),
+        (Ok(version), Ok(())) => (Some(version.to_string()), next.run(request).await),
     };
     let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&format!("compute {version}")) {
-        headers.insert("openstack-api-version", value);
+    if let Some(version) = stamped {
+        if let Ok(value) = HeaderValue::from_str(&format!("compute {version}")) {
+            headers.insert("openstack-api-version", value);
+        }
+        if let Ok(value) = HeaderValue::from_str(&version) {
+            headers.insert("x-openstack-nova-api-version", value);
+        }
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("OpenStack-API-Version"),
+        );
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("X-OpenStack-Nova-API-Version"),
+        );
     }
-    if let Ok(value) = HeaderValue::from_str(&version.to_string()) {
-        headers.insert("x-openstack-nova-api-version", value);
-    }
-    headers.append(
-        header::VARY,
-        HeaderValue::from_static("OpenStack-API-Version"),
-    );
-    headers.append(
-        header::VARY,
-        HeaderValue::from_static("X-OpenStack-Nova-API-Version"),
-    );
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         headers.insert("x-compute-request-id", value.clone());
         headers.insert("x-openstack-request-id", value);

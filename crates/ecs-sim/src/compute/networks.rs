@@ -1,8 +1,9 @@
-//! `GET /os-networks` and `/os-networks/{id}` (Nova's Neutron proxy, with CIDRs filled in).
+//! `GET /os-networks` and `/os-networks/{id}` (Nova's Neutron proxy, as a project member sees it).
 
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use ecs_api::microversion::PROXY_API_MICROVERSION;
 use serde_json::{Value, json};
 
 use super::{Ctx, PathParam};
@@ -10,35 +11,24 @@ use crate::Simulator;
 use crate::catalogue::Network;
 use crate::fault::Fault;
 
-/// Nova answers the proxy APIs only up to 2.35; ECS keeps them (configurable).
+/// Nova answers the proxy APIs only up to [`PROXY_API_MICROVERSION`]; ECS keeps them
+/// (configurable).
 pub fn proxy_api_available(simulator: &Simulator, ctx: &Ctx) -> Result<(), Fault> {
-    if simulator.config().proxy_apis_at_all_versions || !ctx.since(36) {
+    if simulator.config().proxy_apis_at_all_versions || ctx.version <= PROXY_API_MICROVERSION {
         Ok(())
     } else {
         Err(Fault::unknown_resource())
     }
 }
 
+/// What Nova (with Neutron) shows a project member: the non-admin fields, and of those only
+/// `id` and `label` filled in (as the guide's sample and real Nova 34 answer).
 fn network_view(network: &Network) -> Value {
-    let cidr = network.cidr;
     json!({
-        "bridge": null, "bridge_interface": null,
-        "broadcast": cidr.broadcast().to_string(),
-        "cidr": cidr.to_string(), "cidr_v6": null,
-        "created_at": null, "deleted": null, "deleted_at": null,
-        "dhcp_server": cidr.gateway().to_string(), "dhcp_start": null,
-        "dns1": "100.125.1.250", "dns2": "100.125.21.250",
-        "enable_dhcp": null,
-        "gateway": cidr.gateway().to_string(), "gateway_v6": null,
-        "host": null,
         "id": network.id,
-        "injected": null,
         "label": network.label,
-        "mtu": null, "multi_host": null,
-        "netmask": cidr.netmask().to_string(), "netmask_v6": null,
-        "priority": null, "project_id": null, "rxtx_base": null, "share_address": null,
-        "updated_at": null, "vlan": null,
-        "vpn_private_address": null, "vpn_public_address": null, "vpn_public_port": null
+        "broadcast": null, "cidr": null, "dns1": null, "dns2": null, "gateway": null,
+        "netmask": null, "cidr_v6": null, "gateway_v6": null, "netmask_v6": null
     })
 }
 

@@ -403,15 +403,12 @@ fn check_metadata(metadata: &Value) -> Result<(), Fault> {
         )
     })?;
     for (key, value) in object {
-        let key_ok = (1..=255).contains(&key.chars().count())
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c));
-        if !key_ok {
+        // Nova's schema has no property matching a bad key: it is an unexpected one.
+        if validate::metadata_key(key).is_err() {
             return Err(Fault::unexpected_property("metadata", metadata, key));
         }
         match value.as_str() {
-            Some(text) if text.chars().count() <= 255 => {}
+            Some(text) if validate::metadata_value(key, text).is_ok() => {}
             _ => {
                 return Err(schema_error(
                     &format!("metadata/{key}"),
@@ -599,9 +596,7 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
                     "Volume type {kind} could not be found."
                 )));
             }
-            if let Err(error) =
-                validate::volume_size(volume.size_gb, image.min_disk_gb, flavor.disk_gb)
-            {
+            if let Err(error) = validate::volume_size(volume.size_gb, image.min_disk_gb) {
                 let message = if volume.size_gb < image.min_disk_gb {
                     format!(
                         "Volume is smaller than the minimum size specified in image metadata. Volume size is {} bytes, minimum size is {} bytes. {}",

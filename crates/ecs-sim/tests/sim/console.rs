@@ -8,7 +8,7 @@ use ecs_api::decode::{DecodeKind, decode_kind};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Cloud, fast_config, password_auth};
+use crate::common::{Cloud, fast_config};
 
 fn decodes(kind: DecodeKind, body: &Value, problems: &mut Vec<String>) {
     if let Err(error) = decode_kind(kind, body.to_string().as_bytes()) {
@@ -20,19 +20,10 @@ fn decodes(kind: DecodeKind, body: &Value, problems: &mut Vec<String>) {
 async fn every_response_decodes_with_the_console_models() {
     let cloud = Cloud::start(fast_config()).await;
     let mut problems = Vec::new();
-    let token = cloud
-        .http
-        .post(format!("{}/identity/v3/auth/tokens", cloud.sim.base_url()))
-        .json(&password_auth())
-        .send()
-        .await
-        .expect("token");
-    decodes(
-        DecodeKind::Token,
-        &token.json().await.expect("json"),
-        &mut problems,
-    );
+    // The token body the client signed in with.
+    decodes(DecodeKind::Token, &cloud.client.token_body, &mut problems);
     let root: Value = cloud
+        .client
         .http
         .get(format!("{}/compute/", cloud.sim.base_url()))
         .send()
@@ -44,7 +35,7 @@ async fn every_response_decodes_with_the_console_models() {
     decodes(DecodeKind::Versions, &root, &mut problems);
 
     for version in ["2.1", "2.47", "2.67"] {
-        let image = cloud.image_named("CentOS 7.9 64bit").await;
+        let image = cloud.client.image_named("CentOS 7.9 64bit").await;
         for (kind, path) in [
             (
                 DecodeKind::AvailabilityZones,
@@ -60,16 +51,22 @@ async fn every_response_decodes_with_the_console_models() {
             (DecodeKind::Networks, "os-networks".to_owned()),
             (DecodeKind::Limits, "limits".to_owned()),
         ] {
-            decodes(kind, &cloud.get(&path, version).await.body, &mut problems);
+            decodes(
+                kind,
+                &cloud.client.get(&path, version).await.body,
+                &mut problems,
+            );
         }
         let name = format!("console-{}", version.replace('.', "-"));
         let created = cloud
+            .client
             .post("os-keypairs", version, &json!({"keypair": {"name": name}}))
             .await;
         decodes(DecodeKind::KeyPair, &created.body, &mut problems);
         decodes(
             DecodeKind::KeyPair,
             &cloud
+                .client
                 .get(&format!("os-keypairs/{name}"), version)
                 .await
                 .body,
@@ -77,12 +74,13 @@ async fn every_response_decodes_with_the_console_models() {
         );
         decodes(
             DecodeKind::KeyPairs,
-            &cloud.get("os-keypairs", version).await.body,
+            &cloud.client.get("os-keypairs", version).await.body,
             &mut problems,
         );
 
         let server = cloud
-            .post("servers", version, &cloud.guide_server(&name).await)
+            .client
+            .post("servers", version, &cloud.client.guide_server(&name).await)
             .await;
         decodes(DecodeKind::ServerCreated, &server.body, &mut problems);
         let id = server.body["server"]["id"]
@@ -91,27 +89,36 @@ async fn every_response_decodes_with_the_console_models() {
             .to_owned();
         decodes(
             DecodeKind::Server,
-            &cloud.get(&format!("servers/{id}"), version).await.body,
+            &cloud
+                .client
+                .get(&format!("servers/{id}"), version)
+                .await
+                .body,
             &mut problems,
         );
         cloud
+            .client
             .wait_for(&id, Duration::from_secs(10), |reply| {
                 reply.body["server"]["status"] == "ACTIVE"
             })
             .await;
         decodes(
             DecodeKind::Server,
-            &cloud.get(&format!("servers/{id}"), version).await.body,
+            &cloud
+                .client
+                .get(&format!("servers/{id}"), version)
+                .await
+                .body,
             &mut problems,
         );
         decodes(
             DecodeKind::Servers,
-            &cloud.get("servers/detail", version).await.body,
+            &cloud.client.get("servers/detail", version).await.body,
             &mut problems,
         );
         decodes(
             DecodeKind::Servers,
-            &cloud.get("servers", version).await.body,
+            &cloud.client.get("servers", version).await.body,
             &mut problems,
         );
     }
@@ -122,6 +129,7 @@ async fn every_response_decodes_with_the_console_models() {
 async fn faults_decode_to_the_simulators_messages() {
     let cloud = Cloud::start(fast_config()).await;
     let missing = cloud
+        .client
         .get("servers/00000000-0000-4000-8000-000000000000", "2.67")
         .await;
     let error =
@@ -135,8 +143,9 @@ async fn faults_decode_to_the_simulators_messages() {
     );
 
     let anonymous = cloud
+        .client
         .http
-        .request(Method::GET, format!("{}/servers", cloud.compute))
+        .request(Method::GET, format!("{}/servers", cloud.client.compute))
         .send()
         .await
         .expect("answered");

@@ -3,28 +3,27 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{Cloud, assert_fault, assert_keystone_error, fast_config, into_reply};
 use ecs_sim::Quota;
+use ecs_sim::test_client::{Reply, Version};
+
+use crate::common::{Cloud, assert_fault, assert_keystone_error, fast_config};
 
 /// A change made to the guide's create body.
 type Change = Box<dyn FnOnce(&mut Value)>;
 
 const NO_SUCH_ID: &str = "00000000-0000-4000-8000-000000000000";
 
-async fn create_with(
-    cloud: &Cloud,
-    version: &str,
-    change: impl FnOnce(&mut Value),
-) -> crate::common::Reply {
-    let mut body = cloud.guide_server("invalid").await;
+async fn create_with(cloud: &Cloud, version: &str, change: impl FnOnce(&mut Value)) -> Reply {
+    let mut body = cloud.client.guide_server("invalid").await;
     change(&mut body["server"]);
-    cloud.post("servers", version, &body).await
+    cloud.client.post("servers", version, &body).await
 }
 
 #[tokio::test]
 async fn invalid_server_creates_get_novas_faults() {
     let cloud = Cloud::start(fast_config()).await;
     cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -32,9 +31,13 @@ async fn invalid_server_creates_get_novas_faults() {
         )
         .await;
     let windows = cloud
+        .client
         .image_named("Windows Server 2019 Datacenter 64bit")
         .await;
-    let saving = cloud.image_named("Debian 12 64bit (uploading)").await;
+    let saving = cloud
+        .client
+        .image_named("Debian 12 64bit (uploading)")
+        .await;
 
     let unknown_image = format!("Image {NO_SUCH_ID} could not be found.");
     let unknown_network = format!("Network {NO_SUCH_ID} could not be found.");
@@ -63,6 +66,27 @@ async fn invalid_server_creates_get_novas_faults() {
             400,
             "badRequest",
             "Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        (
+            "metadata key outside Nova's pattern",
+            Box::new(|s| s["metadata"] = json!({"role": "web", "bad/key": "x"})),
+            400,
+            "badRequest",
+            "Additional properties are not allowed ('bad/key' was unexpected)",
+        ),
+        (
+            "metadata key too long",
+            Box::new(|s| s["metadata"] = json!({"k".repeat(256): "x"})),
+            400,
+            "badRequest",
+            "was unexpected",
+        ),
+        (
+            "metadata value too long",
+            Box::new(|s| s["metadata"] = json!({"role": "v".repeat(256)})),
+            400,
+            "badRequest",
+            "Invalid input for field/attribute metadata/role.",
         ),
         (
             "unknown flavor",
@@ -265,7 +289,7 @@ async fn invalid_server_creates_get_novas_faults() {
     }
     println!("{total} invalid create requests refused as Nova does");
     assert_eq!(
-        cloud.get("servers", "2.67").await.body["servers"],
+        cloud.client.get("servers", "2.67").await.body["servers"],
         json!([]),
         "nothing was created"
     );
@@ -278,10 +302,11 @@ async fn quota_is_enforced_with_novas_403() {
         ..Quota::default()
     });
     let cloud = Cloud::start(config).await;
-    cloud.create_server("one").await;
-    cloud.create_server("two").await;
+    cloud.client.create_server("one").await;
+    cloud.client.create_server("two").await;
     let reply = cloud
-        .post("servers", "2.67", &cloud.guide_server("three").await)
+        .client
+        .post("servers", "2.67", &cloud.client.guide_server("three").await)
         .await;
     assert_fault(
         &reply,
@@ -289,7 +314,7 @@ async fn quota_is_enforced_with_novas_403() {
         "forbidden",
         "Quota exceeded for instances: Requested 1, but already used 2 of 2 instances",
     );
-    let limits = cloud.get("limits", "2.67").await.body;
+    let limits = cloud.client.get("limits", "2.67").await.body;
     assert_eq!(limits["limits"]["absolute"]["totalInstancesUsed"], 2);
     assert_eq!(limits["limits"]["absolute"]["maxTotalInstances"], 2);
     assert_eq!(
@@ -305,22 +330,22 @@ async fn a_huge_max_count_creates_what_the_quota_allows_at_once() {
         ..Quota::default()
     }))
     .await;
-    let mut body = cloud.guide_server("many").await;
+    let mut body = cloud.client.guide_server("many").await;
     // Beyond u32 too: Nova reads counts as Python integers, so this is no decoding error.
     body["server"]["max_count"] = json!("99999999999999999999");
     // The simulator may share this test's thread, so measure rather than time out.
     let started = std::time::Instant::now();
-    let reply = cloud.post("servers", "2.67", &body).await;
+    let reply = cloud.client.post("servers", "2.67", &body).await;
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),
         "the count that fits the quota is computed, not searched one by one"
     );
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.body);
-    let limits = cloud.get("limits", "2.67").await.body;
+    let limits = cloud.client.get("limits", "2.67").await.body;
     assert_eq!(limits["limits"]["absolute"]["totalInstancesUsed"], 3);
 
     body["server"]["min_count"] = json!(2);
-    let refused = cloud.post("servers", "2.67", &body).await;
+    let refused = cloud.client.post("servers", "2.67", &body).await;
     assert_fault(
         &refused,
         403,
@@ -335,79 +360,93 @@ async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
     let cloud =
         Cloud::start(fast_config().build_duration(std::time::Duration::from_secs(30))).await;
     let malformed = cloud
+        .client
         .http
-        .post(format!("{}/servers", cloud.compute))
-        .header("X-Auth-Token", &cloud.token)
+        .post(format!("{}/servers", cloud.client.compute))
+        .header("X-Auth-Token", &cloud.client.token)
         .header("Content-Type", "application/json")
         .body("{\"server\": ")
         .send()
         .await
         .expect("answered");
-    let reply = into_reply(malformed).await;
+    let reply = Reply::read(malformed).await;
     assert_fault(&reply, 400, "badRequest", "Malformed request body");
 
     let xml = cloud
+        .client
         .http
-        .post(format!("{}/os-keypairs", cloud.compute))
-        .header("X-Auth-Token", &cloud.token)
+        .post(format!("{}/os-keypairs", cloud.client.compute))
+        .header("X-Auth-Token", &cloud.client.token)
         .header("Content-Type", "application/xml")
         .body("<keypair/>")
         .send()
         .await
         .expect("answered");
     assert_fault(
-        &into_reply(xml).await,
+        &Reply::read(xml).await,
         415,
         "badMediaType",
         "Unsupported Content-Type",
     );
 
-    let reply = cloud.get(&format!("servers/{NO_SUCH_ID}"), "2.67").await;
+    let reply = cloud
+        .client
+        .get(&format!("servers/{NO_SUCH_ID}"), "2.67")
+        .await;
     assert_fault(
         &reply,
         404,
         "itemNotFound",
         &format!("Instance {NO_SUCH_ID} could not be found."),
     );
-    let reply = cloud.get("flavors/no.such", "2.67").await;
+    let reply = cloud.client.get("flavors/no.such", "2.67").await;
     assert_fault(
         &reply,
         404,
         "itemNotFound",
         "Flavor no.such could not be found.",
     );
-    let reply = cloud.get(&format!("images/{NO_SUCH_ID}"), "2.67").await;
+    let reply = cloud
+        .client
+        .get(&format!("images/{NO_SUCH_ID}"), "2.67")
+        .await;
     assert_fault(&reply, 404, "itemNotFound", "Image not found.");
-    let reply = cloud.get("os-keypairs/absent", "2.67").await;
+    let reply = cloud.client.get("os-keypairs/absent", "2.67").await;
     assert_fault(
         &reply,
         404,
         "itemNotFound",
         "Keypair absent not found for user",
     );
-    let reply = cloud.get("flavors/detail?marker=no.such", "2.67").await;
+    let reply = cloud
+        .client
+        .get("flavors/detail?marker=no.such", "2.67")
+        .await;
     assert_fault(&reply, 400, "badRequest", "marker [no.such] not found");
-    let reply = cloud.get("servers?marker=nope", "2.67").await;
+    let reply = cloud.client.get("servers?marker=nope", "2.67").await;
     assert_fault(&reply, 400, "badRequest", "marker [nope] not found");
-    let reply = cloud.get("flavors/detail?sort_key=colour", "2.67").await;
+    let reply = cloud
+        .client
+        .get("flavors/detail?sort_key=colour", "2.67")
+        .await;
     assert_fault(
         &reply,
         400,
         "badRequest",
         "Invalid input for query parameters sort_key",
     );
-    let reply = cloud.get("flavors/detail?limit=-1", "2.67").await;
+    let reply = cloud.client.get("flavors/detail?limit=-1", "2.67").await;
     assert_fault(
         &reply,
         400,
         "badRequest",
         "Invalid input for query parameters limit",
     );
-    let reply = cloud.get("flavors/detail?minRam=lots", "2.67").await;
+    let reply = cloud.client.get("flavors/detail?minRam=lots", "2.67").await;
     assert_fault(&reply, 400, "badRequest", "Invalid minRam filter [lots]");
-    let reply = cloud.get("servers?status=sleeping", "2.67").await;
+    let reply = cloud.client.get("servers?status=sleeping", "2.67").await;
     assert_fault(&reply, 400, "badRequest", "Invalid status value");
-    let reply = cloud.get("no-such-collection", "2.67").await;
+    let reply = cloud.client.get("no-such-collection", "2.67").await;
     assert_fault(
         &reply,
         404,
@@ -415,8 +454,9 @@ async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
         "The resource could not be found.",
     );
 
-    let server = cloud.create_server("actions").await;
+    let server = cloud.client.create_server("actions").await;
     let reply = cloud
+        .client
         .post(
             &format!("servers/{server}/action"),
             "2.67",
@@ -430,6 +470,7 @@ async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
         "There is no such action: hibernate",
     );
     let reply = cloud
+        .client
         .post(
             &format!("servers/{server}/action"),
             "2.67",
@@ -443,6 +484,7 @@ async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
         "Invalid input for field/attribute type",
     );
     let reply = cloud
+        .client
         .post(
             &format!("servers/{server}/action"),
             "2.67",
@@ -460,21 +502,21 @@ async fn malformed_bodies_media_types_and_unknown_things_get_novas_faults() {
 #[tokio::test]
 async fn microversion_and_authentication_errors() {
     let cloud = Cloud::start(fast_config()).await;
-    let reply = cloud.get("flavors", "2.68").await;
+    let reply = cloud.client.get("flavors", "2.68").await;
     assert_fault(
         &reply,
         406,
         "computeFault",
         "Version 2.68 is not supported by the API. Minimum is 2.1 and maximum is 2.67.",
     );
-    let reply = cloud.get("flavors", "two").await;
+    let reply = cloud.client.get("flavors", "two").await;
     assert_fault(
         &reply,
         400,
         "badRequest",
         "API Version String two is of invalid format. Must be of format MajorNum.MinorNum.",
     );
-    let reply = cloud.get("flavors", "latest").await;
+    let reply = cloud.client.get("flavors", "latest").await;
     assert_eq!(reply.header("openstack-api-version"), Some("compute 2.67"));
     let vary: Vec<&str> = reply
         .headers
@@ -493,12 +535,13 @@ async fn microversion_and_authentication_errors() {
     );
 
     let anonymous = cloud
+        .client
         .http
-        .get(format!("{}/servers", cloud.compute))
+        .get(format!("{}/servers", cloud.client.compute))
         .send()
         .await
         .expect("answered");
-    let reply = into_reply(anonymous).await;
+    let reply = Reply::read(anonymous).await;
     assert_keystone_error(&reply, 401);
     assert!(
         reply
@@ -506,17 +549,13 @@ async fn microversion_and_authentication_errors() {
             .is_some_and(|v| v.starts_with("Keystone uri="))
     );
 
-    let foreign = cloud.compute.replace(
+    let foreign = cloud.client.compute.replace(
         &cloud.sim.simulator().project_id(),
         "0123456789abcdef0123456789abcdef",
     );
     let reply = cloud
-        .call(
-            Method::GET,
-            &format!("{foreign}/servers"),
-            Some("2.67"),
-            None,
-        )
+        .client
+        .get(&format!("{foreign}/servers"), "2.67")
         .await;
     assert_fault(
         &reply,
@@ -531,11 +570,11 @@ async fn strict_mode_retires_the_proxy_apis_at_2_36_as_nova_does() {
     let strict = Cloud::start(fast_config().proxy_apis_at_all_versions(false)).await;
     for path in ["images/detail", "os-networks"] {
         assert_eq!(
-            strict.get(path, "2.35").await.status,
+            strict.client.get(path, "2.35").await.status,
             StatusCode::OK,
             "{path} at 2.35"
         );
-        let reply = strict.get(path, "2.36").await;
+        let reply = strict.client.get(path, "2.36").await;
         assert_fault(
             &reply,
             404,
@@ -545,7 +584,7 @@ async fn strict_mode_retires_the_proxy_apis_at_2_36_as_nova_does() {
     }
     let ecs = Cloud::start(fast_config()).await;
     assert_eq!(
-        ecs.get("images/detail", "2.67").await.status,
+        ecs.client.get("images/detail", "2.67").await.status,
         StatusCode::OK,
         "ECS keeps them"
     );
@@ -578,10 +617,14 @@ async fn ids_that_are_not_utf_8_are_things_that_do_not_exist() {
             "Keypair \u{fffd} not found for user",
         ),
     ] {
-        let reply = cloud.call(method.clone(), path, Some("2.1"), None).await;
+        let reply = cloud
+            .client
+            .call(method.clone(), path, Version::Exact("2.1"), None)
+            .await;
         assert_fault(&reply, 404, "itemNotFound", message);
     }
     let action = cloud
+        .client
         .post("servers/%ff/action", "2.67", &json!({"os-start": null}))
         .await;
     assert_fault(&action, 404, "itemNotFound", "could not be found");
@@ -592,9 +635,10 @@ async fn bodies_too_large_to_read_get_novas_and_keystones_413() {
     let cloud = Cloud::start(fast_config()).await;
     let huge_name = "x".repeat(3 * 1024 * 1024);
     let body = json!({"server": {"name": huge_name}});
-    let reply = cloud.post("servers", "2.67", &body).await;
+    let reply = cloud.client.post("servers", "2.67", &body).await;
     assert_fault(&reply, 413, "overLimit", "length limit exceeded");
     let reply = cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -604,11 +648,12 @@ async fn bodies_too_large_to_read_get_novas_and_keystones_413() {
     assert_fault(&reply, 413, "overLimit", "length limit exceeded");
 
     let response = cloud
+        .client
         .http
         .post(format!("{}/identity/v3/auth/tokens", cloud.sim.base_url()))
         .json(&json!({"auth": {"identity": {"methods": [huge_name]}}}))
         .send()
         .await
         .expect("answered");
-    assert_keystone_error(&into_reply(response).await, 413);
+    assert_keystone_error(&Reply::read(response).await, 413);
 }

@@ -49,6 +49,7 @@ fn type_and_body(key: &str) -> String {
 async fn generated_key_pairs_are_real_and_returned_once() {
     let cloud = Cloud::start(fast_config()).await;
     let reply = cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -71,14 +72,14 @@ async fn generated_key_pairs_are_real_and_returned_once() {
     let fingerprint = keypair["fingerprint"].as_str().expect("fingerprint");
     assert_eq!(fingerprint.split(':').count(), 16);
 
-    let shown = cloud.get("os-keypairs/demo1", "2.67").await;
+    let shown = cloud.client.get("os-keypairs/demo1", "2.67").await;
     assert_eq!(shown.body["keypair"]["public_key"], public_key);
     assert_eq!(shown.body["keypair"]["fingerprint"], fingerprint);
     assert!(
         shown.body["keypair"].get("private_key").is_none(),
         "the private key is never shown again"
     );
-    let listed = cloud.get("os-keypairs", "2.67").await;
+    let listed = cloud.client.get("os-keypairs", "2.67").await;
     assert!(
         listed.body["keypairs"][0]["keypair"]
             .get("private_key")
@@ -90,6 +91,7 @@ async fn generated_key_pairs_are_real_and_returned_once() {
 async fn imports_are_checked_and_fingerprinted_like_nova() {
     let cloud = Cloud::start(fast_config()).await;
     let reply = cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -102,6 +104,7 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
     assert!(reply.body["keypair"].get("private_key").is_none());
 
     let duplicate = cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -122,6 +125,7 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
         "hello world",
     ] {
         let reply = cloud
+            .client
             .post(
                 "os-keypairs",
                 "2.67",
@@ -131,6 +135,7 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
         assert_fault(&reply, 400, "badRequest", "Keypair data is invalid");
     }
     let reply = cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
@@ -144,6 +149,7 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
         "Invalid input for field/attribute name",
     );
     let reply = cloud
+        .client
         .post(
             "os-keypairs",
             "2.1",
@@ -157,9 +163,9 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
         "Additional properties are not allowed ('type' was unexpected)",
     );
 
-    let deleted = cloud.delete("os-keypairs/demo2", "2.67").await;
+    let deleted = cloud.client.delete("os-keypairs/demo2", "2.67").await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    let again = cloud.delete("os-keypairs/demo2", "2.67").await;
+    let again = cloud.client.delete("os-keypairs/demo2", "2.67").await;
     assert_fault(
         &again,
         404,
@@ -172,6 +178,7 @@ async fn imports_are_checked_and_fingerprinted_like_nova() {
 async fn key_pair_status_codes_follow_the_microversion() {
     let cloud = Cloud::start(fast_config()).await;
     let created = cloud
+        .client
         .post(
             "os-keypairs",
             "2.1",
@@ -181,7 +188,7 @@ async fn key_pair_status_codes_follow_the_microversion() {
     assert_eq!(created.status, StatusCode::OK);
     assert!(created.body["keypair"].get("type").is_none());
     assert_eq!(
-        cloud.delete("os-keypairs/old", "2.1").await.status,
+        cloud.client.delete("os-keypairs/old", "2.1").await.status,
         StatusCode::ACCEPTED
     );
 }
@@ -191,6 +198,7 @@ async fn key_pair_pages_from_2_35() {
     let cloud = Cloud::start(fast_config()).await;
     for name in ["a", "b", "c"] {
         cloud
+            .client
             .post(
                 "os-keypairs",
                 "2.67",
@@ -198,16 +206,16 @@ async fn key_pair_pages_from_2_35() {
             )
             .await;
     }
-    let first = cloud.get("os-keypairs?limit=2", "2.35").await;
+    let first = cloud.client.get("os-keypairs?limit=2", "2.35").await;
     assert_eq!(first.body["keypairs"].as_array().map(Vec::len), Some(2));
     let next = first.body["keypairs_links"][0]["href"]
         .as_str()
         .expect("next link")
         .to_owned();
     assert!(next.ends_with("os-keypairs?limit=2&marker=b"), "{next}");
-    let second = cloud.get(&next, "2.35").await;
+    let second = cloud.client.get(&next, "2.35").await;
     assert_eq!(second.body["keypairs"][0]["keypair"]["name"], "c");
-    let unpaged = cloud.get("os-keypairs?limit=2", "2.34").await;
+    let unpaged = cloud.client.get("os-keypairs?limit=2", "2.34").await;
     assert_eq!(
         unpaged.body["keypairs"].as_array().map(Vec::len),
         Some(3),

@@ -11,6 +11,7 @@ use crate::common::{Cloud, assert_fault, fast_config};
 async fn the_admin_endpoint_is_off_unless_enabled() {
     let cloud = Cloud::start(fast_config()).await;
     let reply = cloud
+        .client
         .http
         .get(format!("{}/admin/knobs", cloud.sim.base_url()))
         .send()
@@ -24,6 +25,7 @@ async fn knobs_change_at_run_time_and_inject_failures() {
     let cloud = Cloud::start(fast_config().admin_enabled(true)).await;
     let admin = format!("{}/admin/knobs", cloud.sim.base_url());
     let knobs: Value = cloud
+        .client
         .http
         .get(&admin)
         .send()
@@ -35,7 +37,7 @@ async fn knobs_change_at_run_time_and_inject_failures() {
     assert_eq!(knobs["error_rate"], 0.0);
 
     let set = |changes: Value| {
-        let request = cloud.http.patch(&admin).json(&changes);
+        let request = cloud.client.http.patch(&admin).json(&changes);
         async move { request.send().await.expect("answered") }
     };
     assert_eq!(
@@ -53,7 +55,7 @@ async fn knobs_change_at_run_time_and_inject_failures() {
         set(json!({"error_rate": 1.0})).await.status(),
         StatusCode::OK
     );
-    let reply = cloud.get("flavors", "2.67").await;
+    let reply = cloud.client.get("flavors", "2.67").await;
     let status = reply.status.as_u16();
     assert!(status == 500 || status == 503, "{status}");
     let name = if status == 500 {
@@ -65,22 +67,23 @@ async fn knobs_change_at_run_time_and_inject_failures() {
 
     set(json!({"error_rate": 0.0, "failing_path": "/os-availability-zone"})).await;
     assert_fault(
-        &cloud.get("os-availability-zone", "2.67").await,
+        &cloud.client.get("os-availability-zone", "2.67").await,
         500,
         "computeFault",
         "Unexpected API Error",
     );
     assert_eq!(
-        cloud.get("flavors", "2.67").await.status,
+        cloud.client.get("flavors", "2.67").await.status,
         StatusCode::OK,
         "other endpoints still work"
     );
 
     set(json!({"failing_path": null, "malformed_json_rate": 1.0})).await;
     let response = cloud
+        .client
         .http
-        .get(format!("{}/flavors", cloud.compute))
-        .header("X-Auth-Token", &cloud.token)
+        .get(format!("{}/flavors", cloud.client.compute))
+        .header("X-Auth-Token", &cloud.client.token)
         .send()
         .await
         .expect("answered");
@@ -93,9 +96,10 @@ async fn knobs_change_at_run_time_and_inject_failures() {
 
     set(json!({"malformed_json_rate": 0.0, "drop_connection_rate": 1.0})).await;
     let dropped = cloud
+        .client
         .http
-        .get(format!("{}/flavors", cloud.compute))
-        .header("X-Auth-Token", &cloud.token)
+        .get(format!("{}/flavors", cloud.client.compute))
+        .header("X-Auth-Token", &cloud.client.token)
         .send()
         .await;
     let failed = match dropped {
@@ -106,7 +110,10 @@ async fn knobs_change_at_run_time_and_inject_failures() {
 
     set(json!({"drop_connection_rate": 0.0, "latency_ms": 300})).await;
     let started = Instant::now();
-    assert_eq!(cloud.get("flavors", "2.67").await.status, StatusCode::OK);
+    assert_eq!(
+        cloud.client.get("flavors", "2.67").await.status,
+        StatusCode::OK
+    );
     assert!(started.elapsed() >= Duration::from_millis(300));
     assert_eq!(cloud.sim.simulator().knobs().latency_ms, 300);
 }
@@ -134,11 +141,11 @@ async fn the_same_seed_gives_the_same_cloud() {
     };
     assert_eq!(ids(&first_images), ids(&image_list(&second).await));
     assert_eq!(
-        first.create_server("seeded").await,
-        second.create_server("seeded").await
+        first.client.create_server("seeded").await,
+        second.client.create_server("seeded").await
     );
 }
 
 async fn image_list(cloud: &Cloud) -> Value {
-    cloud.get("images", "2.1").await.body["images"].clone()
+    cloud.client.get("images", "2.1").await.body["images"].clone()
 }

@@ -3,6 +3,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use ecs_sim::test_client::Reply;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -10,7 +11,7 @@ use crate::common::{Cloud, assert_fault, fast_config};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn status(reply: &crate::common::Reply) -> &str {
+fn status(reply: &Reply) -> &str {
     reply.body["server"]["status"].as_str().unwrap_or_default()
 }
 
@@ -18,15 +19,16 @@ fn status(reply: &crate::common::Reply) -> &str {
 async fn a_new_server_builds_then_runs_with_an_address_and_its_volume() {
     let cloud = Cloud::start(fast_config().build_duration(Duration::from_millis(1_500))).await;
     cloud
+        .client
         .post(
             "os-keypairs",
             "2.67",
             &json!({"keypair": {"name": "demo2"}}),
         )
         .await;
-    let mut request = cloud.guide_server("zttestvm1").await;
+    let mut request = cloud.client.guide_server("zttestvm1").await;
     request["server"]["key_name"] = json!("demo2");
-    let created = cloud.post("servers", "2.67", &request).await;
+    let created = cloud.client.post("servers", "2.67", &request).await;
     assert_eq!(created.status, StatusCode::ACCEPTED);
     let server = &created.body["server"];
     let id = server["id"].as_str().expect("id").to_owned();
@@ -44,6 +46,7 @@ async fn a_new_server_builds_then_runs_with_an_address_and_its_volume() {
     let mut task_states = Vec::new();
     let mut progress = Vec::new();
     let active = cloud
+        .client
         .wait_for(&id, WAIT, |reply| {
             let server = &reply.body["server"];
             if server["status"] == "BUILD" {
@@ -106,21 +109,22 @@ async fn a_new_server_builds_then_runs_with_an_address_and_its_volume() {
 async fn stop_start_reboot_and_delete_pass_through_their_states() {
     // Transitions long enough to be seen reliably on a busy machine.
     let cloud = Cloud::start(fast_config().transition_duration(Duration::from_millis(1_500))).await;
-    let id = cloud.create_server("cycle").await;
+    let id = cloud.client.create_server("cycle").await;
     cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) == "ACTIVE")
         .await;
     let action = |body: Value| {
         let cloud = &cloud;
         let path = format!("servers/{id}/action");
-        async move { cloud.post(&path, "2.67", &body).await }
+        async move { cloud.client.post(&path, "2.67", &body).await }
     };
 
     assert_eq!(
         action(json!({"os-stop": null})).await.status,
         StatusCode::ACCEPTED
     );
-    let stopping = cloud.get(&format!("servers/{id}"), "2.67").await;
+    let stopping = cloud.client.get(&format!("servers/{id}"), "2.67").await;
     assert_eq!(
         stopping.body["server"]["OS-EXT-STS:task_state"],
         "powering-off"
@@ -133,6 +137,7 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         "while it is in task_state powering-off",
     );
     let stopped = cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) == "SHUTOFF")
         .await;
     assert_eq!(stopped.body["server"]["OS-EXT-STS:power_state"], 4);
@@ -156,12 +161,13 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         action(json!({"os-start": null})).await.status,
         StatusCode::ACCEPTED
     );
-    let starting = cloud.get(&format!("servers/{id}"), "2.67").await;
+    let starting = cloud.client.get(&format!("servers/{id}"), "2.67").await;
     assert_eq!(
         starting.body["server"]["OS-EXT-STS:task_state"],
         "powering-on"
     );
     cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) == "ACTIVE")
         .await;
 
@@ -170,7 +176,7 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         StatusCode::ACCEPTED
     );
     assert_eq!(
-        status(&cloud.get(&format!("servers/{id}"), "2.67").await),
+        status(&cloud.client.get(&format!("servers/{id}"), "2.67").await),
         "REBOOT"
     );
     assert_eq!(
@@ -179,19 +185,21 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         "hard reboot overrides soft"
     );
     assert_eq!(
-        status(&cloud.get(&format!("servers/{id}"), "2.67").await),
+        status(&cloud.client.get(&format!("servers/{id}"), "2.67").await),
         "HARD_REBOOT"
     );
     cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) == "ACTIVE")
         .await;
 
-    let deleted = cloud.delete(&format!("servers/{id}"), "2.67").await;
+    let deleted = cloud.client.delete(&format!("servers/{id}"), "2.67").await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    assert_eq!(deleted.body, Value::Null);
-    let deleting = cloud.get(&format!("servers/{id}"), "2.67").await;
+    assert_eq!(deleted.text, "", "no body");
+    let deleting = cloud.client.get(&format!("servers/{id}"), "2.67").await;
     assert_eq!(deleting.body["server"]["OS-EXT-STS:task_state"], "deleting");
     let gone = cloud
+        .client
         .wait_for(&id, WAIT, |reply| reply.status == StatusCode::NOT_FOUND)
         .await;
     assert_fault(
@@ -201,7 +209,7 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
         &format!("Instance {id} could not be found."),
     );
     assert_eq!(
-        cloud.get("limits", "2.67").await.body["limits"]["absolute"]["totalInstancesUsed"],
+        cloud.client.get("limits", "2.67").await.body["limits"]["absolute"]["totalInstancesUsed"],
         0
     );
 }
@@ -209,8 +217,9 @@ async fn stop_start_reboot_and_delete_pass_through_their_states() {
 #[tokio::test]
 async fn servers_named_with_the_marker_end_in_error_with_a_fault() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = cloud.create_server("web-sim-error").await;
+    let id = cloud.client.create_server("web-sim-error").await;
     let failed = cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) != "BUILD")
         .await;
     let server = &failed.body["server"];
@@ -227,7 +236,11 @@ async fn servers_named_with_the_marker_end_in_error_with_a_fault() {
     assert_eq!(server["hostId"], "");
     assert_eq!(server["addresses"], json!({}));
     assert_eq!(
-        cloud.delete(&format!("servers/{id}"), "2.67").await.status,
+        cloud
+            .client
+            .delete(&format!("servers/{id}"), "2.67")
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
 }
@@ -235,8 +248,9 @@ async fn servers_named_with_the_marker_end_in_error_with_a_fault() {
 #[tokio::test]
 async fn the_build_error_rate_knob_fails_builds() {
     let cloud = Cloud::start(fast_config().build_error_rate(1.0).error_name_marker(None)).await;
-    let id = cloud.create_server("unlucky").await;
+    let id = cloud.client.create_server("unlucky").await;
     let failed = cloud
+        .client
         .wait_for(&id, WAIT, |reply| status(reply) != "BUILD")
         .await;
     assert_eq!(status(&failed), "ERROR");

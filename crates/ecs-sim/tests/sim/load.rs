@@ -22,14 +22,15 @@ async fn two_hundred_concurrent_creates_are_all_distinct() {
             .build_duration(std::time::Duration::ZERO),
     )
     .await;
-    let body = cloud.guide_server("burst").await;
-    let url = format!("{}/servers", cloud.compute);
+    let body = cloud.client.guide_server("burst").await;
+    let url = format!("{}/servers", cloud.client.compute);
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let request = cloud
+            .client
             .http
             .post(&url)
-            .header("X-Auth-Token", &cloud.token)
+            .header("X-Auth-Token", &cloud.client.token)
             .header("OpenStack-API-Version", "compute 2.67")
             .json(&body);
         tasks.spawn(async move {
@@ -45,7 +46,7 @@ async fn two_hundred_concurrent_creates_are_all_distinct() {
     }
     assert_eq!(ids.len(), 200);
 
-    let detail = cloud.get("servers/detail", "2.67").await.body;
+    let detail = cloud.client.get("servers/detail", "2.67").await.body;
     let servers = detail["servers"].as_array().expect("servers");
     assert_eq!(servers.len(), 200, "none lost");
     let mut addresses = HashSet::new();

@@ -3,6 +3,7 @@
 mod common;
 mod console;
 mod cors;
+mod differential;
 mod errors;
 mod identity;
 mod keypairs;

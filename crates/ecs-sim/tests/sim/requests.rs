@@ -41,7 +41,7 @@ async fn novas_request_samples_pass_the_schema_checks() {
                 continue;
             };
             let body: Value = reference.json(&format!("{directory}/{name}"));
-            let reply = cloud.post(path, &version, &body).await;
+            let reply = cloud.client.post(path, &version, &body).await;
             let message = reply.body.to_string();
             assert!(
                 !message.contains("Invalid input for field/attribute")
@@ -58,6 +58,7 @@ async fn novas_request_samples_pass_the_schema_checks() {
                 );
             } else if let Some(key_name) = body["keypair"]["name"].as_str() {
                 cloud
+                    .client
                     .delete(&format!("os-keypairs/{key_name}"), "2.67")
                     .await;
             }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{Cloud, fast_config, schema_problems};
@@ -53,6 +53,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
         checked: 0,
     };
     let root = cloud
+        .client
         .http
         .get(format!("{}/compute/", cloud.sim.base_url()))
         .send()
@@ -71,12 +72,13 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
         &root_body,
     );
 
-    let image = cloud.image_named("CentOS 7.9 64bit").await;
+    let image = cloud.client.image_named("CentOS 7.9 64bit").await;
     let image_id = image["id"].as_str().expect("image id").to_owned();
-    let network_id = cloud.network_id("subnet-default").await;
+    let network_id = cloud.client.network_id("subnet-default").await;
 
     for version in VERSIONS {
         let v21 = cloud
+            .client
             .get(&format!("{}/compute/v2.1/", cloud.sim.base_url()), version)
             .await;
         checker.check(
@@ -100,7 +102,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             ("GET /servers", "servers"),
             ("GET /servers/detail", "servers/detail"),
         ] {
-            let reply = cloud.get(path, version).await;
+            let reply = cloud.client.get(path, version).await;
             checker.check(endpoint, version, reply.status, StatusCode::OK, &reply.body);
         }
         let proxy = proxy_version(version);
@@ -111,7 +113,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             ("GET /os-networks", "os-networks".to_owned()),
             ("GET /os-networks/{id}", format!("os-networks/{network_id}")),
         ] {
-            let reply = cloud.get(&path, version).await;
+            let reply = cloud.client.get(&path, version).await;
             checker.check(endpoint, proxy, reply.status, StatusCode::OK, &reply.body);
         }
 
@@ -123,6 +125,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
         };
         let name = format!("key-{}", version.replace('.', "-"));
         let generated = cloud
+            .client
             .post("os-keypairs", version, &json!({"keypair": {"name": name}}))
             .await;
         checker.check(
@@ -134,6 +137,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
         );
         let public_key = generated.body["keypair"]["public_key"].clone();
         let imported = cloud
+            .client
             .post(
                 "os-keypairs",
                 version,
@@ -147,7 +151,10 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             created_status,
             &imported.body,
         );
-        let shown = cloud.get(&format!("os-keypairs/{name}"), version).await;
+        let shown = cloud
+            .client
+            .get(&format!("os-keypairs/{name}"), version)
+            .await;
         checker.check(
             "GET /os-keypairs/{name}",
             version,
@@ -155,7 +162,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             StatusCode::OK,
             &shown.body,
         );
-        let listed = cloud.get("os-keypairs", version).await;
+        let listed = cloud.client.get("os-keypairs", version).await;
         checker.check(
             "GET /os-keypairs",
             version,
@@ -166,9 +173,12 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
 
         // Servers: create (boot from volume, the guide's body), then show while building and
         // once active, and the list and detail views with it in.
-        let mut request = cloud.guide_server(&format!("schema-{version}")).await;
+        let mut request = cloud
+            .client
+            .guide_server(&format!("schema-{version}"))
+            .await;
         request["server"]["key_name"] = json!(name);
-        let created = cloud.post("servers", version, &request).await;
+        let created = cloud.client.post("servers", version, &request).await;
         checker.check(
             "POST /servers",
             version,
@@ -180,7 +190,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        let building = cloud.get(&format!("servers/{id}"), version).await;
+        let building = cloud.client.get(&format!("servers/{id}"), version).await;
         checker.check(
             "GET /servers/{id}",
             version,
@@ -189,11 +199,16 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             &building.body,
         );
         cloud
+            .client
             .wait_for(&id, Duration::from_secs(10), |reply| {
                 reply.body["server"]["status"] == "ACTIVE"
             })
             .await;
-        let active = cloud.get(&format!("servers/{id}"), version).await.body;
+        let active = cloud
+            .client
+            .get(&format!("servers/{id}"), version)
+            .await
+            .body;
         checker.check(
             "GET /servers/{id}",
             version,
@@ -205,10 +220,11 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             ("GET /servers", "servers?limit=1"),
             ("GET /servers/detail", "servers/detail?limit=1"),
         ] {
-            let reply = cloud.get(path, version).await;
+            let reply = cloud.client.get(path, version).await;
             checker.check(endpoint, version, reply.status, StatusCode::OK, &reply.body);
         }
         let stop = cloud
+            .client
             .post(
                 &format!("servers/{id}/action"),
                 version,
@@ -223,11 +239,16 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             &stop.body,
         );
         cloud
+            .client
             .wait_for(&id, Duration::from_secs(10), |reply| {
                 reply.body["server"]["status"] == "SHUTOFF"
             })
             .await;
-        let stopped = cloud.get(&format!("servers/{id}"), version).await.body;
+        let stopped = cloud
+            .client
+            .get(&format!("servers/{id}"), version)
+            .await
+            .body;
         assert_eq!(
             stopped["server"]["OS-EXT-STS:power_state"], 4,
             "stopped at {version}"
@@ -240,6 +261,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             &stopped,
         );
         let start = cloud
+            .client
             .post(
                 &format!("servers/{id}/action"),
                 version,
@@ -254,11 +276,13 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             &start.body,
         );
         cloud
+            .client
             .wait_for(&id, Duration::from_secs(10), |reply| {
                 reply.body["server"]["status"] == "ACTIVE"
             })
             .await;
         let reboot = cloud
+            .client
             .post(
                 &format!("servers/{id}/action"),
                 version,
@@ -272,14 +296,7 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
             StatusCode::ACCEPTED,
             &reboot.body,
         );
-        let deleted = cloud
-            .call(
-                Method::DELETE,
-                &format!("servers/{id}"),
-                Some(version),
-                None,
-            )
-            .await;
+        let deleted = cloud.client.delete(&format!("servers/{id}"), version).await;
         checker.check(
             "DELETE /servers/{id}",
             version,
@@ -292,7 +309,10 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
         } else {
             StatusCode::NO_CONTENT
         };
-        let deleted_key = cloud.delete(&format!("os-keypairs/{name}"), version).await;
+        let deleted_key = cloud
+            .client
+            .delete(&format!("os-keypairs/{name}"), version)
+            .await;
         checker.check(
             "DELETE /os-keypairs/{name}",
             version,
@@ -303,14 +323,18 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
     }
 
     // A server in ERROR carries a fault.
-    let failing = cloud.create_server("sim-error-schema").await;
+    let failing = cloud.client.create_server("sim-error-schema").await;
     cloud
+        .client
         .wait_for(&failing, Duration::from_secs(10), |reply| {
             reply.body["server"]["status"] == "ERROR"
         })
         .await;
     for version in ["2.1", "2.47", "2.67"] {
-        let reply = cloud.get(&format!("servers/{failing}"), version).await;
+        let reply = cloud
+            .client
+            .get(&format!("servers/{failing}"), version)
+            .await;
         checker.check(
             "GET /servers/{id}",
             version,
@@ -321,7 +345,11 @@ async fn every_response_matches_novas_schema_at_each_microversion() {
     }
 
     // The check itself must be able to fail: a server without its status is refused.
-    let mut damaged = cloud.get(&format!("servers/{failing}"), "2.67").await.body;
+    let mut damaged = cloud
+        .client
+        .get(&format!("servers/{failing}"), "2.67")
+        .await
+        .body;
     damaged["server"]
         .as_object_mut()
         .map(|server| server.remove("status"));
@@ -354,7 +382,7 @@ async fn limits_have_exactly_novas_keys_for_each_microversion() {
         ("2.57", "responses/limits/limit-get-resp-v2.57.json"),
         ("2.67", "responses/limits/limit-get-resp-v2.57.json"),
     ] {
-        let reply = cloud.get("limits", version).await;
+        let reply = cloud.client.get("limits", version).await;
         assert_eq!(reply.status, StatusCode::OK);
         let expected = reference.json(sample);
         let keys = |value: &Value| {

@@ -1,0 +1,146 @@
+//! `/servers/:id`: every field of one server, refreshed adaptively, with its actions.
+
+mod actions;
+mod fields;
+pub mod logic;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::use_api;
+use crate::browser::focus::{focus_element, focus_is_lost};
+use crate::components::announcer::use_announcer;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::refresh_bar::{RefreshBar, StoppedRefreshBar};
+use crate::hooks::polling::{NotFound, use_polling};
+use crate::servers::logic::status_text;
+use actions::Actions;
+use fields::{ResolvedNames, ServerFields};
+use logic::{fetched_flavor_text, flavor_id_to_resolve, server_outcome};
+
+/// Where focus goes when the server is gone and the actions with it.
+const GONE_NOTICE_ID: &str = "server-gone";
+
+#[component]
+pub fn ServerDetailsPage() -> impl IntoView {
+    let api = use_api();
+    let announcer = use_announcer();
+    let params = use_params_map();
+    let server_id = move || params.read().get("id").unwrap_or_default();
+
+    let polling = use_polling(
+        move || {
+            let id = server_id();
+            async move { api.get_server(&id).await }
+        },
+        server_outcome,
+        NotFound::MeansGone,
+    );
+
+    // Flavor and image names are fetched once per id, not on every refresh.
+    let flavor_id = Memo::new(move |_| {
+        polling
+            .data
+            .with(|server| server.as_ref().and_then(flavor_id_to_resolve))
+    });
+    let image_id = Memo::new(move |_| {
+        polling.data.with(|server| {
+            server
+                .as_ref()
+                .and_then(|server| server.image_id().map(str::to_owned))
+        })
+    });
+    let flavor = LocalResource::new(move || {
+        let id = flavor_id.get();
+        async move {
+            match id {
+                Some(id) => api
+                    .get_flavor(&id)
+                    .await
+                    .map(|flavor| Some(fetched_flavor_text(&flavor))),
+                None => Ok(None),
+            }
+        }
+    });
+    let image = LocalResource::new(move || {
+        let id = image_id.get();
+        async move {
+            match id {
+                Some(id) => api.get_image(&id).await.map(|image| Some(image.name)),
+                None => Ok(None),
+            }
+        }
+    });
+    let names = ResolvedNames { flavor, image };
+
+    // Announce status changes (the previous value is the effect's own memory).
+    Effect::new(move |previous: Option<Option<String>>| {
+        let current = polling.data.with(|server| server.as_ref().map(status_text));
+        if let (Some(Some(before)), Some(now)) = (&previous, &current)
+            && before != now
+        {
+            announcer.announce(format!("Server status: {now}"));
+        }
+        if polling.gone.get() {
+            announcer.announce("The server was deleted.");
+        }
+        current
+    });
+
+    // The actions disappear with the server. Whoever had focus there (e.g. on the delete's
+    // status line) lands on the notice instead of the page body; focus elsewhere stays put.
+    Effect::new(move |_| {
+        if polling.gone.get() {
+            request_animation_frame(|| {
+                if focus_is_lost() {
+                    focus_element(GONE_NOTICE_ID);
+                }
+            });
+        }
+    });
+
+    view! {
+        <section id="server-details" aria-labelledby="server-title">
+            <p><A href="/servers">"← Servers"</A></p>
+            {move || {
+                let name = polling
+                    .data
+                    .with(|server| server.as_ref().map(|server| server.name.clone()))
+                    .unwrap_or_else(server_id);
+                view! { <h1 id="server-title">{name}</h1> }
+            }}
+            {move || {
+                if polling.gone.get() {
+                    view! { <StoppedRefreshBar updated_ms=untrack(|| polling.updated_ms()) /> }
+                        .into_any()
+                } else {
+                    view! { <RefreshBar polling /> }.into_any()
+                }
+            }}
+            <Show when=move || polling.gone.get()>
+                <p class="notice" id=GONE_NOTICE_ID tabindex="-1">
+                    "This server no longer exists: it was deleted. Refreshing has stopped; below is what was last known about it. "
+                    <A href="/servers">"Back to the servers list"</A>
+                </p>
+            </Show>
+            {move || {
+                polling
+                    .error()
+                    .filter(|_| !polling.gone.get())
+                    .map(|error| view! { <ErrorNotice error title="Refreshing this server failed" /> })
+            }}
+            // Rendered once (not per refresh), so buttons and the open confirmation keep focus.
+            <Show when=move || polling.data.with(Option::is_some) && !polling.gone.get()>
+                <Actions polling server_id=Signal::derive(server_id) />
+            </Show>
+            {move || match polling.data.get() {
+                Some(server) => view! { <ServerFields server names gone=polling.gone.get() /> }.into_any(),
+                None if polling.error().is_none() => {
+                    view! { <p class="loading">"Loading server…"</p> }.into_any()
+                }
+                None => ().into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,210 @@
+//! How servers are described on the list (and, for status and name, on the details page):
+//! plain functions, tested natively.
+
+use ecs_api::models::Server;
+use ecs_api::status::ServerStatus;
+
+use crate::components::format::or_dash;
+use crate::hooks::polling::schedule::Outcome;
+
+/// The name to show: the server's own, or its id when it has none.
+pub fn shown_name(server: &Server) -> String {
+    if server.name.is_empty() {
+        server.id.clone()
+    } else {
+        server.name.clone()
+    }
+}
+
+/// CSS class of the status badge.
+pub fn status_class(server: &Server) -> &'static str {
+    if server.status == ServerStatus::Error {
+        "status error"
+    } else if server.is_transitional() {
+        "status transitional"
+    } else {
+        "status steady"
+    }
+}
+
+/// "BUILD (spawning)", "ACTIVE".
+pub fn status_text(server: &Server) -> String {
+    match &server.task_state {
+        Some(task) => format!("{} ({task})", server.status),
+        None => server.status.to_string(),
+    }
+}
+
+/// Whether any server of a list is still changing.
+pub fn list_outcome(servers: &[Server]) -> Outcome {
+    if servers.iter().any(Server::is_transitional) {
+        Outcome::Transitional
+    } else {
+        Outcome::Steady
+    }
+}
+
+/// All addresses on one line: "net-a: 10.0.0.5, 172.24.4.9; net-b: fd00::5".
+pub fn addresses_summary(server: &Server) -> String {
+    server
+        .addresses
+        .iter()
+        .filter(|(_, addresses)| !addresses.is_empty())
+        .map(|(network, addresses)| {
+            let list: Vec<&str> = addresses
+                .iter()
+                .map(|address| address.addr.as_str())
+                .collect();
+            format!("{network}: {}", list.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The short flavor label of the list: embedded name, or the id.
+pub fn flavor_label(server: &Server) -> String {
+    or_dash(server.flavor_label())
+}
+
+/// One row of the servers table as it reads. The table is keyed by it, so a refresh rebuilds
+/// only the rows whose text changed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ServerRow {
+    pub id: String,
+    pub name: String,
+    pub status_class: &'static str,
+    pub status: String,
+    pub addresses: String,
+    pub flavor: String,
+    pub zone: String,
+    /// The API's timestamp, shown with its age.
+    pub created: Option<String>,
+}
+
+impl ServerRow {
+    pub fn new(server: &Server) -> Self {
+        Self {
+            id: server.id.clone(),
+            name: shown_name(server),
+            status_class: status_class(server),
+            status: status_text(server),
+            addresses: addresses_summary(server),
+            flavor: flavor_label(server),
+            zone: or_dash(server.availability_zone.as_deref()),
+            created: server.created.clone(),
+        }
+    }
+}
+
+/// A server's status as the list last showed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusSnapshot {
+    pub id: String,
+    /// The name shown (the id when the server has none).
+    pub name: String,
+    /// The status text shown ("BUILD (spawning)").
+    pub status: String,
+}
+
+/// Each server's id, shown name and status text.
+pub fn status_snapshot(servers: &[Server]) -> Vec<StatusSnapshot> {
+    servers
+        .iter()
+        .map(|server| StatusSnapshot {
+            id: server.id.clone(),
+            name: shown_name(server),
+            status: status_text(server),
+        })
+        .collect()
+}
+
+/// What changed between two snapshots of the list, for the live region: "web-1: ACTIVE",
+/// "web-2 is gone". Servers new to the list are not announced (the list shows them).
+pub fn status_changes(before: &[StatusSnapshot], now: &[StatusSnapshot]) -> Vec<String> {
+    let changed = now.iter().filter_map(|server| {
+        let old = before.iter().find(|old| old.id == server.id)?;
+        (old.status != server.status).then(|| format!("{}: {}", server.name, server.status))
+    });
+    let gone = before
+        .iter()
+        .filter(|old| !now.iter().any(|server| server.id == old.id))
+        .map(|old| format!("{} is gone", old.name));
+    changed.chain(gone).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(json: &str) -> Server {
+        serde_json::from_str(json).expect("test server decodes")
+    }
+
+    #[test]
+    fn statuses_are_classified() {
+        let building =
+            server(r#"{"id": "1", "status": "BUILD", "OS-EXT-STS:task_state": "spawning"}"#);
+        assert_eq!(status_class(&building), "status transitional");
+        assert_eq!(status_text(&building), "BUILD (spawning)");
+        let active = server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": null}"#);
+        assert_eq!(status_class(&active), "status steady");
+        assert_eq!(status_text(&active), "ACTIVE");
+        let failed = server(r#"{"id": "1", "status": "ERROR"}"#);
+        assert_eq!(status_class(&failed), "status error");
+        assert_eq!(list_outcome(&[active.clone(), failed]), Outcome::Steady);
+        assert_eq!(list_outcome(&[active, building]), Outcome::Transitional);
+        assert_eq!(list_outcome(&[]), Outcome::Steady);
+    }
+
+    #[test]
+    fn addresses_are_summarised_per_network() {
+        let server = server(
+            r#"{"id": "1", "addresses": {
+                "net-b": [{"addr": "fd00::5", "version": 6}],
+                "net-a": [{"addr": "10.0.0.5", "version": 4}, {"addr": "172.24.4.9", "version": 4, "OS-EXT-IPS:type": "floating"}],
+                "empty": []}}"#,
+        );
+        assert_eq!(
+            addresses_summary(&server),
+            "net-a: 10.0.0.5, 172.24.4.9; net-b: fd00::5"
+        );
+    }
+
+    #[test]
+    fn a_row_reads_as_the_table_shows_it() {
+        let row = ServerRow::new(&server(
+            r#"{"id": "1", "name": "", "status": "BUILD", "OS-EXT-STS:task_state": "spawning",
+                "flavor": {"original_name": "s3.large.2", "vcpus": 2, "ram": 4096, "disk": 0},
+                "created": "2018-05-25T01:47:11Z"}"#,
+        ));
+        assert_eq!(row.name, "1", "a server without a name is named by its id");
+        assert_eq!(row.status_class, "status transitional");
+        assert_eq!(row.status, "BUILD (spawning)");
+        assert_eq!(row.flavor, "s3.large.2");
+        assert_eq!(row.zone, "—");
+        assert_eq!(row.addresses, "");
+        assert_eq!(row.created.as_deref(), Some("2018-05-25T01:47:11Z"));
+        assert_eq!(flavor_label(&server(r#"{"id": "1"}"#)), "—");
+    }
+
+    #[test]
+    fn list_status_changes_are_worded_for_the_live_region() {
+        let before = status_snapshot(&[
+            server(
+                r#"{"id": "1", "name": "web-1", "status": "BUILD", "OS-EXT-STS:task_state": "spawning"}"#,
+            ),
+            server(r#"{"id": "2", "name": "", "status": "ACTIVE"}"#),
+            server(r#"{"id": "3", "name": "db", "status": "ACTIVE"}"#),
+        ]);
+        let now = status_snapshot(&[
+            server(r#"{"id": "1", "name": "web-1", "status": "ACTIVE"}"#),
+            server(r#"{"id": "2", "name": "", "status": "ACTIVE"}"#),
+            server(r#"{"id": "4", "name": "new", "status": "BUILD"}"#),
+        ]);
+        assert_eq!(
+            status_changes(&before, &now),
+            vec!["web-1: ACTIVE".to_owned(), "db is gone".to_owned()]
+        );
+        assert!(status_changes(&now, &now).is_empty());
+    }
+}

@@ -1,0 +1,13 @@
+//! The console end to end in real headless Chromium, against the gateway and the simulator on
+//! random loopback ports, and against real Keystone and Nova from PyPI (`real_openstack`; needs
+//! python3 >= 3.11 and, the first time, PyPI). One binary, shared harness in `support`.
+//!
+//! Needs the built app (`trunk build --release --offline`, or ECS_CONSOLE_DIST) and chromedriver
+//! (CHROMEDRIVER). The `measure` tests are `#[ignore]`d: `scripts/measure` runs them.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod console;
+mod create;
+mod measure;
+mod real_openstack;
+mod support;
