@@ -7,9 +7,11 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, DecodeError};
 use crate::identity::TokenResponse;
 use crate::models::{
-    AvailabilityZoneList, CreatedKeyPairBody, CreatedServerBody, FlavorBody, FlavorList, ImageBody,
-    ImageList, KeyPairBody, KeyPairList, LimitsBody, NetworkList, ServerBody, ServerList,
-    VersionsDocument,
+    AvailabilityZoneList, ConsoleOutput, CreatedKeyPairBody, CreatedServerBody, FlavorBody,
+    FlavorList, FloatingIpBody, FloatingIpList, GlanceImage, GlanceImageList, ImageBody, ImageList,
+    KeyPairBody, KeyPairList, LimitsBody, NetworkList, NeutronNetworkBody, NeutronNetworkList,
+    NovaSecurityGroupList, PortList, RemoteConsoleBody, SecurityGroupBody, SecurityGroupList,
+    ServerBody, ServerList, ServerPassword, SubnetList, VersionsDocument,
 };
 
 /// Decodes `body` as `T`, naming `what` in the error. Never panics.
@@ -35,10 +37,24 @@ pub enum DecodeKind {
     Limits,
     Token,
     Fault,
+    ConsoleOutput,
+    RemoteConsole,
+    ServerPassword,
+    NovaSecurityGroups,
+    GlanceImages,
+    GlanceImage,
+    NeutronNetworks,
+    NeutronNetwork,
+    Subnets,
+    SecurityGroups,
+    SecurityGroup,
+    Ports,
+    FloatingIps,
+    FloatingIp,
 }
 
 impl DecodeKind {
-    pub const ALL: [DecodeKind; 15] = [
+    pub const ALL: [DecodeKind; 29] = [
         Self::Versions,
         Self::AvailabilityZones,
         Self::Flavors,
@@ -54,6 +70,20 @@ impl DecodeKind {
         Self::Limits,
         Self::Token,
         Self::Fault,
+        Self::ConsoleOutput,
+        Self::RemoteConsole,
+        Self::ServerPassword,
+        Self::NovaSecurityGroups,
+        Self::GlanceImages,
+        Self::GlanceImage,
+        Self::NeutronNetworks,
+        Self::NeutronNetwork,
+        Self::Subnets,
+        Self::SecurityGroups,
+        Self::SecurityGroup,
+        Self::Ports,
+        Self::FloatingIps,
+        Self::FloatingIp,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +103,20 @@ impl DecodeKind {
             Self::Limits => "limits",
             Self::Token => "token",
             Self::Fault => "fault",
+            Self::ConsoleOutput => "console-output",
+            Self::RemoteConsole => "remote-console",
+            Self::ServerPassword => "server-password",
+            Self::NovaSecurityGroups => "nova-security-groups",
+            Self::GlanceImages => "glance-images",
+            Self::GlanceImage => "glance-image",
+            Self::NeutronNetworks => "neutron-networks",
+            Self::NeutronNetwork => "neutron-network",
+            Self::Subnets => "subnets",
+            Self::SecurityGroups => "security-groups",
+            Self::SecurityGroup => "security-group",
+            Self::Ports => "ports",
+            Self::FloatingIps => "floating-ips",
+            Self::FloatingIp => "floating-ip",
         }
     }
 }
@@ -130,6 +174,22 @@ pub fn decode_kind(kind: DecodeKind, body: &[u8]) -> Result<serde_json::Value, D
         DecodeKind::Servers => to_json::<ServerList>("servers", body),
         DecodeKind::Limits => to_json::<LimitsBody>("limits", body),
         DecodeKind::Token => to_json::<TokenResponse>("token", body),
+        DecodeKind::ConsoleOutput => to_json::<ConsoleOutput>("console-output", body),
+        DecodeKind::RemoteConsole => to_json::<RemoteConsoleBody>("remote-console", body),
+        DecodeKind::ServerPassword => to_json::<ServerPassword>("server-password", body),
+        DecodeKind::NovaSecurityGroups => {
+            to_json::<NovaSecurityGroupList>("nova-security-groups", body)
+        }
+        DecodeKind::GlanceImages => to_json::<GlanceImageList>("glance-images", body),
+        DecodeKind::GlanceImage => to_json::<GlanceImage>("glance-image", body),
+        DecodeKind::NeutronNetworks => to_json::<NeutronNetworkList>("neutron-networks", body),
+        DecodeKind::NeutronNetwork => to_json::<NeutronNetworkBody>("neutron-network", body),
+        DecodeKind::Subnets => to_json::<SubnetList>("subnets", body),
+        DecodeKind::SecurityGroups => to_json::<SecurityGroupList>("security-groups", body),
+        DecodeKind::SecurityGroup => to_json::<SecurityGroupBody>("security-group", body),
+        DecodeKind::Ports => to_json::<PortList>("ports", body),
+        DecodeKind::FloatingIps => to_json::<FloatingIpList>("floating-ips", body),
+        DecodeKind::FloatingIp => to_json::<FloatingIpBody>("floating-ip", body),
         DecodeKind::Fault => {
             serde_json::from_slice::<serde_json::Value>(body)
                 .map_err(|err| DecodeError::new("fault", err.to_string()))?;

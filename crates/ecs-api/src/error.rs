@@ -74,8 +74,10 @@ const EXCERPT_CHARS: usize = 200;
 
 impl ApiError {
     /// Decodes an error response body: a Nova fault `{"<faultName>": {"code", "message",
-    /// "retryAfter"?}}`, a Keystone error `{"error": {"code", "title", "message"}}`, or anything
-    /// else (an HTML page from a proxy, plain text, an empty body). Never fails.
+    /// "retryAfter"?}}`, a Keystone error `{"error": {"code", "title", "message"}}`, a Neutron
+    /// error `{"NeutronError": {"type", "message", "detail"}}` (the fault is its `type`), a
+    /// Glance error `{"message", "code", "title"}`, or anything else (an HTML page from a
+    /// proxy, plain text, an empty body). Never fails.
     pub fn from_response(status: u16, body: &[u8]) -> Self {
         let kind = ErrorKind::from_status(status);
         let parsed = serde_json::from_slice::<Value>(body).ok();
@@ -134,10 +136,43 @@ impl ApiError {
                 fault: text("title"),
             });
         }
-        // Nova: exactly one key naming the fault, whose value carries the message.
+        // Glance (webob): `{"message", "code": "404 Not Found", "title"}` at the top level.
+        if let (Some(Value::String(message)), Some(title)) = (
+            object.get("message"),
+            object.get("title").and_then(Value::as_str),
+        ) {
+            let code = object.get("code").and_then(Value::as_str).and_then(|code| {
+                let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse::<u64>().ok()
+            });
+            let status = status_or_code(status, code.map(Value::from).as_ref());
+            let message = message
+                .replace("<br />", " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Some(Self {
+                status,
+                message: if message.is_empty() {
+                    title.to_owned()
+                } else {
+                    message
+                },
+                kind: ErrorKind::from_status(status),
+                retry_after: None,
+                fault: Some(title.to_owned()),
+            });
+        }
+        // Nova: exactly one key naming the fault, whose value carries the message. Neutron's
+        // `{"NeutronError": {"type", "message", "detail"}}` has the same shape; its `type`
+        // names the fault.
         let (fault, detail) = object
             .iter()
             .find(|(_, detail)| detail.get("message").is_some())?;
+        let fault = match detail.get("type").and_then(Value::as_str) {
+            Some(kind) if fault == "NeutronError" && !kind.is_empty() => kind.to_owned(),
+            _ => fault.clone(),
+        };
         let message = match detail.get("message") {
             Some(Value::String(message)) => message.clone(),
             Some(other) => other.to_string(),
@@ -152,7 +187,7 @@ impl ApiError {
             message,
             kind: ErrorKind::from_status(status),
             retry_after,
-            fault: Some(fault.clone()),
+            fault: Some(fault),
         })
     }
 

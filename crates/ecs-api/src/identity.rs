@@ -79,6 +79,18 @@ pub struct Role {
     pub name: String,
 }
 
+/// Catalog service types the console uses.
+pub mod service_type {
+    /// Nova v2.1.
+    pub const COMPUTE: &str = "compute";
+    /// Glance v2.
+    pub const IMAGE: &str = "image";
+    /// Neutron v2.0.
+    pub const NETWORK: &str = "network";
+    /// Keystone v3.
+    pub const IDENTITY: &str = "identity";
+}
+
 /// One service in the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CatalogEntry {
@@ -180,7 +192,34 @@ impl Token {
 
     /// The public compute endpoint (`type: compute`), in `region` when given.
     pub fn compute_endpoint(&self, region: Option<&str>) -> Option<&str> {
-        find_endpoint(&self.body.catalog, "compute", "public", region)
+        find_endpoint(&self.body.catalog, service_type::COMPUTE, "public", region)
+    }
+
+    /// The public image endpoint (`type: image`, Glance v2), in `region` when given; `None`
+    /// when the cloud has no Glance in its catalog (or lists it without a URL): use Nova's image
+    /// proxy then.
+    pub fn image_endpoint(&self, region: Option<&str>) -> Option<&str> {
+        self.optional_service_endpoint(service_type::IMAGE, region)
+    }
+
+    /// The public network endpoint (`type: network`, Neutron v2.0), in `region` when given;
+    /// `None` when the cloud has no Neutron in its catalog (or lists it without a URL): use
+    /// Nova's network proxy then.
+    pub fn network_endpoint(&self, region: Option<&str>) -> Option<&str> {
+        self.optional_service_endpoint(service_type::NETWORK, region)
+    }
+
+    /// The public endpoint of `service_type` with the same rules as
+    /// [`Token::compute_endpoint`]: the first service of that type, its `public` interface, in
+    /// `region` when given (otherwise the first region listed).
+    pub fn service_endpoint(&self, service_type: &str, region: Option<&str>) -> Option<&str> {
+        find_endpoint(&self.body.catalog, service_type, "public", region)
+    }
+
+    /// A service the console can do without: an empty URL means the cloud does not offer it.
+    fn optional_service_endpoint(&self, service_type: &str, region: Option<&str>) -> Option<&str> {
+        self.service_endpoint(service_type, region)
+            .filter(|url| !url.trim().is_empty())
     }
 
     /// Regions offering a public compute endpoint, in catalog order, without duplicates.

@@ -25,17 +25,25 @@ pub struct Microversion {
 pub const CONSOLE_MICROVERSION: Microversion = Microversion::new(2, 67);
 /// The lowest v2.1 microversion, used by Nova when a request carries no version header.
 pub const MIN_MICROVERSION: Microversion = Microversion::new(2, 1);
-/// The last microversion at which Nova serves its image and network proxy APIs (`images*`,
-/// `os-networks*`); from 2.36 on they answer 404, so the console asks for these at 2.35.
+/// The last microversion at which Nova serves its image, network and security group proxy APIs
+/// (`images*`, `os-networks*`, `os-security-groups*`, `os-security-group-rules*`); from 2.36
+/// on they answer 404, so the console asks for these at 2.35.
 pub const PROXY_API_MICROVERSION: Microversion = Microversion::new(2, 35);
 
 /// The microversion the console sends for a compute URL or path: [`PROXY_API_MICROVERSION`] for
-/// the image and network proxy APIs, [`CONSOLE_MICROVERSION`] for everything else.
+/// the proxy APIs, [`CONSOLE_MICROVERSION`] for everything else (also a server's own
+/// `servers/{id}/os-security-groups`, which is no proxy and stays).
 pub fn microversion_for(url_or_path: &str) -> Microversion {
     let path = url_or_path.split(['?', '#']).next().unwrap_or_default();
-    let is_proxy_api = path
-        .split('/')
-        .any(|segment| segment == "images" || segment == "os-networks");
+    let segments: Vec<&str> = path.split('/').collect();
+    let is_proxy_api = segments.iter().enumerate().any(|(index, segment)| {
+        let of_a_server = index >= 2 && segments[index - 2] == "servers";
+        match *segment {
+            "images" | "os-networks" | "os-security-group-rules" => true,
+            "os-security-groups" => !of_a_server,
+            _ => false,
+        }
+    });
     if is_proxy_api {
         PROXY_API_MICROVERSION
     } else {
@@ -180,6 +188,29 @@ mod tests {
             super::microversion_for(&format!("{base}/servers")),
             super::CONSOLE_MICROVERSION
         );
+        for proxy in [
+            "os-security-groups",
+            "os-security-groups/g1",
+            "os-security-group-rules",
+        ] {
+            assert_eq!(
+                super::microversion_for(&format!("{base}/{proxy}")),
+                super::PROXY_API_MICROVERSION,
+                "{proxy}"
+            );
+        }
+        for kept in [
+            "servers/s1/os-security-groups",
+            "servers/s1/remote-consoles",
+            "servers/s1/os-server-password",
+            "servers/s1/action",
+        ] {
+            assert_eq!(
+                super::microversion_for(&format!("{base}/{kept}")),
+                super::CONSOLE_MICROVERSION,
+                "{kept}"
+            );
+        }
     }
 
     use super::*;

@@ -11,7 +11,12 @@ use serde_json::{Map, Value, json};
 use crate::Secret;
 use crate::error::DecodeError;
 
-/// A request body type wrapped in one top-level key (`{"server": {...}}`).
+mod neutron;
+
+pub use neutron::{CreateFloatingIp, UpdateFloatingIp};
+
+/// A request body type wrapped in one top-level key (`{"server": {...}}`): Nova's, and the
+/// same shape in Neutron (`{"floatingip": {...}}`).
 pub trait NovaRequest: Serialize + DeserializeOwned {
     /// The top-level key.
     const KEY: &'static str;
@@ -316,10 +321,41 @@ pub struct NetworkRequest {
     pub tag: Option<String>,
 }
 
+/// One `security_groups` item of a create request: `{"name": "default"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SecurityGroupName {
     #[serde(deserialize_with = "crate::de::string_or_empty")]
     pub name: String,
+}
+
+impl SecurityGroupName {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
+impl CreateServer {
+    /// The request with `security_groups` set to these group names, in order, without
+    /// duplicates or blanks (an empty list leaves the key out: the cloud applies `default`).
+    pub fn with_security_groups<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.security_groups.clear();
+        for name in names {
+            let name: String = name.into();
+            if !name.trim().is_empty() && !self.security_group_names().any(|known| known == name) {
+                self.security_groups.push(SecurityGroupName::new(name));
+            }
+        }
+        self
+    }
+
+    /// The names in `security_groups`.
+    pub fn security_group_names(&self) -> impl Iterator<Item = &str> {
+        self.security_groups.iter().map(|group| group.name.as_str())
+    }
 }
 
 // ---------------------------------------------------------------- key pairs
@@ -485,6 +521,66 @@ impl<'de> Deserialize<'de> for ServerAction {
             other => Err(D::Error::custom(format!(
                 "unsupported server action {other:?}"
             ))),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- server console
+
+/// `POST /servers/{id}/action` `{"os-getConsoleOutput": {"length": N}}`: the last `length`
+/// lines of the boot log (all of it when `length` is absent, or `-1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ConsoleOutputRequest {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_i64"
+    )]
+    pub length: Option<i64>,
+}
+
+impl NovaRequest for ConsoleOutputRequest {
+    const KEY: &'static str = "os-getConsoleOutput";
+}
+
+impl ConsoleOutputRequest {
+    /// How many lines the console shows first.
+    pub const FIRST_LINES: u32 = 200;
+
+    /// The last `lines` lines.
+    pub fn last_lines(lines: u32) -> Self {
+        Self {
+            length: Some(i64::from(lines)),
+        }
+    }
+
+    /// Lines wanted: `None` means the whole log (`length` absent or negative).
+    pub fn lines(&self) -> Option<u64> {
+        self.length.and_then(|length| u64::try_from(length).ok())
+    }
+}
+
+/// `POST /servers/{id}/remote-consoles` (2.6+) `{"remote_console": {"protocol", "type"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RemoteConsoleRequest {
+    /// `vnc`, `spice`, `rdp`, `serial` or `mks`.
+    #[serde(deserialize_with = "crate::de::string_or_empty")]
+    pub protocol: String,
+    /// `novnc`, `xvpvnc`, `spice-html5`, `rdp-html5`, `serial`, `webmks`.
+    #[serde(rename = "type", deserialize_with = "crate::de::string_or_empty")]
+    pub console_type: String,
+}
+
+impl NovaRequest for RemoteConsoleRequest {
+    const KEY: &'static str = "remote_console";
+}
+
+impl RemoteConsoleRequest {
+    /// The browser console every libvirt cloud offers: VNC through noVNC.
+    pub fn novnc() -> Self {
+        Self {
+            protocol: "vnc".to_owned(),
+            console_type: "novnc".to_owned(),
         }
     }
 }

@@ -1,13 +1,21 @@
-//! URL building for the compute (Nova v2.1) and identity (Keystone v3) endpoints.
+//! URL building for the compute (Nova v2.1), identity (Keystone v3), image (Glance v2) and
+//! network (Neutron v2.0) endpoints.
 //!
 //! Endpoints come from users and catalogs in several spellings; [`ComputeEndpoint::new`]
-//! accepts all of them and always builds `{endpoint}/v2.1/{project_id}/...`.
+//! accepts all of them and always builds `{endpoint}/v2.1/{project_id}/...`;
+//! [`ImageEndpoint`] builds `{endpoint}/v2/...` and [`NetworkEndpoint`] `{endpoint}/v2.0/...`.
 
 use std::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::models::{Link, next_link};
+
+mod image;
+mod network;
+
+pub use image::{ImageEndpoint, ImageQuery};
+pub use network::NetworkEndpoint;
 
 /// Characters escaped in query values and path segments: everything but RFC 3986 unreserved.
 const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
@@ -185,6 +193,27 @@ impl ComputeEndpoint {
         self.path("limits")
     }
 
+    /// `GET /os-security-groups`: Nova's security group proxy (asked for at 2.35, see
+    /// [`crate::microversion::microversion_for`]), for clouds without Neutron.
+    pub fn security_groups(&self) -> String {
+        self.path("os-security-groups")
+    }
+
+    /// `GET /servers/{id}/os-security-groups`: the groups a server is in.
+    pub fn server_security_groups(&self, server_id: &str) -> String {
+        self.path(&format!("servers/{}/os-security-groups", encode(server_id)))
+    }
+
+    /// `POST /servers/{id}/remote-consoles` (2.6+).
+    pub fn remote_consoles(&self, server_id: &str) -> String {
+        self.path(&format!("servers/{}/remote-consoles", encode(server_id)))
+    }
+
+    /// `GET /servers/{id}/os-server-password`: a Windows server's encrypted password.
+    pub fn server_password(&self, server_id: &str) -> String {
+        self.path(&format!("servers/{}/os-server-password", encode(server_id)))
+    }
+
     /// Rebases a link Nova returned (e.g. a `servers_links` next page, which names Nova's own
     /// public host) onto this endpoint, keeping its path after the project id and its query.
     /// `None` when the link is not a compute v2/v2.1 URL: the token is never sent elsewhere.
@@ -219,6 +248,14 @@ impl QueryString {
         if let Some(value) = value {
             let separator = if self.0.is_empty() { '?' } else { '&' };
             let _ = write!(self.0, "{separator}{key}={}", encode(&value.to_string()));
+        }
+    }
+
+    /// Appends a value the caller has already encoded.
+    fn push_raw(&mut self, key: &str, encoded_value: Option<&str>) {
+        if let Some(value) = encoded_value {
+            let separator = if self.0.is_empty() { '?' } else { '&' };
+            let _ = write!(self.0, "{separator}{key}={value}");
         }
     }
 }
@@ -463,6 +500,22 @@ mod tests {
         assert_eq!(
             compute.server_action("id-1"),
             "https://ecs.example.com/v2.1/p/servers/id-1/action"
+        );
+        assert_eq!(
+            compute.security_groups(),
+            "https://ecs.example.com/v2.1/p/os-security-groups"
+        );
+        assert_eq!(
+            compute.server_security_groups("id 1"),
+            "https://ecs.example.com/v2.1/p/servers/id%201/os-security-groups"
+        );
+        assert_eq!(
+            compute.remote_consoles("id-1"),
+            "https://ecs.example.com/v2.1/p/servers/id-1/remote-consoles"
+        );
+        assert_eq!(
+            compute.server_password("id-1"),
+            "https://ecs.example.com/v2.1/p/servers/id-1/os-server-password"
         );
     }
 

@@ -77,6 +77,10 @@ pub struct Args {
     /// run time (no authentication: keep the simulator on loopback).
     #[arg(long, env = "ECS_GATEWAY_SIM_ADMIN")]
     pub sim_admin: bool,
+    /// Simulate mode: play a Nova-only cloud, whose catalog lists identity and compute only (no
+    /// Glance, no Neutron: images and networks through Nova's proxy APIs).
+    #[arg(long, env = "ECS_GATEWAY_SIM_NOVA_ONLY")]
+    pub sim_nova_only: bool,
 }
 
 /// The TOML file: the same settings as the flags, with upstreams as a table.
@@ -89,6 +93,8 @@ pub struct Args {
 /// [upstreams]
 /// identity = "https://iam.example.com/v3"
 /// compute = "https://ecs.example.com"
+/// image = "https://ims.example.com"         # Glance, where the cloud has it
+/// network = "https://vpc.example.com:9696"  # Neutron, where the cloud has it
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +116,7 @@ struct FileConfig {
     sim_latency_ms: Option<u64>,
     sim_catalogue_size: Option<usize>,
     sim_admin: Option<bool>,
+    sim_nova_only: Option<bool>,
 }
 
 impl FileConfig {
@@ -179,6 +186,9 @@ impl Args {
         if self.sim_admin || file.sim_admin.unwrap_or(false) {
             simulator = simulator.admin_enabled(true);
         }
+        if self.sim_nova_only || file.sim_nova_only.unwrap_or(false) {
+            simulator = simulator.nova_only(true);
+        }
         Ok(GatewayConfig {
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             dist: self.dist.or(file.dist),
@@ -218,6 +228,11 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
         .collect();
     let serves_app = config.dist.is_some();
     let sim_admin = config.simulates() && config.simulator.admin_enabled;
+    let simulated: Vec<String> = config
+        .simulated_upstream_names()
+        .iter()
+        .map(|name| format!("/proxy/{name}"))
+        .collect();
     let gateway = crate::spawn(config).await?;
     // Listening before the URL is announced: a signal sent as soon as it is stops the gateway
     // cleanly instead of killing it.
@@ -229,7 +244,8 @@ pub async fn run(args: Args) -> Result<(), GatewayError> {
     match gateway.simulator_url() {
         Some(simulator_url) => {
             println!(
-                "  simulated cloud at {simulator_url} (proxied as /proxy/identity and /proxy/compute)"
+                "  simulated cloud at {simulator_url} (proxied as {})",
+                simulated.join(", ")
             );
             println!(
                 "  sign in as user {}, password {}, domain {}, project {}",
@@ -372,6 +388,90 @@ mod tests {
         assert_eq!(config.simulator.knobs.latency(), Duration::from_millis(50));
         assert!(config.simulator.admin_enabled);
         assert!(!GatewayConfig::default().simulator.admin_enabled);
+    }
+
+    #[test]
+    fn image_and_network_upstreams_come_from_flags_or_the_file() {
+        let config = args(&[
+            "--upstream",
+            "identity=https://iam.example/v3",
+            "--upstream",
+            "compute=https://ecs.example",
+            "--upstream",
+            "image=https://ims.example/",
+            "--upstream",
+            "network=https://vpc.example:9696/v2.0",
+        ])
+        .into_config()
+        .unwrap();
+        let names: Vec<(&str, &str)> = config
+            .upstreams
+            .iter()
+            .map(|upstream| (upstream.name(), upstream.url().as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("identity", "https://iam.example/"),
+                ("compute", "https://ecs.example/"),
+                ("image", "https://ims.example/"),
+                ("network", "https://vpc.example:9696/v2.0"),
+            ]
+        );
+
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(
+            &file,
+            "[upstreams]\nidentity = \"https://iam.example/v3\"\nimage = \"https://ims.example\"\nnetwork = \"https://vpc.example\"\n",
+        )
+        .unwrap();
+        let config = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        let mut names: Vec<&str> = config.upstreams.iter().map(Upstream::name).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["identity", "image", "network"]);
+    }
+
+    #[test]
+    fn the_simulator_can_play_a_nova_only_cloud() {
+        let config = args(&["--sim-nova-only"]).into_config().unwrap();
+        assert!(config.simulator.nova_only);
+        assert_eq!(config.simulated_upstream_names(), ["identity", "compute"]);
+        let config = args(&[]).into_config().unwrap();
+        assert!(!config.simulator.nova_only);
+        assert_eq!(
+            config.simulated_upstream_names(),
+            ["identity", "compute", "image", "network"]
+        );
+
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(&file, "sim_nova_only = true\n").unwrap();
+        let config = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert!(config.simulator.nova_only);
+    }
+
+    #[test]
+    fn simulate_mode_refuses_the_upstreams_it_provides() {
+        let mut config = args(&["--simulate", "--upstream", "image=https://ims.example"])
+            .into_config()
+            .unwrap();
+        let error = config.validate().unwrap_err().to_string();
+        assert!(
+            error.contains("\"image\"") && error.contains("identity, compute, image, network"),
+            "{error}"
+        );
+        // A Nova-only simulated cloud has no Glance: a real one may be put beside it.
+        config.simulator = std::mem::take(&mut config.simulator).nova_only(true);
+        config.validate().unwrap();
+        let config = args(&["--simulate", "--upstream", "network=https://vpc.example"])
+            .into_config()
+            .unwrap();
+        assert!(config.validate().is_err());
     }
 
     #[test]

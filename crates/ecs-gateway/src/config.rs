@@ -17,6 +17,12 @@ pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The upstream the console signs in through.
 pub const IDENTITY_UPSTREAM: &str = "identity";
+/// Nova.
+pub const COMPUTE_UPSTREAM: &str = "compute";
+/// Glance, where the cloud has it (catalog type `image`).
+pub const IMAGE_UPSTREAM: &str = "image";
+/// Neutron, where the cloud has it (catalog type `network`).
+pub const NETWORK_UPSTREAM: &str = "network";
 
 /// One cloud API the proxy may forward to, reachable at `/proxy/{name}/...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +109,9 @@ pub struct GatewayConfig {
     pub listen: SocketAddr,
     /// The trunk output directory (index.html and hashed assets). `None` serves only the proxy and /config.json.
     pub dist: Option<PathBuf>,
-    /// Run the embedded simulator and proxy `identity` and `compute` to it. Also chosen when `upstreams` is empty.
+    /// Run the embedded simulator and proxy `identity`, `compute`, `image` and `network` to it
+    /// (`identity` and `compute` only when `simulator.nova_only`). Also chosen when
+    /// `upstreams` is empty.
     pub simulate: bool,
     /// Simulator settings used in simulate mode.
     pub simulator: ecs_sim::SimConfig,
@@ -148,6 +156,21 @@ impl GatewayConfig {
         self.simulate || self.upstreams.is_empty()
     }
 
+    /// The upstreams the embedded simulator provides in simulate mode, each at `/NAME` on it:
+    /// Keystone and Nova, and Glance and Neutron unless it plays a Nova-only cloud.
+    pub fn simulated_upstream_names(&self) -> &'static [&'static str] {
+        if self.simulator.nova_only {
+            &[IDENTITY_UPSTREAM, COMPUTE_UPSTREAM]
+        } else {
+            &[
+                IDENTITY_UPSTREAM,
+                COMPUTE_UPSTREAM,
+                IMAGE_UPSTREAM,
+                NETWORK_UPSTREAM,
+            ]
+        }
+    }
+
     /// Checks everything that does not need I/O, so a bad configuration fails before anything is bound.
     pub(crate) fn validate(&self) -> Result<(), GatewayError> {
         for (index, upstream) in self.upstreams.iter().enumerate() {
@@ -160,10 +183,13 @@ impl GatewayConfig {
                     reason: "configured twice".to_owned(),
                 });
             }
-            if self.simulates() && matches!(upstream.name(), IDENTITY_UPSTREAM | "compute") {
+            if self.simulates() && self.simulated_upstream_names().contains(&upstream.name()) {
                 return Err(GatewayError::InvalidUpstream {
                     name: upstream.name.clone(),
-                    reason: "simulate mode provides identity and compute itself".to_owned(),
+                    reason: format!(
+                        "simulate mode provides {} itself",
+                        self.simulated_upstream_names().join(", ")
+                    ),
                 });
             }
         }

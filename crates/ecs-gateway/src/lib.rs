@@ -39,8 +39,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
 pub use config::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
-    DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig, Upstream,
+    COMPUTE_UPSTREAM, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
+    DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig, IDENTITY_UPSTREAM, IMAGE_UPSTREAM, NETWORK_UPSTREAM,
+    Upstream,
 };
 
 /// Why the gateway could not start. Every variant says what to fix.
@@ -138,13 +139,16 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
     })?;
 
     let simulator = if config.simulates() {
+        // Read before the simulator's settings are handed over.
+        let simulated = config.simulated_upstream_names();
         let sim_config = std::mem::take(&mut config.simulator);
         let running = start_simulator(sim_config, addr, config.public_url.as_ref()).await?;
         let base = running.base_url();
-        config.upstreams.extend([
-            Upstream::new("identity", &format!("{base}/identity"))?,
-            Upstream::new("compute", &format!("{base}/compute"))?,
-        ]);
+        for name in simulated {
+            config
+                .upstreams
+                .push(Upstream::new(name, &format!("{base}/{name}"))?);
+        }
         let direct = Url::parse(&format!("{base}/identity/v3")).map_err(|e| {
             GatewayError::Simulator(std::io::Error::other(format!(
                 "simulator URL {base:?}: {e}"

@@ -1,11 +1,12 @@
-//! The fixed part of the cloud: availability zones, flavors, images and networks.
+//! The fixed part of the cloud: availability zones, flavors, images, networks (with the external
+//! network floating IPs come from) and security groups.
 
 use std::net::Ipv4Addr;
 
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::ids::uuid_from;
+use crate::ids::{hex_id, uuid_from};
 
 #[derive(Debug, Clone)]
 pub struct Zone {
@@ -39,7 +40,10 @@ pub struct Image {
     pub size_bytes: u64,
     pub created: &'static str,
     pub updated: &'static str,
+    /// Glance's image properties, which Nova's proxy shows as `metadata`.
     pub metadata: Vec<(String, String)>,
+    /// Glance's `visibility`: `public`, or `private` to the demo project.
+    pub visibility: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +51,33 @@ pub struct Network {
     pub id: String,
     pub label: String,
     pub cidr: Ipv4Cidr,
+    /// Its one IPv4 subnet in Neutron (same CIDR, same name).
+    pub subnet_id: String,
+}
+
+/// A Neutron security group of the demo project, with its rules.
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub rules: Vec<SecurityGroupRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroupRule {
+    pub id: String,
+    /// `ingress` or `egress`.
+    pub direction: &'static str,
+    /// `IPv4` or `IPv6`.
+    pub ethertype: &'static str,
+    /// `tcp`, `udp`, `icmp`, or None for any protocol.
+    pub protocol: Option<&'static str>,
+    /// The port range (Neutron's `port_range_min`, `port_range_max`); None for any port.
+    pub ports: Option<(u16, u16)>,
+    pub remote_ip_prefix: Option<&'static str>,
+    /// Traffic from members of this group (Neutron's `remote_group_id`).
+    pub remote_group_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +93,11 @@ impl Ipv4Cidr {
         let size = 1u32 << (32 - u32::from(self.prefix));
         (base + 2)..=(base + size - 2)
     }
+
+    /// The subnet's gateway: its first address (.1).
+    pub fn gateway(&self) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.network) + 1)
+    }
 }
 
 impl std::fmt::Display for Ipv4Cidr {
@@ -76,7 +112,18 @@ pub struct Catalogue {
     /// Sorted by id (Nova's default flavor order).
     pub flavors: Vec<Flavor>,
     pub images: Vec<Image>,
+    /// The networks a server may be attached to (what Nova's os-networks lists).
     pub networks: Vec<Network>,
+    /// The external network (`router:external`) floating IPs come from. Not in `networks`:
+    /// Nova with Neutron offers a project the networks it owns or that are shared, and an
+    /// external network is neither, so it is no NIC choice.
+    pub public_network: Network,
+    /// The router joining every project network to `public_network`; its gateway holds the
+    /// first address of the public subnet.
+    pub router_id: String,
+    /// The cloud's admin project: owner of the public network and the public images.
+    pub admin_project_id: String,
+    pub security_groups: Vec<SecurityGroup>,
 }
 
 impl Catalogue {
@@ -102,11 +149,16 @@ impl Catalogue {
             flavors,
             images,
             networks: vec![
-                network(uuid_from(rng), "subnet-default", [192, 168, 0, 0], 24),
-                network(uuid_from(rng), "subnet-db", [192, 168, 10, 0], 24),
+                network(rng, "subnet-default", [192, 168, 0, 0], 24),
+                network(rng, "subnet-db", [192, 168, 10, 0], 24),
                 // A /20 so that large concurrent tests never run out of addresses.
-                network(uuid_from(rng), "subnet-large", [10, 16, 0, 0], 20),
+                network(rng, "subnet-large", [10, 16, 0, 0], 20),
             ],
+            // TEST-NET-3 (RFC 5737): documentation addresses, reachable from nowhere.
+            public_network: network(rng, "public", [203, 0, 113, 0], 24),
+            router_id: uuid_from(rng),
+            admin_project_id: hex_id(rng),
+            security_groups: builtin_security_groups(rng),
         }
     }
 
@@ -125,6 +177,21 @@ impl Catalogue {
         self.networks.iter().find(|network| network.id == id)
     }
 
+    /// The security group with this id, else the one with this name (as Nova resolves a
+    /// requested group through neutronclient).
+    pub fn security_group(&self, id_or_name: &str) -> Option<&SecurityGroup> {
+        let groups = &self.security_groups;
+        groups
+            .iter()
+            .find(|group| group.id == id_or_name)
+            .or_else(|| groups.iter().find(|group| group.name == id_or_name))
+    }
+
+    /// The address of the router's gateway on the public network (never a floating IP).
+    pub fn router_gateway_ip(&self) -> Ipv4Addr {
+        Ipv4Addr::from(*self.public_network.cidr.host_range().start())
+    }
+
     pub fn default_zone(&self) -> &str {
         self.zones
             .iter()
@@ -140,15 +207,93 @@ fn zone(name: &str, available: bool) -> Zone {
     }
 }
 
-fn network(id: String, label: &str, octets: [u8; 4], prefix: u8) -> Network {
+fn network(rng: &mut StdRng, label: &str, octets: [u8; 4], prefix: u8) -> Network {
     Network {
-        id,
+        id: uuid_from(rng),
         label: label.to_owned(),
         cidr: Ipv4Cidr {
             network: Ipv4Addr::from(octets),
             prefix,
         },
+        subnet_id: uuid_from(rng),
     }
+}
+
+/// An ingress or egress rule for any protocol, port and address (`remote` None).
+fn rule(
+    rng: &mut StdRng,
+    direction: &'static str,
+    ethertype: &'static str,
+    remote_group_id: Option<&str>,
+) -> SecurityGroupRule {
+    SecurityGroupRule {
+        id: uuid_from(rng),
+        direction,
+        ethertype,
+        protocol: None,
+        ports: None,
+        remote_ip_prefix: None,
+        remote_group_id: remote_group_id.map(str::to_owned),
+    }
+}
+
+/// An IPv4 ingress rule from anywhere.
+fn open_rule(
+    rng: &mut StdRng,
+    protocol: &'static str,
+    ports: Option<(u16, u16)>,
+) -> SecurityGroupRule {
+    SecurityGroupRule {
+        protocol: Some(protocol),
+        ports,
+        remote_ip_prefix: Some("0.0.0.0/0"),
+        ..rule(rng, "ingress", "IPv4", None)
+    }
+}
+
+/// `default` (Neutron's own rules: any egress, ingress from members of the group; plus SSH and
+/// ICMP from anywhere, as clouds commonly open), `web` (HTTP and HTTPS) and `closed` (no rules:
+/// nothing gets in).
+fn builtin_security_groups(rng: &mut StdRng) -> Vec<SecurityGroup> {
+    let default_id = uuid_from(rng);
+    let egress = |rng: &mut StdRng| {
+        vec![
+            rule(rng, "egress", "IPv4", None),
+            rule(rng, "egress", "IPv6", None),
+        ]
+    };
+    let mut default_rules = egress(rng);
+    default_rules.extend([
+        rule(rng, "ingress", "IPv4", Some(&default_id)),
+        rule(rng, "ingress", "IPv6", Some(&default_id)),
+        open_rule(rng, "tcp", Some((22, 22))),
+        open_rule(rng, "icmp", None),
+    ]);
+    let mut web_rules = egress(rng);
+    web_rules.extend([
+        open_rule(rng, "tcp", Some((80, 80))),
+        open_rule(rng, "tcp", Some((443, 443))),
+    ]);
+    vec![
+        SecurityGroup {
+            id: default_id,
+            name: "default".to_owned(),
+            description: "Default security group".to_owned(),
+            rules: default_rules,
+        },
+        SecurityGroup {
+            id: uuid_from(rng),
+            name: "web".to_owned(),
+            description: "HTTP and HTTPS from anywhere".to_owned(),
+            rules: web_rules,
+        },
+        SecurityGroup {
+            id: uuid_from(rng),
+            name: "closed".to_owned(),
+            description: "No rules: lets nothing in".to_owned(),
+            rules: Vec::new(),
+        },
+    ]
 }
 
 struct FlavorSpec {
@@ -243,6 +388,10 @@ struct ImageSpec {
     /// The image file's size, as clouds report it in `OS-EXT-IMG-SIZE:size`.
     size_bytes: u64,
     status: &'static str,
+    visibility: &'static str,
+    /// Glance's standard OS properties (`os_distro`, `os_admin_user`, ...) where the image has
+    /// them besides Huawei's `__os_type`, `__platform` and `__os_version`.
+    standard: &'static [(&'static str, &'static str)],
 }
 
 fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
@@ -256,6 +405,8 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             min_ram_mb: 0,
             size_bytes: 1_456_472_064,
             status: "ACTIVE",
+            visibility: "public",
+            standard: &[],
         },
         ImageSpec {
             name: "Ubuntu 22.04 server 64bit",
@@ -266,6 +417,13 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             min_ram_mb: 1024,
             size_bytes: 2_361_393_152,
             status: "ACTIVE",
+            visibility: "public",
+            standard: &[
+                ("os_distro", "ubuntu"),
+                ("os_version", "22.04"),
+                ("os_type", "linux"),
+                ("os_admin_user", "ubuntu"),
+            ],
         },
         ImageSpec {
             name: "EulerOS 2.9 64bit",
@@ -276,6 +434,8 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             min_ram_mb: 0,
             size_bytes: 1_815_084_032,
             status: "ACTIVE",
+            visibility: "public",
+            standard: &[],
         },
         ImageSpec {
             name: "DBS-MySQL-Image_2.1.3.3",
@@ -287,6 +447,8 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             // As the guide's sample of this image.
             size_bytes: 0,
             status: "ACTIVE",
+            visibility: "private",
+            standard: &[],
         },
         ImageSpec {
             name: "Windows Server 2019 Datacenter 64bit",
@@ -297,6 +459,13 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             min_ram_mb: 4096,
             size_bytes: 10_146_021_376,
             status: "ACTIVE",
+            visibility: "public",
+            standard: &[
+                ("os_distro", "windows"),
+                ("os_version", "2019"),
+                ("os_type", "windows"),
+                ("os_admin_user", "Administrator"),
+            ],
         },
         ImageSpec {
             name: "Debian 12 64bit (uploading)",
@@ -308,6 +477,13 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             // Still uploading: no size yet.
             size_bytes: 0,
             status: "SAVING",
+            visibility: "public",
+            standard: &[
+                ("os_distro", "debian"),
+                ("os_version", "12"),
+                ("os_type", "linux"),
+                ("os_admin_user", "debian"),
+            ],
         },
     ];
     specs
@@ -322,7 +498,15 @@ fn builtin_images(rng: &mut StdRng) -> Vec<Image> {
             size_bytes: spec.size_bytes,
             created: "2024-03-14T06:13:50Z",
             updated: "2024-03-14T06:13:52Z",
-            metadata: huawei_metadata(spec.os_type, spec.platform, spec.os_version),
+            metadata: huawei_metadata(spec.os_type, spec.platform, spec.os_version)
+                .into_iter()
+                .chain(
+                    spec.standard
+                        .iter()
+                        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned())),
+                )
+                .collect(),
+            visibility: spec.visibility,
         })
         .collect()
 }
@@ -358,6 +542,7 @@ fn generated_image(n: usize, rng: &mut StdRng) -> Image {
         created: "2024-03-14T06:13:50Z",
         updated: "2024-03-14T06:13:52Z",
         metadata: huawei_metadata("Linux", "Generated", &version),
+        visibility: "public",
     }
 }
 
@@ -375,6 +560,58 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), 10_000);
         assert!(catalogue.flavor("c1.large").is_some());
+    }
+
+    #[test]
+    fn security_groups_open_ssh_web_or_nothing() {
+        let catalogue = Catalogue::build(0, &mut StdRng::seed_from_u64(7));
+        let open_tcp = |name: &str| -> Vec<(u16, u16)> {
+            let group = catalogue.security_group(name).expect("group exists");
+            group
+                .rules
+                .iter()
+                .filter(|rule| {
+                    rule.direction == "ingress"
+                        && rule.protocol == Some("tcp")
+                        && rule.remote_ip_prefix == Some("0.0.0.0/0")
+                })
+                .filter_map(|rule| rule.ports)
+                .collect()
+        };
+        assert_eq!(open_tcp("default"), [(22, 22)]);
+        assert_eq!(open_tcp("web"), [(80, 80), (443, 443)]);
+        let closed = catalogue.security_group("closed").expect("closed exists");
+        assert!(closed.rules.is_empty());
+        let by_id = catalogue
+            .security_group(&closed.id)
+            .map(|group| &group.name);
+        assert_eq!(by_id.map(String::as_str), Some("closed"));
+        let default = catalogue.security_group("default").expect("default");
+        assert!(
+            default
+                .rules
+                .iter()
+                .any(|rule| rule.remote_group_id.as_ref() == Some(&default.id)),
+            "members of default reach each other, as Neutron's default group allows"
+        );
+    }
+
+    #[test]
+    fn the_public_network_is_no_nic_choice_and_its_gateway_is_reserved() {
+        let catalogue = Catalogue::build(0, &mut StdRng::seed_from_u64(7));
+        let public = &catalogue.public_network;
+        assert!(catalogue.network(&public.id).is_none());
+        assert_eq!(catalogue.router_gateway_ip(), Ipv4Addr::new(203, 0, 113, 2));
+        assert_eq!(public.cidr.gateway(), Ipv4Addr::new(203, 0, 113, 1));
+        let mut subnets: Vec<&str> = catalogue
+            .networks
+            .iter()
+            .chain([public])
+            .map(|network| network.subnet_id.as_str())
+            .collect();
+        subnets.sort_unstable();
+        subnets.dedup();
+        assert_eq!(subnets.len(), 4, "one subnet per network");
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub struct SimArgs {
     /// Answer images and os-networks with 404 from microversion 2.36, as upstream Nova does.
     #[arg(long)]
     pub strict_proxy_apis: bool,
+    /// A Nova-only cloud: the catalog lists identity and compute only (no image, no network).
+    #[arg(long)]
+    pub nova_only: bool,
 }
 
 /// A flag combination that cannot run.
@@ -101,6 +104,7 @@ impl SimArgs {
             .cors_allowed_origins(self.cors_origins.iter().cloned())
             .admin_enabled(self.admin)
             .proxy_apis_at_all_versions(!self.strict_proxy_apis)
+            .nova_only(self.nova_only)
             .quota(Quota {
                 instances: self.quota_instances,
                 cores: self.quota_cores,
@@ -145,6 +149,12 @@ mod tests {
         assert_eq!(config.cors_allowed_origins.len(), 2);
         assert_eq!(config.knobs.error_name_marker, None);
         assert_eq!(config.rng_seed, Some(3));
+        assert!(
+            !config.nova_only,
+            "Glance and Neutron are listed by default"
+        );
+        let nova_only = SimArgs::parse_from(["ecs-sim", "--nova-only"]).to_config();
+        assert!(nova_only.expect("valid flags").nova_only);
     }
 
     #[test]

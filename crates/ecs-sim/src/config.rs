@@ -129,6 +129,9 @@ pub struct SimConfig {
     pub rng_seed: Option<u64>,
     /// Serve `images` and `os-networks` at every microversion, as ECS does. False: 404 from 2.36 as Nova does.
     pub proxy_apis_at_all_versions: bool,
+    /// A Nova-only cloud (as the guide's): the token's catalog lists identity and compute only.
+    /// Glance (`/image`) and Neutron (`/network`) still answer, unlisted.
+    pub nova_only: bool,
 }
 
 impl Default for SimConfig {
@@ -142,6 +145,7 @@ impl Default for SimConfig {
             catalogue_size: 0,
             rng_seed: None,
             proxy_apis_at_all_versions: true,
+            nova_only: false,
         }
     }
 }
@@ -233,6 +237,11 @@ impl SimConfig {
 
     pub fn proxy_apis_at_all_versions(mut self, enabled: bool) -> Self {
         self.proxy_apis_at_all_versions = enabled;
+        self
+    }
+
+    pub fn nova_only(mut self, enabled: bool) -> Self {
+        self.nova_only = enabled;
         self
     }
 }

@@ -197,20 +197,38 @@ fn token_body(simulator: &Simulator, record: &TokenRecord, base: &str) -> Value 
             {"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"},
             {"id": "a8bcc2f0a2d94a0f8bd3e2e4c4be8a3f", "name": "reader"}
         ]);
-        token["catalog"] = json!([
-            {
+        let mut catalog = vec![
+            json!({
                 "endpoints": [endpoint("6b3a1d3f5c2e4a0d9e8f7a6b5c4d3e2f", &format!("{base}/compute/v2.1/{project_id}"))],
                 "id": "2f4a9c8e7d6b5a4f3e2d1c0b9a8f7e6d",
                 "type": "compute",
                 "name": "nova"
-            },
-            {
+            }),
+            json!({
                 "endpoints": [endpoint("1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6", &format!("{base}/identity"))],
                 "id": "0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a",
                 "type": "identity",
                 "name": "keystone"
-            }
-        ]);
+            }),
+        ];
+        // Glance's and Neutron's endpoints are their unversioned roots, as clouds register them.
+        if !simulator.config().nova_only {
+            catalog.extend([
+                json!({
+                    "endpoints": [endpoint("7c1e5a9b3d2f4e6a8b0c1d2e3f4a5b6c", &format!("{base}/image"))],
+                    "id": "3e5b7d9f1a2c4e6b8d0f2a4c6e8b0d2f",
+                    "type": "image",
+                    "name": "glance"
+                }),
+                json!({
+                    "endpoints": [endpoint("8d2f6b0c4e3a5f7b9c1d2e3f4a5b6c7d", &format!("{base}/network"))],
+                    "id": "4f6c8e0a2b3d5f7a9c1e3b5d7f9a1c3e",
+                    "type": "network",
+                    "name": "neutron"
+                }),
+            ]);
+        }
+        token["catalog"] = Value::Array(catalog);
     }
     json!({"token": token})
 }

@@ -1,5 +1,5 @@
 //! The layers every request passes: each service's CORS, request counting, latency and injected
-//! failures.
+//! failures (in each service's own error body).
 
 use std::sync::Arc;
 
@@ -13,6 +13,8 @@ use rand::Rng;
 
 use crate::Simulator;
 use crate::fault::{Fault, KeystoneError};
+use crate::glance::GlanceError;
+use crate::neutron::NeutronError;
 
 /// Headers every oslo.middleware CORS filter allows besides its configured ones.
 const SIMPLE_HEADERS: [&str; 8] = [
@@ -74,6 +76,50 @@ pub const NOVA_CORS: CorsDefaults = CorsDefaults {
         "x-service-token",
         "x-openstack-nova-api-version",
         "openstack-api-version",
+    ],
+};
+
+/// Glance's (`glance.common.config.set_cors_middleware_defaults`).
+pub const GLANCE_CORS: CorsDefaults = CorsDefaults {
+    allow_headers: &[
+        "content-md5",
+        "x-image-meta-checksum",
+        "x-storage-token",
+        "accept-encoding",
+        "x-auth-token",
+        "x-identity-status",
+        "x-roles",
+        "x-service-catalog",
+        "x-user-id",
+        "x-tenant-id",
+        "x-openstack-request-id",
+    ],
+    expose_headers: &[
+        "x-image-meta-checksum",
+        "x-auth-token",
+        "x-subject-token",
+        "x-service-token",
+        "x-openstack-request-id",
+    ],
+};
+
+/// Neutron's (`neutron.common.config.set_cors_middleware_defaults`).
+pub const NEUTRON_CORS: CorsDefaults = CorsDefaults {
+    allow_headers: &[
+        "x-auth-token",
+        "x-identity-status",
+        "x-roles",
+        "x-service-catalog",
+        "x-user-id",
+        "x-tenant-id",
+        "x-openstack-request-id",
+    ],
+    expose_headers: &[
+        "x-auth-token",
+        "x-subject-token",
+        "x-service-token",
+        "x-openstack-request-id",
+        "openstack-volume-microversion",
     ],
 };
 
@@ -228,7 +274,9 @@ async fn decide(simulator: &Simulator, request: Request, next: Next, path: &str)
     if knobs.latency_ms > 0 {
         tokio::time::sleep(knobs.latency()).await;
     }
-    let is_api = path.starts_with("/compute") || path.starts_with("/identity");
+    let is_api = ["/compute", "/identity", "/image", "/network"]
+        .iter()
+        .any(|service| path.starts_with(service));
     let decision = if !is_api {
         Injected::Nothing
     } else if knobs
@@ -269,6 +317,28 @@ fn injected_failure(path: &str, status: StatusCode) -> Response {
             message: message.to_owned(),
         }
         .into_response();
+    }
+    if path.starts_with("/network") {
+        let (kind, message) = if status == StatusCode::SERVICE_UNAVAILABLE {
+            (
+                "HTTPServiceUnavailable",
+                "The service is temporarily unavailable (injected by ecs-sim).",
+            )
+        } else {
+            (
+                "HTTPInternalServerError",
+                "Request Failed: internal server error while processing your request.",
+            )
+        };
+        return NeutronError::new(status, kind, message).into_response();
+    }
+    if path.starts_with("/image") {
+        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+            "The service is temporarily unavailable (injected by ecs-sim)."
+        } else {
+            "The server has either erred or is incapable of performing the requested operation."
+        };
+        return GlanceError::new(status, message).into_response();
     }
     let message = if status == StatusCode::SERVICE_UNAVAILABLE {
         "The service is temporarily unavailable (injected by ecs-sim)."

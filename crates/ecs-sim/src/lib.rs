@@ -1,5 +1,7 @@
 //! ecs-sim: a faithful local ECS cloud (a Keystone v3 and Nova v2.1 subset, microversions 2.1 to
-//! 2.67) kept in memory, for demos and for every test of the console and the gateway.
+//! 2.67, with Glance v2 and Neutron v2.0 subsets) kept in memory, for demos and for every test
+//! of the console and the gateway. [`SimConfig::nova_only`] leaves Glance and Neutron out of the
+//! catalog, as on a Nova-only cloud.
 //!
 //! - `/identity/v3`: version document, `auth/tokens` (password by user name + domain or id,
 //!   token method, project scope by id or name + domain; GET validates, DELETE revokes),
@@ -8,6 +10,14 @@
 //!   `flavors[/detail|/{id}]`, `images[/detail|/{id}]`, `os-networks[/{id}]`, `os-keypairs`,
 //!   `servers` (create, list, detail, show, delete, `os-start`/`os-stop`/`reboot` actions),
 //!   `limits`; each shaped for the requested microversion, errors as Nova faults.
+//! - `/image`: Glance v2's versions, `v2/images` (filters, sorting, `next` paging) and
+//!   `v2/images/{id}`: the images of Nova's proxy, with Glance's fields and image properties.
+//! - `/network`: Neutron v2.0's versions, `networks` (the project's, as os-networks lists them,
+//!   and the external `public`), `subnets`, the servers' `ports`, `security-groups` (`default`,
+//!   `web`, `closed`) and `security-group-rules`, `floatingips` (allocate from `public`,
+//!   associate with a port, disassociate, release) and `floatingip_pools`; errors as
+//!   `NeutronError`. Nova shows an associated floating IP in the server's addresses, and the
+//!   groups through its `os-security-groups` proxy and `servers/{id}/os-security-groups`.
 //! - Knobs ([`Knobs`]): latency, build and transition times, error injection (500/503 rate, a
 //!   failing path, cut-short JSON, dropped connections), token lifetime, an ERROR marker in
 //!   server names and a build error rate. Set them with [`SimConfig`]'s builder, the binary's
@@ -30,14 +40,18 @@ mod compute;
 mod config;
 mod demo;
 mod fault;
+mod glance;
 mod identity;
 mod ids;
 mod injection;
+mod json_order;
 mod keys;
 mod lifecycle;
 mod microversion;
+mod neutron;
 #[cfg(feature = "test-client")]
 pub mod real_openstack;
+mod service_auth;
 mod state;
 #[cfg(feature = "test-client")]
 pub mod test_client;
@@ -57,6 +71,7 @@ use tokio::task::JoinHandle;
 pub use cli::{CliError, SimArgs};
 pub use config::{KnobError, Knobs, Quota, SimConfig};
 pub use demo::{DEMO, DemoAccount};
+pub use keys::HostKey;
 pub use microversion::{MAX as MAX_MICROVERSION, MIN as MIN_MICROVERSION, Microversion};
 
 use state::State;
@@ -91,8 +106,8 @@ impl Simulator {
         }
     }
 
-    /// Routes for `/identity`, `/compute` and, when enabled, `/admin`, with CORS, request
-    /// counting, latency and error injection applied.
+    /// Routes for `/identity`, `/compute`, `/image`, `/network` and, when enabled, `/admin`,
+    /// with CORS, request counting, latency and error injection applied.
     pub fn router(&self) -> Router {
         let origins = &self.inner.config.cors_allowed_origins;
         let mut router = Router::new()
@@ -108,7 +123,23 @@ impl Simulator {
                 compute::router(self.clone()),
                 origins,
                 &injection::NOVA_CORS,
-            ));
+            ))
+            .nest_service(
+                "/image",
+                injection::with_cors(
+                    glance::router(self.clone()),
+                    origins,
+                    &injection::GLANCE_CORS,
+                ),
+            )
+            .nest_service(
+                "/network",
+                injection::with_cors(
+                    neutron::router(self.clone()),
+                    origins,
+                    &injection::NEUTRON_CORS,
+                ),
+            );
         if self.inner.config.admin_enabled {
             router = router.nest("/admin", admin::router(self.clone()));
         }

@@ -39,6 +39,13 @@ async fn main() -> std::process::ExitCode {
         running.base_url()
     );
     println!("  compute:  {}/compute/v2.1", running.base_url());
+    let unlisted = if args.nova_only {
+        "  (not in the catalog: --nova-only)"
+    } else {
+        ""
+    };
+    println!("  image:    {}/image{unlisted}", running.base_url());
+    println!("  network:  {}/network{unlisted}", running.base_url());
     wait_for_shutdown_signal().await;
     running.shutdown().await;
     std::process::ExitCode::SUCCESS

@@ -8,10 +8,12 @@ use rand::rngs::StdRng;
 use time::{Duration, OffsetDateTime};
 
 use crate::catalogue::{Catalogue, Network};
+use crate::compute::guest::Guest;
 use crate::config::{Knobs, Quota};
 use crate::demo::DEMO;
 use crate::ids::{hex_id, uuid_from};
 use crate::lifecycle::{Phase, elapsed_fraction};
+use crate::neutron::FloatingIps;
 
 /// The demo account ([`DEMO`]).
 #[derive(Debug, Clone)]
@@ -46,6 +48,8 @@ pub struct KeyPair {
 
 #[derive(Debug, Clone)]
 pub struct Port {
+    /// Neutron's port id.
+    pub id: String,
     pub network_id: String,
     pub ip: Ipv4Addr,
     pub mac: String,
@@ -55,6 +59,7 @@ pub struct Port {
 pub struct BootVolume {
     pub id: String,
     pub delete_on_termination: bool,
+    pub size_gb: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +92,8 @@ pub struct Server {
     /// Decided at creation: the build ends in ERROR.
     pub fails_build: bool,
     pub fault: Option<ServerFault>,
+    /// Its guest's host keys, Windows password and console tokens.
+    pub guest: Guest,
 }
 
 impl Server {
@@ -96,6 +103,12 @@ impl Server {
 
     pub fn boot_from_volume(&self) -> bool {
         self.volume.is_some()
+    }
+
+    /// The server's ports are bound (Neutron shows them, Nova shows their addresses): from
+    /// the end of scheduling, unless the build fails (it never reaches a host).
+    pub fn ports_bound(&self, now: OffsetDateTime) -> bool {
+        !self.fails_build && (self.phase != Phase::Building || self.fraction(now) >= 0.2)
     }
 }
 
@@ -201,6 +214,7 @@ pub struct State {
     next_sequence: u64,
     used_ips: HashMap<String, HashSet<u32>>,
     used_macs: HashSet<[u8; 3]>,
+    pub floating_ips: FloatingIps,
 }
 
 impl State {
@@ -227,6 +241,7 @@ impl State {
             next_sequence: 1,
             used_ips: HashMap::new(),
             used_macs: HashSet::new(),
+            floating_ips: FloatingIps::default(),
         }
     }
 
@@ -291,6 +306,8 @@ impl State {
 
     fn release(&mut self, id: &str) {
         if let Some(server) = self.servers.remove(id) {
+            // Neutron deletes the ports with the server, which disassociates their floating IPs.
+            self.floating_ips.detach_ports(&server.ports);
             for port in server.ports {
                 if let Some(used) = self.used_ips.get_mut(&port.network_id) {
                     used.remove(&u32::from(port.ip));
@@ -392,6 +409,7 @@ impl State {
             let volume = request.volume.as_ref().map(|volume| BootVolume {
                 id: uuid_from(&mut self.rng),
                 delete_on_termination: volume.delete_on_termination,
+                size_gb: volume.size_gb,
             });
             let server = Server {
                 id: id.clone(),
@@ -414,6 +432,7 @@ impl State {
                 before_delete: None,
                 fails_build,
                 fault: None,
+                guest: Guest::default(),
             };
             self.servers.insert(id.clone(), server);
             ids.push(id);
@@ -437,6 +456,7 @@ impl State {
             }
         };
         Port {
+            id: uuid_from(&mut self.rng),
             network_id: network.id.clone(),
             ip: Ipv4Addr::from(ip),
             mac: format!("fa:16:3e:{:02x}:{:02x}:{:02x}", mac[0], mac[1], mac[2]),

@@ -7,6 +7,10 @@
 //! (and the environment variable) when the data is missing: this crate is only used by tests,
 //! and a test that silently skips its reference data would prove nothing.
 //!
+//! The other services' reference directories beside it (`glance-api`, `neutron-api`, ...) are
+//! read with [`shared`] (`nova_ref::shared("glance-api").json("responses/...")`), located and
+//! overridden the same way (`$ECS_GLANCE_API_DIR`, ...).
+//!
 //! # Nova's custom schema formats
 //! Nova validates with a Draft 2020-12 validator extended with its own `format` checkers
 //! (`facts/schema-custom-formats.json`). [`NovaRef::validate`] turns format validation ON and
@@ -34,6 +38,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use base64::Engine as _;
 use serde_json::Value;
+
+mod shared;
+pub use shared::{SharedRef, shared, shared_dir};
 
 /// Environment variable that overrides the reference directory.
 pub const DIR_ENV_VAR: &str = "ECS_NOVA_API_DIR";

@@ -32,21 +32,10 @@ pub struct GeneratedKey {
 }
 
 impl GeneratedKey {
-    /// The download's file name: `<name>.pem`, with characters a file name cannot hold, and
-    /// spaces (awkward in `ssh -i`), replaced by `_`.
+    /// The download's file name (`ecs_api::connect::key_file_name`: the SSH line names the
+    /// same file).
     pub fn file_name(&self) -> String {
-        let stem: String = self
-            .key_name
-            .chars()
-            .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '\0' | ' ') {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        format!("{stem}.pem")
+        ecs_api::connect::key_file_name(&self.key_name)
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::{Link, next_link};
 use crate::Secret;
 use crate::microversion::Microversion;
+use crate::os::ImageProperties;
 
 // ---------------------------------------------------------------- versions
 
@@ -315,32 +316,36 @@ pub struct Image {
 }
 
 impl Image {
-    fn metadata_value(&self, key: &str) -> Option<&str> {
-        self.metadata
-            .get(key)
-            .map(String::as_str)
-            .filter(|value| !value.is_empty())
-    }
-
-    /// ECS `__os_type` (e.g. "Linux", "Windows").
+    /// The OS family: ECS `__os_type` (e.g. "Linux", "Windows"), else the standard `os_type`
+    /// or `os_distro` property (see [`crate::os::ImageProperties::os_type`]).
     pub fn os_type(&self) -> Option<&str> {
-        self.metadata_value("__os_type")
+        ImageProperties::os_type(self)
     }
 
-    /// ECS `__platform` (e.g. "EulerOS", "Ubuntu").
+    /// ECS `__platform` (e.g. "EulerOS", "Ubuntu"), else the distribution `os_distro` names.
     pub fn platform(&self) -> Option<&str> {
-        self.metadata_value("__platform")
+        ImageProperties::platform(self)
     }
 
-    /// ECS `__os_version` (e.g. "EulerOS 2.2 64bit").
+    /// ECS `__os_version` (e.g. "EulerOS 2.2 64bit"), else the standard `os_version`.
     pub fn os_version(&self) -> Option<&str> {
-        self.metadata_value("__os_version")
+        ImageProperties::os_version(self)
     }
 
     pub fn is_active(&self) -> bool {
         self.status
             .as_deref()
             .is_none_or(|status| status.eq_ignore_ascii_case("ACTIVE"))
+    }
+}
+
+impl ImageProperties for Image {
+    fn properties(&self) -> &BTreeMap<String, String> {
+        &self.metadata
+    }
+
+    fn image_name(&self) -> &str {
+        &self.name
     }
 }
 

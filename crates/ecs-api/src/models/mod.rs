@@ -1,15 +1,22 @@
-//! Response models for the compute API (Nova v2.1 as ECS serves it). Every struct ignores
-//! unknown fields, accepts the number/string, null and missing variations Nova's microversions
-//! and ECS produce, and serializes back with Nova's field names.
+//! Response models for the compute API (Nova v2.1 as ECS serves it), and for the image (Glance
+//! v2) and network (Neutron v2.0) APIs where the cloud has them. Every struct ignores unknown
+//! fields, accepts the number/string, null and missing variations Nova's microversions and ECS
+//! produce, and serializes back with the API's field names.
 //!
 //! Single-resource responses come wrapped (`{"flavor": {...}}`): use the `*Body` wrappers or
 //! the functions in [`crate::decode`].
 
 mod compute;
+mod console;
+mod glance;
+mod neutron;
 mod server;
 
 pub use crate::identity;
 pub use compute::*;
+pub use console::*;
+pub use glance::*;
+pub use neutron::*;
 pub use server::*;
 
 use serde::{Deserialize, Serialize};

@@ -1,10 +1,12 @@
 //! Integration tests of the gateway (one binary, shared helpers): the proxy against fake and TLS
-//! upstreams, the served app, the guide end to end, the log, and the built `ecs-gateway` binary.
+//! upstreams, the image and network upstreams, the served app, the guide end to end, the log,
+//! and the built `ecs-gateway` binary.
 
 mod binary;
 mod common;
 mod guide_flow;
 mod log_secrets;
 mod proxy;
+mod services;
 mod static_files;
 mod tls;

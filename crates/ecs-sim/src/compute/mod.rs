@@ -1,11 +1,17 @@
 //! The Nova v2.1 subset under `/compute`: version documents and the project-scoped API.
 
+mod boot_log;
+mod console_output;
 mod flavors;
+pub(crate) mod guest;
 mod images;
 mod keypairs;
 mod limits;
 mod networks;
+mod remote_consoles;
+mod security_groups;
 mod server_create;
+mod server_password;
 mod servers;
 mod versions;
 mod zones;
@@ -25,13 +31,14 @@ use crate::fault::{Fault, KeystoneError};
 use crate::microversion::{self, Microversion, NegotiationError};
 
 /// Collections served under `/compute/v2.1`; any other first segment is a project id.
-const COLLECTIONS: [&str; 7] = [
+const COLLECTIONS: [&str; 8] = [
     "servers",
     "flavors",
     "images",
     "os-keypairs",
     "os-availability-zone",
     "os-networks",
+    "os-security-groups",
     "limits",
 ];
 
@@ -144,6 +151,8 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/images/{id}", get(images::show))
         .route("/os-networks", get(networks::index))
         .route("/os-networks/{id}", get(networks::show))
+        .route("/os-security-groups", get(security_groups::index))
+        .route("/os-security-groups/{id}", get(security_groups::show))
         .route("/os-keypairs", get(keypairs::index).post(keypairs::create))
         .route(
             "/os-keypairs/{name}",
@@ -153,6 +162,18 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/servers/detail", get(servers::detail))
         .route("/servers/{id}", get(servers::show).delete(servers::delete))
         .route("/servers/{id}/action", post(servers::action))
+        .route(
+            "/servers/{id}/os-security-groups",
+            get(security_groups::server_index),
+        )
+        .route(
+            "/servers/{id}/remote-consoles",
+            post(remote_consoles::create),
+        )
+        .route(
+            "/servers/{id}/os-server-password",
+            get(server_password::show).delete(server_password::clear),
+        )
         .route("/limits", get(limits::show))
         .fallback(|| async { Fault::unknown_resource() })
         .method_not_allowed_fallback(|| async {
@@ -172,6 +193,8 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/compute", get(versions::index))
         .route("/compute/", get(versions::index))
         .nest_service("/compute/v2.1", versioned)
+        // Where a remote console URL leads: Nova's noVNC proxy, a service of its own.
+        .route(remote_consoles::PAGE_PATH, get(remote_consoles::page))
         .with_state(simulator)
 }
 
@@ -350,6 +373,28 @@ pub fn schema_object<'a>(
         ));
     }
     Ok(object)
+}
+
+/// A value that failed Nova's request schema at `path`. Nova's message shows the value with
+/// Python's `str()`: a string as it is, anything else as Python's repr.
+pub fn field_fault(path: &str, value: &Value, reason: &str) -> Fault {
+    match value {
+        Value::String(text) => Fault::bad_request(format!(
+            "Invalid input for field/attribute {path}. Value: {text}. {reason}"
+        )),
+        other => Fault::invalid_field(path, other, reason),
+    }
+}
+
+/// A scalar as Python's repr shows it in jsonschema's messages (`None`, `True`, `'text'`, `5`).
+pub fn python_value(value: &Value) -> String {
+    match value {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::String(text) => format!("'{text}'"),
+        other => other.to_string(),
+    }
 }
 
 /// One page of a collection plus the `<collection>_links` next link Nova adds.

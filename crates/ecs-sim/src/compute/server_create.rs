@@ -679,19 +679,22 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
             name.clone()
         }
     };
-    let mut security_groups: Vec<String> = request
-        .security_groups
-        .iter()
-        .map(|group| group.name.clone())
-        .collect();
+    // Nova resolves each requested group by id or name through Neutron (listing it once);
+    // the server shows the groups' names.
+    let mut security_groups: Vec<String> = Vec::new();
+    for requested in &request.security_groups {
+        let group = catalogue.security_group(&requested.name).ok_or_else(|| {
+            Fault::bad_request(format!(
+                "Unable to find security_group with name or id '{}'",
+                requested.name
+            ))
+        })?;
+        if !security_groups.contains(&group.name) {
+            security_groups.push(group.name.clone());
+        }
+    }
     if security_groups.is_empty() {
         security_groups.push("default".to_owned());
-    }
-    if let Some(group) = security_groups.iter().find(|group| *group != "default") {
-        return Err(Fault::bad_request(format!(
-            "Security group {group} not found for project {}.",
-            state.account.project_id
-        )));
     }
     let min_count = u64::from(request.min_count.unwrap_or(1));
     Ok(NewServer {

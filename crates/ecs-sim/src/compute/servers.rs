@@ -1,4 +1,5 @@
-//! `servers`: create, list, detail, show, delete and the os-start, os-stop and reboot actions.
+//! `servers`: create, list, detail, show, delete and the os-start, os-stop, reboot and
+//! os-getConsoleOutput actions.
 
 use axum::Extension;
 use axum::extract::State;
@@ -44,7 +45,7 @@ const KNOWN_STATUSES: [&str; 20] = [
     "VERIFY_RESIZE",
 ];
 
-fn not_found(id: &str) -> Fault {
+pub(super) fn not_found(id: &str) -> Fault {
     Fault::not_found(format!("Instance {id} could not be found."))
 }
 
@@ -66,16 +67,23 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
                 .catalogue
                 .network(&port.network_id)
                 .map_or_else(|| port.network_id.clone(), |network| network.label.clone());
-            let entry = json!({
-                "version": 4,
-                "addr": port.ip.to_string(),
-                "OS-EXT-IPS:type": "fixed",
-                "OS-EXT-IPS-MAC:mac_addr": port.mac,
-            });
+            let address = |addr: String, kind: &str| {
+                json!({
+                    "version": 4,
+                    "addr": addr,
+                    "OS-EXT-IPS:type": kind,
+                    "OS-EXT-IPS-MAC:mac_addr": port.mac,
+                })
+            };
+            let mut entries = vec![address(port.ip.to_string(), "fixed")];
+            // A floating IP associated with the port follows its fixed address, as Nova lists it.
+            if let Some(floating) = state.floating_ips.of_port(&port.id) {
+                entries.push(address(floating.address.to_string(), "floating"));
+            }
             match addresses.get_mut(&label) {
-                Some(Value::Array(list)) => list.push(entry),
+                Some(Value::Array(list)) => list.extend(entries),
                 _ => {
-                    addresses.insert(label, json!([entry]));
+                    addresses.insert(label, Value::Array(entries));
                 }
             }
         }
@@ -201,7 +209,7 @@ fn host_id(project_id: &str) -> String {
 }
 
 /// The hostname Nova derives from a display name.
-fn hostname(name: &str) -> String {
+pub(super) fn hostname(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -346,6 +354,9 @@ pub async fn action(
         .next()
         .ok_or_else(|| Fault::bad_request("There is no such action: None"))?;
     let action = match name.as_str() {
+        "os-getConsoleOutput" => {
+            return super::console_output::get(&simulator, &id, argument).await;
+        }
         "os-start" | "os-stop" if !argument.is_null() => {
             return Err(Fault::invalid_field(
                 name,
@@ -407,7 +418,9 @@ pub async fn create(
         let count = state
             .admissible_count(&request)
             .map_err(|exceeded| Fault::forbidden(exceeded.message()))?;
-        state.create_servers(&request, count, &knobs)
+        let created = state.create_servers(&request, count, &knobs);
+        super::guest::provision(&mut state, &created.0);
+        created
     };
     let first = ids.first().cloned().unwrap_or_default();
     let security_groups = {

@@ -270,10 +270,10 @@ async fn invalid_server_creates_get_novas_faults() {
         ),
         (
             "unknown security group",
-            Box::new(|s| s["security_groups"] = json!([{"name": "web"}])),
+            Box::new(|s| s["security_groups"] = json!([{"name": "no-such-group"}])),
             400,
             "badRequest",
-            "Security group web not found",
+            "Unable to find security_group with name or id 'no-such-group'",
         ),
     ];
     let total = cases.len();
