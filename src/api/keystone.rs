@@ -56,4 +56,26 @@ impl Api {
         // The id is the token itself: a cross-origin cloud may not expose X-Subject-Token.
         token_from(response, Some(token.expose()))
     }
+
+    /// `DELETE /v3/auth/tokens` with the token as caller and subject: Keystone revokes it, so
+    /// a copy of it (a leaked one too) stops working at sign-out, not at its expiry.
+    pub async fn revoke_token(
+        &self,
+        identity_endpoint: &str,
+        token: &Secret,
+    ) -> Result<(), ApiError> {
+        let url = identity(identity_endpoint)?.tokens();
+        let headers = [
+            ("X-Auth-Token", token.expose().to_owned()),
+            ("X-Subject-Token", token.expose().to_owned()),
+        ];
+        let response = self
+            .send_unauthenticated(&ApiRequest::delete(url), &headers)
+            .await?;
+        if response.is_success() {
+            Ok(())
+        } else {
+            Err(response.error())
+        }
+    }
 }

@@ -2,9 +2,11 @@
 //! guard that sends signed-out visitors to sign-in and back, and the page for unknown addresses.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::api::use_api;
 use crate::browser::history_guard;
 use crate::components::announcer::use_announcer;
 use crate::components::theme::ThemeToggle;
@@ -36,10 +38,20 @@ pub fn TopBar() -> impl IntoView {
     let sign_in_form = use_sign_in_form();
     let announcer = use_announcer();
     let navigate = use_navigate();
+    let api = use_api();
     let sign_out = move |_| {
         // Signing out drops the page and anything unsaved on it (a private key made there).
         if !history_guard::may_leave() {
             return;
+        }
+        if let Some(ending) = session.get_untracked() {
+            // Keystone revokes the token so no copy of it outlives the session. The session
+            // ends here whatever Keystone answers; the activity panel shows the answer.
+            spawn_local(async move {
+                let _ = api
+                    .revoke_token(&ending.identity_endpoint, &ending.token)
+                    .await;
+            });
         }
         session.sign_out();
         sign_in_form.reset();

@@ -59,6 +59,9 @@ pub struct Session {
     pub user_domain: Option<String>,
     pub region: Option<String>,
     pub mode: ConnectionMode,
+    /// The identity endpoint that issued the token: sign-out revokes the token there.
+    #[serde(default)]
+    pub identity_endpoint: String,
 }
 
 /// The app-wide session state (a context; cheap to copy).
@@ -192,6 +195,7 @@ mod tests {
             user_domain: None,
             region: None,
             mode: ConnectionMode::Proxy,
+            identity_endpoint: "/proxy/identity/v3".into(),
         };
         assert!(!format!("{session:?}").contains("very-secret"));
     }

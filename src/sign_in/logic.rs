@@ -326,6 +326,7 @@ fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Sess
             .filter(|name| !name.is_empty()),
         region: None,
         mode,
+        identity_endpoint: String::new(),
     }
 }
 

@@ -112,7 +112,10 @@ pub fn SignInPage() -> impl IntoView {
         focus_after_render(FORM_ERROR_ID);
     });
     let finish = Callback::new(move |new_session: Session| {
-        session.sign_in(new_session);
+        session.sign_in(Session {
+            identity_endpoint: identity.get_untracked(),
+            ..new_session
+        });
         announcer.announce("Signed in");
         let target = landing_path(session.take_return());
         navigate(&target, Default::default());

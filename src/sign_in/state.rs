@@ -86,6 +86,7 @@ mod tests {
                 user_domain: Some("Default".into()),
                 region: None,
                 mode: ConnectionMode::Direct,
+                identity_endpoint: "https://iam.example.com/v3".into(),
             };
             let fields = SignInForm::new(Some(&session));
             assert_eq!(fields.user_name.get_untracked(), "alice");

@@ -78,6 +78,24 @@ async fn sign_in_lands_on_servers_and_sign_out_forgets_the_token() {
         !storage.contains(&token),
         "sign-out leaves no token behind: {storage:?}"
     );
+    // Keystone revoked it: a copy of the token no longer works.
+    let mut copy = harness.demo_client().await;
+    copy.token = token;
+    harness
+        .wait_until(
+            "the signed-out token to be refused",
+            Duration::from_secs(10),
+            || {
+                let copy = copy.clone();
+                async move {
+                    copy.console_call(Method::GET, "flavors/detail", None)
+                        .await
+                        .status_code()
+                        == 401
+                }
+            },
+        )
+        .await;
     // Signed out, a protected page sends the visitor to sign-in.
     harness.open("/servers").await;
     harness.wait_for("#sign-in-password").await;

@@ -45,9 +45,13 @@ pub use shared::{SharedRef, shared, shared_dir};
 /// Environment variable that overrides the reference directory.
 pub const DIR_ENV_VAR: &str = "ECS_NOVA_API_DIR";
 
-/// The Nova reference data directory and a cache of compiled schema validators.
+/// The directory name of Nova's reference data under `../shared`.
+const DIR_NAME: &str = "nova-api";
+
+/// The Nova reference data directory (read like every shared data set, by [`SharedRef`]) and a
+/// cache of schema validators compiled with Nova's formats.
 pub struct NovaRef {
-    dir: PathBuf,
+    files: SharedRef,
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
     name_formats: OnceLock<NameFormats>,
 }
@@ -62,40 +66,15 @@ pub fn reference() -> &'static NovaRef {
 }
 
 fn locate_dir() -> PathBuf {
-    locate(std::env::var_os(DIR_ENV_VAR)).unwrap_or_else(|message| panic!("{message}"))
-}
-
-/// The reference directory given the value of [`DIR_ENV_VAR`], or a message naming the path
-/// tried and the variable.
-fn locate(env_value: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
-    let (dir, origin) = match env_value {
-        Some(dir) if !dir.is_empty() => (PathBuf::from(dir), format!("from ${DIR_ENV_VAR}")),
-        _ => {
-            // crates/nova-ref -> workspace root -> its parent, where shared/ lives.
-            let workspace_root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-            (
-                workspace_root.join("../shared/nova-api"),
-                format!(
-                    "the default <workspace root>/../shared/nova-api; set ${DIR_ENV_VAR} to use another directory"
-                ),
-            )
-        }
-    };
-    if !dir.join("INDEX.md").is_file() {
-        return Err(format!(
-            "Nova reference data not found at {} ({origin}). The tests need the nova-api \
-             reference directory (with INDEX.md, responses/, requests/, schemas/, facts/).",
-            dir.display()
-        ));
-    }
-    Ok(dir.canonicalize().unwrap_or(dir))
+    shared::locate(DIR_NAME, std::env::var_os(DIR_ENV_VAR))
+        .unwrap_or_else(|message| panic!("{message}"))
 }
 
 impl NovaRef {
     /// Reference data rooted at `dir` (no check is made until a file is read).
     pub fn at(dir: PathBuf) -> Self {
         Self {
-            dir,
+            files: SharedRef::at(DIR_NAME, dir),
             validators: Mutex::new(HashMap::new()),
             name_formats: OnceLock::new(),
         }
@@ -103,12 +82,12 @@ impl NovaRef {
 
     /// The reference directory.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.files.dir()
     }
 
     /// The path of `rel` inside the reference directory.
     pub fn path(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
+        self.files.path(rel)
     }
 
     /// The raw bytes of `rel` (e.g. `"responses/flavors/flavor-get-resp.json"`).
@@ -116,14 +95,7 @@ impl NovaRef {
     /// # Panics
     /// When the file cannot be read.
     pub fn bytes(&self, rel: &str) -> Vec<u8> {
-        let path = self.path(rel);
-        std::fs::read(&path).unwrap_or_else(|err| {
-            panic!(
-                "cannot read Nova reference file {} ({err}); reference dir is {} (override with ${DIR_ENV_VAR})",
-                path.display(),
-                self.dir.display()
-            )
-        })
+        self.files.bytes(rel)
     }
 
     /// The JSON document at `rel`.
@@ -131,9 +103,7 @@ impl NovaRef {
     /// # Panics
     /// When the file cannot be read or is not JSON.
     pub fn json(&self, rel: &str) -> Value {
-        let bytes = self.bytes(rel);
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|err| panic!("Nova reference file {rel} is not JSON: {err}"))
+        self.files.json(rel)
     }
 
     /// The files directly inside `rel_dir` (e.g. `"responses/servers"`), sorted by path.
@@ -141,20 +111,7 @@ impl NovaRef {
     /// # Panics
     /// When the directory cannot be read.
     pub fn list(&self, rel_dir: &str) -> Vec<PathBuf> {
-        let path = self.path(rel_dir);
-        let entries = std::fs::read_dir(&path).unwrap_or_else(|err| {
-            panic!(
-                "cannot list Nova reference directory {} ({err}); override with ${DIR_ENV_VAR}",
-                path.display()
-            )
-        });
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.is_file())
-            .collect();
-        files.sort();
-        files
+        self.files.list(rel_dir)
     }
 
     /// Validates `instance` against `schemas/<schema_file_name>` (e.g. `"servers-create-v2.67.json"`)
@@ -403,13 +360,14 @@ mod tests {
 
     #[test]
     fn missing_directory_is_reported_with_path_and_env_var() {
-        let message = locate(Some("/nonexistent/nova-api".into())).unwrap_err();
+        let message = shared::locate(DIR_NAME, Some("/nonexistent/nova-api".into())).unwrap_err();
         assert!(
             message.contains("/nonexistent/nova-api") && message.contains("from $ECS_NOVA_API_DIR"),
             "{message}"
         );
         if std::env::var_os(DIR_ENV_VAR).is_none() {
-            let default = locate(None).expect("the default location exists in this checkout");
+            let default = shared::locate(DIR_NAME, None)
+                .expect("the default location exists in this checkout");
             assert_eq!(
                 default,
                 reference().dir(),

@@ -58,7 +58,9 @@ pub fn env_var(name: &str) -> String {
     format!("ECS_{}_DIR", name.to_ascii_uppercase().replace('-', "_"))
 }
 
-fn locate(name: &str, env_value: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
+/// The reference directory `name` given the value of its [`env_var`], or a message naming the
+/// path tried and the variable.
+pub(crate) fn locate(name: &str, env_value: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
     let plain_name = !name.is_empty()
         && name
             .chars()

@@ -26,29 +26,35 @@ pub use views::server_security_groups;
 
 use crate::Simulator;
 use crate::service_auth;
+use crate::state::State as SimState;
 use query::Query;
-use views::NetworkRef;
 
 pub fn router(simulator: Simulator) -> Router {
     let api = Router::new()
         .route("/v2.0/", get(resources))
-        .route("/v2.0/networks", get(list_networks))
-        .route("/v2.0/networks/{id}", get(show_network))
-        .route("/v2.0/subnets", get(list_subnets))
-        .route("/v2.0/subnets/{id}", get(show_subnet))
-        .route("/v2.0/ports", get(list_ports))
-        .route("/v2.0/ports/{id}", get(show_port))
-        .route("/v2.0/security-groups", get(list_security_groups))
-        .route("/v2.0/security-groups/{id}", get(show_security_group))
-        .route("/v2.0/security-group-rules", get(list_rules))
-        .route("/v2.0/security-group-rules/{id}", get(show_rule))
+        .route("/v2.0/networks", get(list::<Networks>))
+        .route("/v2.0/networks/{id}", get(show::<Networks>))
+        .route("/v2.0/subnets", get(list::<Subnets>))
+        .route("/v2.0/subnets/{id}", get(show::<Subnets>))
+        .route("/v2.0/ports", get(list::<Ports>))
+        .route("/v2.0/ports/{id}", get(show::<Ports>))
+        .route("/v2.0/security-groups", get(list::<SecurityGroups>))
+        .route("/v2.0/security-groups/{id}", get(show::<SecurityGroups>))
+        .route(
+            "/v2.0/security-group-rules",
+            get(list::<SecurityGroupRules>),
+        )
+        .route(
+            "/v2.0/security-group-rules/{id}",
+            get(show::<SecurityGroupRules>),
+        )
         .route(
             "/v2.0/floatingips",
-            get(list_floating_ips).post(floating_ip_requests::create),
+            get(list::<FloatingIpList>).post(floating_ip_requests::create),
         )
         .route(
             "/v2.0/floatingips/{id}",
-            get(show_floating_ip)
+            get(show::<FloatingIpList>)
                 .put(floating_ip_requests::update)
                 .delete(floating_ip_requests::delete),
         )
@@ -109,114 +115,86 @@ fn path_id(path: Result<Path<String>, PathRejection>) -> String {
     path.map(|Path(id)| id).unwrap_or_default()
 }
 
-fn list(
+/// A list body of `items` under `key`, with links into `{collection}`.
+fn list_body(
     simulator: &Simulator,
     headers: &HeaderMap,
     uri: &Uri,
     key: &str,
-    path: &str,
+    collection: &str,
     items: Vec<Value>,
 ) -> Result<Response, NeutronError> {
-    let url = collection_url(simulator, headers, path);
+    let url = collection_url(simulator, headers, collection);
     let body = Query::of(uri).list_body(key, &url, items)?;
     Ok(axum::Json(body).into_response())
 }
 
-fn show(uri: &Uri, key: &str, view: Value) -> Response {
-    axum::Json(json!({ key: Query::of(uri).select_fields(view) })).into_response()
+/// One Neutron resource kind served by the generic `list` and `show` handlers: its JSON keys,
+/// its URL collection, every item in view form and its not-found error.
+trait Resource {
+    /// The key of one item in a show body, such as `network`.
+    const ITEM_KEY: &'static str;
+    /// The key of the list body, such as `networks`.
+    const LIST_KEY: &'static str;
+    /// The path under `/network/v2.0/`, such as `networks`.
+    const COLLECTION: &'static str;
+    /// Every item, in list order.
+    fn views(state: &mut SimState, now: OffsetDateTime) -> Vec<Value>;
+    fn not_found(id: &str) -> NeutronError;
 }
 
-async fn list_networks(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let items = views::networks(&simulator.state())
-        .iter()
-        .map(views::network_view)
-        .collect();
-    list(&simulator, &headers, &uri, "networks", "networks", items)
+struct Networks;
+impl Resource for Networks {
+    const ITEM_KEY: &'static str = "network";
+    const LIST_KEY: &'static str = "networks";
+    const COLLECTION: &'static str = "networks";
+    fn views(state: &mut SimState, _now: OffsetDateTime) -> Vec<Value> {
+        views::networks(state)
+            .iter()
+            .map(views::network_view)
+            .collect()
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::network_not_found(id)
+    }
 }
 
-fn find_network<'a>(networks: &'a [NetworkRef<'a>], id: &str) -> Option<&'a NetworkRef<'a>> {
-    networks.iter().find(|network| network.network.id == id)
+struct Subnets;
+impl Resource for Subnets {
+    const ITEM_KEY: &'static str = "subnet";
+    const LIST_KEY: &'static str = "subnets";
+    const COLLECTION: &'static str = "subnets";
+    fn views(state: &mut SimState, _now: OffsetDateTime) -> Vec<Value> {
+        views::networks(state)
+            .iter()
+            .map(views::subnet_view)
+            .collect()
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::subnet_not_found(id)
+    }
 }
 
-async fn show_network(
-    State(simulator): State<Simulator>,
-    path: Result<Path<String>, PathRejection>,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let id = path_id(path);
-    let state = simulator.state();
-    let networks = views::networks(&state);
-    let network =
-        find_network(&networks, &id).ok_or_else(|| NeutronError::network_not_found(&id))?;
-    Ok(show(&uri, "network", views::network_view(network)))
-}
-
-async fn list_subnets(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let items = views::networks(&simulator.state())
-        .iter()
-        .map(views::subnet_view)
-        .collect();
-    list(&simulator, &headers, &uri, "subnets", "subnets", items)
-}
-
-async fn show_subnet(
-    State(simulator): State<Simulator>,
-    path: Result<Path<String>, PathRejection>,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let id = path_id(path);
-    let state = simulator.state();
-    let networks = views::networks(&state);
-    let network = networks
-        .iter()
-        .find(|network| network.network.subnet_id == id)
-        .ok_or_else(|| NeutronError::subnet_not_found(&id))?;
-    Ok(show(&uri, "subnet", views::subnet_view(network)))
-}
-
-async fn list_ports(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let now = OffsetDateTime::now_utc();
-    let items = {
-        let mut state = simulator.state();
+struct Ports;
+impl Resource for Ports {
+    const ITEM_KEY: &'static str = "port";
+    const LIST_KEY: &'static str = "ports";
+    const COLLECTION: &'static str = "ports";
+    fn views(state: &mut SimState, now: OffsetDateTime) -> Vec<Value> {
         state.settle(now);
-        views::ports(&state, now)
-    };
-    list(&simulator, &headers, &uri, "ports", "ports", items)
+        views::ports(state, now)
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::port_not_found(id)
+    }
 }
 
-async fn show_port(
-    State(simulator): State<Simulator>,
-    path: Result<Path<String>, PathRejection>,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let id = path_id(path);
-    let now = OffsetDateTime::now_utc();
-    let mut state = simulator.state();
-    state.settle(now);
-    let (server, port) =
-        views::find_port(&state, &id, now).ok_or_else(|| NeutronError::port_not_found(&id))?;
-    Ok(show(&uri, "port", views::port_view(server, port, &state)))
-}
-
-async fn list_security_groups(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let items = {
-        let state = simulator.state();
+struct SecurityGroups;
+impl Resource for SecurityGroups {
+    const ITEM_KEY: &'static str = "security_group";
+    const LIST_KEY: &'static str = "security_groups";
+    const COLLECTION: &'static str = "security-groups";
+    fn views(state: &mut SimState, _now: OffsetDateTime) -> Vec<Value> {
         let project_id = &state.account.project_id;
         state
             .catalogue
@@ -224,41 +202,18 @@ async fn list_security_groups(
             .iter()
             .map(|group| views::security_group_view(group, project_id))
             .collect()
-    };
-    list(
-        &simulator,
-        &headers,
-        &uri,
-        "security_groups",
-        "security-groups",
-        items,
-    )
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::security_group_not_found(id)
+    }
 }
 
-async fn show_security_group(
-    State(simulator): State<Simulator>,
-    path: Result<Path<String>, PathRejection>,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let id = path_id(path);
-    let state = simulator.state();
-    let group = state
-        .catalogue
-        .security_groups
-        .iter()
-        .find(|group| group.id == id)
-        .ok_or_else(|| NeutronError::security_group_not_found(&id))?;
-    let view = views::security_group_view(group, &state.account.project_id);
-    Ok(show(&uri, "security_group", view))
-}
-
-async fn list_rules(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let items = {
-        let state = simulator.state();
+struct SecurityGroupRules;
+impl Resource for SecurityGroupRules {
+    const ITEM_KEY: &'static str = "security_group_rule";
+    const LIST_KEY: &'static str = "security_group_rules";
+    const COLLECTION: &'static str = "security-group-rules";
+    fn views(state: &mut SimState, _now: OffsetDateTime) -> Vec<Value> {
         let project_id = &state.account.project_id;
         state
             .catalogue
@@ -271,83 +226,61 @@ async fn list_rules(
                     .map(move |rule| views::rule_view(rule, group, project_id))
             })
             .collect()
-    };
-    list(
-        &simulator,
-        &headers,
-        &uri,
-        "security_group_rules",
-        "security-group-rules",
-        items,
-    )
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::security_group_rule_not_found(id)
+    }
 }
 
-async fn show_rule(
-    State(simulator): State<Simulator>,
-    path: Result<Path<String>, PathRejection>,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let id = path_id(path);
-    let state = simulator.state();
-    let view = state
-        .catalogue
-        .security_groups
-        .iter()
-        .find_map(|group| {
-            group
-                .rules
-                .iter()
-                .find(|rule| rule.id == id)
-                .map(|rule| views::rule_view(rule, group, &state.account.project_id))
-        })
-        .ok_or_else(|| NeutronError::security_group_rule_not_found(&id))?;
-    Ok(show(&uri, "security_group_rule", view))
-}
-
-async fn list_floating_ips(
-    State(simulator): State<Simulator>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Result<Response, NeutronError> {
-    let now = OffsetDateTime::now_utc();
-    let items = {
-        let mut state = simulator.state();
+struct FloatingIpList;
+impl Resource for FloatingIpList {
+    const ITEM_KEY: &'static str = "floatingip";
+    const LIST_KEY: &'static str = "floatingips";
+    const COLLECTION: &'static str = "floatingips";
+    fn views(state: &mut SimState, now: OffsetDateTime) -> Vec<Value> {
         state.settle(now);
+        let state = &*state;
         state
             .floating_ips
             .all()
             .iter()
-            .map(|ip| views::floating_ip_view(ip, &state, now))
+            .map(|ip| views::floating_ip_view(ip, state, now))
             .collect()
-    };
-    list(
+    }
+    fn not_found(id: &str) -> NeutronError {
+        NeutronError::floating_ip_not_found(id)
+    }
+}
+
+/// `GET /v2.0/{collection}`.
+async fn list<R: Resource>(
+    State(simulator): State<Simulator>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, NeutronError> {
+    let items = R::views(&mut simulator.state(), OffsetDateTime::now_utc());
+    list_body(
         &simulator,
         &headers,
         &uri,
-        "floatingips",
-        "floatingips",
+        R::LIST_KEY,
+        R::COLLECTION,
         items,
     )
 }
 
-async fn show_floating_ip(
+/// `GET /v2.0/{collection}/{id}`: the item whose view has that `id`.
+async fn show<R: Resource>(
     State(simulator): State<Simulator>,
     path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, NeutronError> {
     let id = path_id(path);
-    let now = OffsetDateTime::now_utc();
-    let mut state = simulator.state();
-    state.settle(now);
-    let ip = state
-        .floating_ips
-        .get(&id)
-        .ok_or_else(|| NeutronError::floating_ip_not_found(&id))?;
-    Ok(show(
-        &uri,
-        "floatingip",
-        views::floating_ip_view(ip, &state, now),
-    ))
+    let view = R::views(&mut simulator.state(), OffsetDateTime::now_utc())
+        .into_iter()
+        .find(|view| view.get("id").and_then(Value::as_str) == Some(id.as_str()))
+        .ok_or_else(|| R::not_found(&id))?;
+    Ok(axum::Json(json!({ R::ITEM_KEY: Query::of(&uri).select_fields(view) })).into_response())
 }
 
 async fn list_pools(
@@ -356,7 +289,7 @@ async fn list_pools(
     uri: Uri,
 ) -> Result<Response, NeutronError> {
     let items = vec![views::floating_ip_pool_view(&simulator.state())];
-    list(
+    list_body(
         &simulator,
         &headers,
         &uri,

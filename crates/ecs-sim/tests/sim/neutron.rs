@@ -130,6 +130,29 @@ fn check_list(
     }
 }
 
+/// Checks the list at `list_path` (whose items are under `{item_key}s`) and the first listed
+/// item, shown at the same path without its query plus `/{id}` (under `item_key`); returns
+/// that item's id.
+async fn check_list_and_first(
+    cloud: &Cloud,
+    list_path: &str,
+    item_key: &str,
+    samples: &[Value],
+    problems: &mut Vec<String>,
+) -> String {
+    let list_key = format!("{item_key}s");
+    let list = get(cloud, list_path).await;
+    check_list(&list_key, &list, &list_key, samples, problems);
+    let id = list.body[&list_key][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let collection = list_path.split('?').next().unwrap_or(list_path);
+    let shown = get(cloud, &format!("{collection}/{id}")).await;
+    check_object(item_key, &shown.body[item_key], samples, problems);
+    id
+}
+
 fn check_object(what: &str, value: &Value, samples: &[Value], problems: &mut Vec<String>) {
     let refs: Vec<&Value> = samples.iter().collect();
     shape_problems(what, value, &refs, problems);
@@ -203,14 +226,7 @@ async fn bodies_have_the_samples_keys_and_types() {
         ],
         "network",
     );
-    let list = get(&cloud, "v2.0/networks").await;
-    check_list("networks", &list, "networks", &networks, &mut problems);
-    let id = list.body["networks"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let shown = get(&cloud, &format!("v2.0/networks/{id}")).await;
-    check_object("network", &shown.body["network"], &networks, &mut problems);
+    check_list_and_first(&cloud, "v2.0/networks", "network", &networks, &mut problems).await;
 
     let subnets = samples(
         "subnets/subnets-list-response.json",
@@ -218,14 +234,7 @@ async fn bodies_have_the_samples_keys_and_types() {
         &["subnets/subnet-show-response.json"],
         "subnet",
     );
-    let list = get(&cloud, "v2.0/subnets").await;
-    check_list("subnets", &list, "subnets", &subnets, &mut problems);
-    let id = list.body["subnets"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let shown = get(&cloud, &format!("v2.0/subnets/{id}")).await;
-    check_object("subnet", &shown.body["subnet"], &subnets, &mut problems);
+    check_list_and_first(&cloud, "v2.0/subnets", "subnet", &subnets, &mut problems).await;
 
     let ports = samples(
         "ports/ports-list-response.json",
@@ -233,11 +242,8 @@ async fn bodies_have_the_samples_keys_and_types() {
         &["ports/port-show-response.json"],
         "port",
     );
-    let list = get(&cloud, &format!("v2.0/ports?device_id={server}")).await;
-    check_list("ports", &list, "ports", &ports, &mut problems);
-    let port_id = list.body["ports"][0]["id"].as_str().expect("id").to_owned();
-    let shown = get(&cloud, &format!("v2.0/ports/{port_id}")).await;
-    check_object("port", &shown.body["port"], &ports, &mut problems);
+    let ports_path = format!("v2.0/ports?device_id={server}");
+    let port_id = check_list_and_first(&cloud, &ports_path, "port", &ports, &mut problems).await;
 
     // Every sample rule allows any protocol from anywhere: the create sample has ports.
     let rules = samples(
@@ -281,25 +287,15 @@ async fn bodies_have_the_samples_keys_and_types() {
         list.body["security_groups"][0]
     );
 
-    let list = get(&cloud, "v2.0/security-group-rules").await;
-    check_list(
-        "rules",
-        &list,
-        "security_group_rules",
+    let rules_path = "v2.0/security-group-rules";
+    check_list_and_first(
+        &cloud,
+        rules_path,
+        "security_group_rule",
         &rules,
         &mut problems,
-    );
-    let id = list.body["security_group_rules"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let shown = get(&cloud, &format!("v2.0/security-group-rules/{id}")).await;
-    check_object(
-        "rule",
-        &shown.body["security_group_rule"],
-        &rules,
-        &mut problems,
-    );
+    )
+    .await;
 
     let floating = samples(
         "floatingips/floating-ips-list-response.json",
