@@ -66,3 +66,33 @@ pub fn assert_keystone_error(reply: &Reply, status: u16) {
     assert!(reply.body["error"]["title"].is_string());
     assert!(reply.body["error"]["message"].is_string());
 }
+
+/// What `ssh-keygen FLAG -f FILE` prints (trimmed) for `contents` written to a private (0600)
+/// temporary file: `-y` gives a private key's public half, `-l` a public key's fingerprint.
+pub fn ssh_keygen(flag: &str, contents: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ecs-sim-ssh-keygen-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("key");
+    std::fs::write(&path, format!("{}\n", contents.trim_end())).expect("write key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let output = std::process::Command::new("ssh-keygen")
+        .arg(flag)
+        .arg("-f")
+        .arg(&path)
+        .output()
+        .expect("ssh-keygen (openssh-client) is installed");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    assert!(
+        output.status.success(),
+        "ssh-keygen {flag} refused the key: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim_end()
+        .to_owned()
+}

@@ -3,7 +3,6 @@
 //! leads to, and a Windows guest's password encrypted with the key pair (`os-server-password`).
 //! Shapes are checked against Nova's samples in ../shared/nova-api, errors against Nova's.
 
-use std::process::Command;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -13,7 +12,7 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::{Pkcs1v15Encrypt, RsaPrivateKey};
 use serde_json::{Value, json};
 
-use crate::common::{Cloud, assert_fault, fast_config};
+use crate::common::{Cloud, assert_fault, fast_config, ssh_keygen};
 
 const WAIT: Duration = Duration::from_secs(20);
 const LINUX_IMAGE: &str = "Ubuntu 22.04 server 64bit";
@@ -106,34 +105,6 @@ fn block<'a>(log: &'a str, begin: &str, end: &str) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("{end} in the log"))
         + start;
     lines[start + 1..stop].to_vec()
-}
-
-/// What `ssh-keygen -l` prints for an OpenSSH public key line.
-fn ssh_keygen_fingerprint(public_key: &str) -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "ecs-sim-host-key-{}-{}",
-        std::process::id(),
-        uuid::Uuid::new_v4()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("key.pub");
-    std::fs::write(&path, format!("{public_key}\n")).expect("write key");
-    let listed = Command::new("ssh-keygen")
-        .arg("-l")
-        .arg("-f")
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen (openssh-client) is installed");
-    std::fs::remove_dir_all(&dir).expect("clean up");
-    assert!(
-        listed.status.success(),
-        "ssh-keygen -l refused {public_key}: {}",
-        String::from_utf8_lossy(&listed.stderr)
-    );
-    String::from_utf8(listed.stdout)
-        .expect("utf-8")
-        .trim_end()
-        .to_owned()
 }
 
 #[tokio::test]
@@ -274,7 +245,7 @@ async fn the_fingerprint_block_lists_the_simulator_s_host_keys_as_ssh_keygen_doe
     );
     assert_eq!(public_keys.len(), 3);
     for (public_key, fingerprint) in public_keys.iter().zip(&fingerprints) {
-        assert_eq!(ssh_keygen_fingerprint(public_key), *fingerprint);
+        assert_eq!(ssh_keygen("-l", public_key), *fingerprint);
     }
     let keys = cloud
         .sim

@@ -1,45 +1,14 @@
 //! Key pairs: generated keys are real (ssh-keygen agrees), imports are fingerprinted as Nova
 //! does, duplicates conflict.
 
-use std::process::Command;
-
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::common::{Cloud, assert_fault, fast_config};
+use crate::common::{Cloud, assert_fault, fast_config, ssh_keygen};
 
 /// The public key imported in the guide and the fingerprint it shows.
 const GUIDE_PUBLIC_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDY8wMTdBYiJgi62o6eShoOlSKx3CZ3cE6PHisDblfK3Y0Bg7EHV7iV9c74pqsrIhK0xuGUuO1NxDQWbkwLTPN4F9Iy5CIYohLuMIpbln6LDtfRPpdhEh3lxL8MM61gyfpKzeKkwkEpSFj27Rgh6zCyJgBpkA2A0HTP737UlitahL4faCWDIS+Vj6mbcfkWiMhuMCzTZgSKAZ4PfoG4B5HJhR52C6A4XLiQFT9heh9gnIsIG+uTogTKUbcJKuN7M6AraJpul6eHhV9YI4433sDmuiBF/njvreVPWwAHlAkgT9I8q1T/cfEFiwzXpdGbkK5O8NC7K+qNbbdKihlahONt Generated-by-Nova\n";
 const GUIDE_FINGERPRINT: &str = "dd:44:45:49:d9:f6:4f:c0:24:2d:81:aa:c4:4b:83:c2";
-
-fn ssh_keygen_public_half(private_key: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("ecs-sim-key-{}", uuid_like()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("key.pem");
-    std::fs::write(&path, private_key).expect("write key");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    }
-    let output = Command::new("ssh-keygen")
-        .arg("-y")
-        .arg("-f")
-        .arg(&path)
-        .output()
-        .expect("ssh-keygen (openssh-client) is installed");
-    std::fs::remove_dir_all(&dir).expect("clean up");
-    assert!(
-        output.status.success(),
-        "ssh-keygen -y refused the key: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
-}
-
-fn uuid_like() -> String {
-    format!("{}-{:?}", std::process::id(), std::thread::current().id()).replace(['(', ')'], "")
-}
 
 fn type_and_body(key: &str) -> String {
     key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
@@ -65,7 +34,7 @@ async fn generated_key_pairs_are_real_and_returned_once() {
     );
     let public_key = keypair["public_key"].as_str().expect("public key");
     assert_eq!(
-        type_and_body(&ssh_keygen_public_half(private_key)),
+        type_and_body(&ssh_keygen("-y", private_key)),
         type_and_body(public_key)
     );
     assert_eq!(keypair["type"], "ssh");
