@@ -18,7 +18,7 @@ pub mod sign_in;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use api::Api;
 use api::activity::ActivityLog;
@@ -27,7 +27,7 @@ use components::announcer::{Announcer, LiveRegion};
 use components::layout::{NotFoundPage, RequireSession, TopBar};
 use components::route_focus::RouteFocus;
 use create::CreateServerPage;
-use server_details::ServerDetailsPage;
+use server_details::ServerDetailsRoute;
 use servers::ServersPage;
 use session::SessionStore;
 use session::kept::KeptState;
@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
                     // Every page below needs a session; the guard sends visitors to sign-in.
                     <ParentRoute path=path!("") view=RequireSession>
                         <Route path=path!("/servers") view=ServersPage />
-                        <Route path=path!("/servers/:id") view=ServerDetailsPage />
+                        <Route path=path!("/servers/:id") view={Lazy::<ServerDetailsRoute>::new()} />
                         <Route path=path!("/create") view=CreateServerPage />
                     </ParentRoute>
                 </Routes>

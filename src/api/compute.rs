@@ -2,15 +2,15 @@
 //! URLs from `ecs_api::urls`, bodies from `ecs_api::requests`, models from `ecs_api::models`.
 
 use ecs_api::ApiError;
-use ecs_api::models::{Flavor, FlavorBody, Image, ImageBody, Link, Server, ServerBody, ServerList};
+use ecs_api::models::{
+    Flavor, FlavorBody, GlanceImage, Image, ImageBody, Link, Server, ServerBody, ServerList,
+};
 use ecs_api::requests::ServerAction;
-use ecs_api::urls::{ComputeEndpoint, ServerQuery};
+use ecs_api::urls::{ComputeEndpoint, ImageEndpoint, ServerQuery};
 use serde::de::DeserializeOwned;
 
-use super::{Api, ApiRequest, client_error};
-
-/// Stops following `next` links after this many pages (a cloud that links in a circle).
-const MAX_PAGES: usize = 50;
+use super::pages::PageParts;
+use super::{Api, ApiRequest, Service, client_error};
 
 impl Api {
     /// The compute endpoint of the signed-in project.
@@ -23,8 +23,20 @@ impl Api {
         })
     }
 
-    /// Every item of a paginated list: `GET first_url`, then each `next` link. `split` takes a
-    /// page apart into its items and its links.
+    /// The Glance endpoint of the signed-in project, when the cloud has one.
+    pub fn image_endpoint(&self) -> Result<Option<ImageEndpoint>, ApiError> {
+        let Some(endpoint) = self.current_session()?.image_endpoint else {
+            return Ok(None);
+        };
+        ImageEndpoint::new(&endpoint).map(Some).map_err(|error| {
+            client_error(format!(
+                "The catalog's image endpoint is not usable ({error}). Ask your cloud administrator to check it."
+            ))
+        })
+    }
+
+    /// Every item of a paginated compute list: `GET first_url`, then each `next` link. `split`
+    /// takes a page apart into its items and its links.
     pub(super) async fn fetch_all_pages<Page, Item>(
         &self,
         what: &'static str,
@@ -35,17 +47,14 @@ impl Api {
         Page: DeserializeOwned,
     {
         let endpoint = self.compute_endpoint()?;
-        let mut url = first_url;
-        let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let (page_items, links) = split(self.fetch(what, ApiRequest::get(url)).await?);
-            items.extend(page_items);
-            match endpoint.next_page(&links) {
-                Some(next) => url = next,
-                None => break,
+        self.fetch_pages(what, Service::Compute, first_url, |page: Page| {
+            let (items, links) = split(page);
+            PageParts {
+                items,
+                next: endpoint.next_page(&links),
             }
-        }
-        Ok(items)
+        })
+        .await
     }
 
     /// Every server of the project with details (all pages).
@@ -71,7 +80,13 @@ impl Api {
         Ok(body.flavor)
     }
 
+    /// One image with its properties: from Glance when the cloud has it, else Nova's proxy.
     pub async fn get_image(&self, image_id: &str) -> Result<Image, ApiError> {
+        if let Some(glance) = self.image_endpoint()? {
+            let request = ApiRequest::get(glance.image(image_id)).to(Service::Image);
+            let image: GlanceImage = self.fetch("image", request).await?;
+            return Ok(image.to_image());
+        }
         let url = self.compute_endpoint()?.image(image_id);
         let body: ImageBody = self.fetch("image", ApiRequest::get(url)).await?;
         Ok(body.image)

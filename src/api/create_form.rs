@@ -1,16 +1,19 @@
-//! Compute calls the create-server form needs (the form itself does no HTTP).
-//! URLs from `ecs_api::urls`, bodies from `ecs_api::requests`.
+//! The calls the create-server form needs (the form itself does no HTTP): compute, and Glance
+//! and Neutron when the cloud has them. URLs from `ecs_api::urls`, bodies from
+//! `ecs_api::requests`.
 
 use ecs_api::ApiError;
 use ecs_api::models::{
     AbsoluteLimits, AvailabilityZone, AvailabilityZoneList, CreatedKeyPair, CreatedKeyPairBody,
-    CreatedServer, CreatedServerBody, Flavor, FlavorList, Image, ImageList, KeyPair, KeyPairList,
-    LimitsBody, Network, NetworkList,
+    CreatedServer, CreatedServerBody, Flavor, FlavorList, GlanceImage, GlanceImageList, Image,
+    ImageList, KeyPair, KeyPairList, LimitsBody, Network, NetworkList, NovaSecurityGroupList,
+    SecurityGroup,
 };
 use ecs_api::requests::{CreateKeyPair, CreateServer, ImportKeyPair, NovaRequest};
-use ecs_api::urls::{FlavorQuery, PageQuery};
+use ecs_api::urls::{FlavorQuery, ImageQuery, PageQuery};
 
-use super::{Api, ApiRequest};
+use super::pages::PageParts;
+use super::{Api, ApiRequest, Service};
 
 impl Api {
     /// `GET /os-availability-zone`.
@@ -31,8 +34,21 @@ impl Api {
         .await
     }
 
-    /// `GET /images/detail`, every page.
+    /// Images a server can boot from: Glance's active images (every page) when the cloud has
+    /// Glance, else Nova's image proxy (at 2.35), every page.
     pub async fn list_images(&self) -> Result<Vec<Image>, ApiError> {
+        if let Some(glance) = self.image_endpoint()? {
+            let url = glance.images(&ImageQuery::active());
+            let images = self
+                .fetch_pages("images", Service::Image, url, |page: GlanceImageList| {
+                    PageParts {
+                        next: page.next_page().and_then(|next| glance.follow(next)),
+                        items: page.images,
+                    }
+                })
+                .await?;
+            return Ok(images.iter().map(GlanceImage::to_image).collect());
+        }
         let url = self
             .compute_endpoint()?
             .images_detail(&PageQuery::default());
@@ -42,11 +58,34 @@ impl Api {
         .await
     }
 
-    /// `GET /os-networks`.
+    /// Networks a server can have a NIC on: Neutron's (not the external ones), with their
+    /// subnets' CIDRs, when the cloud has Neutron; else Nova's `os-networks` (at 2.35).
     pub async fn list_networks(&self) -> Result<Vec<Network>, ApiError> {
+        if self.network_endpoint()?.is_some() {
+            let (networks, subnets) =
+                futures::future::join(self.neutron_networks(), self.neutron_subnets()).await;
+            let subnets = subnets?;
+            return Ok(networks?
+                .iter()
+                .filter(|network| network.is_nic_choice())
+                .map(|network| network.to_network(&subnets))
+                .collect());
+        }
         let url = self.compute_endpoint()?.networks();
         let list: NetworkList = self.fetch("networks", ApiRequest::get(url)).await?;
         Ok(list.networks)
+    }
+
+    /// The project's security groups with their rules: Neutron's, else Nova's
+    /// `os-security-groups` (at 2.35) in Neutron's shape.
+    pub async fn list_security_groups(&self) -> Result<Vec<SecurityGroup>, ApiError> {
+        if self.network_endpoint()?.is_some() {
+            return self.neutron_security_groups().await;
+        }
+        let url = self.compute_endpoint()?.security_groups();
+        let list: NovaSecurityGroupList =
+            self.fetch("security groups", ApiRequest::get(url)).await?;
+        Ok(list.to_security_groups())
     }
 
     /// `GET /os-keypairs`, every page.

@@ -10,6 +10,7 @@ use super::ApiRequest;
 pub enum Method {
     Get,
     Post,
+    Put,
     Delete,
 }
 
@@ -18,6 +19,7 @@ impl Method {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Put => "PUT",
             Self::Delete => "DELETE",
         }
     }
@@ -26,6 +28,7 @@ impl Method {
         match self {
             Self::Get => gloo_net::http::Method::GET,
             Self::Post => gloo_net::http::Method::POST,
+            Self::Put => gloo_net::http::Method::PUT,
             Self::Delete => gloo_net::http::Method::DELETE,
         }
     }

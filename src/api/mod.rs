@@ -5,10 +5,13 @@
 
 pub mod activity;
 pub mod compute;
+pub mod console;
 pub mod create_form;
 pub mod gateway;
 mod http;
 pub mod keystone;
+pub mod network;
+mod pages;
 
 use ecs_api::error::DecodeError;
 use ecs_api::microversion::microversion_for;
@@ -40,33 +43,62 @@ pub struct ApiRequest {
     pub url: String,
     /// Serialized JSON; never logged.
     pub body: Option<String>,
+    /// Compute requests carry microversion headers; Glance and Neutron have none (and a
+    /// direct-mode preflight to them would have to allow headers they do not know).
+    pub service: Service,
+}
+
+/// Which API a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Compute,
+    Image,
+    Network,
 }
 
 impl ApiRequest {
     pub fn get(url: impl Into<String>) -> Self {
-        Self {
-            method: Method::Get,
-            url: url.into(),
-            body: None,
-        }
+        Self::without_body(Method::Get, url.into())
     }
 
     pub fn delete(url: impl Into<String>) -> Self {
-        Self {
-            method: Method::Delete,
-            url: url.into(),
-            body: None,
-        }
+        Self::without_body(Method::Delete, url.into())
     }
 
     /// A POST with `body` serialized as JSON.
     pub fn post(url: impl Into<String>, body: &impl serde::Serialize) -> Result<Self, ApiError> {
+        Self::with_body(Method::Post, url.into(), body)
+    }
+
+    /// A PUT with `body` serialized as JSON.
+    pub fn put(url: impl Into<String>, body: &impl serde::Serialize) -> Result<Self, ApiError> {
+        Self::with_body(Method::Put, url.into(), body)
+    }
+
+    /// The same request, to another service than compute.
+    pub fn to(self, service: Service) -> Self {
+        Self { service, ..self }
+    }
+
+    fn without_body(method: Method, url: String) -> Self {
+        Self {
+            method,
+            url,
+            body: None,
+            service: Service::Compute,
+        }
+    }
+
+    fn with_body(
+        method: Method,
+        url: String,
+        body: &impl serde::Serialize,
+    ) -> Result<Self, ApiError> {
         let body = serde_json::to_string(body)
             .map_err(|error| client_error(format!("the request could not be encoded: {error}")))?;
         Ok(Self {
-            method: Method::Post,
-            url: url.into(),
             body: Some(body),
+            ..Self::without_body(method, url)
         })
     }
 }
@@ -91,15 +123,18 @@ impl Api {
         })
     }
 
-    /// Sends a compute request with the session's token and the microversion for its URL.
+    /// Sends a request with the session's token and, to compute, the microversion for its URL.
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {
         let session = self.current_session()?;
         // 2.67 for everything except the image and network proxy APIs, which Nova serves
         // only up to 2.35 (see `ecs_api::microversion::microversion_for`).
-        let mut headers: Vec<(&'static str, String)> = microversion_for(&request.url)
-            .request_headers()
-            .into_iter()
-            .collect();
+        let mut headers: Vec<(&'static str, String)> = match request.service {
+            Service::Compute => microversion_for(&request.url)
+                .request_headers()
+                .into_iter()
+                .collect(),
+            Service::Image | Service::Network => Vec::new(),
+        };
         headers.push(("X-Auth-Token", session.token.expose().to_owned()));
         let response = self.exchange(&request, &headers).await?;
         if response.status == 401 {
@@ -113,6 +148,20 @@ impl Api {
         } else {
             Err(response.error())
         }
+    }
+
+    /// True when the cloud's catalog lists Glance (images are read there).
+    pub fn has_image_service(&self) -> bool {
+        self.session.with_untracked(|session| {
+            session.is_some_and(|session| session.image_endpoint.is_some())
+        })
+    }
+
+    /// True when the cloud's catalog lists Neutron (networks, security groups, public IPs).
+    pub fn has_network_service(&self) -> bool {
+        self.session.with_untracked(|session| {
+            session.is_some_and(|session| session.network_endpoint.is_some())
+        })
     }
 
     /// Sends `request` and decodes a JSON success body as `T` (`what` names it in errors).

@@ -7,8 +7,10 @@ pub mod focus;
 pub mod history_guard;
 pub mod leave_guard;
 pub mod listener;
+pub mod open;
 pub mod storage;
 pub mod visibility;
+pub mod worker;
 
 use wasm_bindgen::JsCast;
 

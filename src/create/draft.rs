@@ -5,6 +5,8 @@
 
 use std::cmp::Ordering;
 
+use crate::create::logic::security_groups::DEFAULT_GROUP;
+
 /// A metadata row as typed; empty rows are ignored when the request is built.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataEntry {
@@ -138,6 +140,10 @@ pub struct CreateDraft {
     /// Empty means every OS type.
     pub image_os_type: String,
     pub network_ids: Vec<String>,
+    /// The security groups, as the request names them (see
+    /// [`crate::create::logic::security_groups::request_name`]); empty lets the cloud apply
+    /// `default`.
+    pub security_groups: Vec<String>,
     /// The key pair the server is created with; empty for none.
     pub key_name: String,
     pub new_key_name: String,
@@ -168,6 +174,7 @@ impl Default for CreateDraft {
             image_sort: ImageSort::default(),
             image_os_type: String::new(),
             network_ids: Vec::new(),
+            security_groups: vec![DEFAULT_GROUP.to_owned()],
             key_name: String::new(),
             new_key_name: String::new(),
             import_key_name: String::new(),
@@ -191,6 +198,14 @@ impl CreateDraft {
         self.network_ids.retain(|id| id != network_id);
         if chosen {
             self.network_ids.push(network_id.to_owned());
+        }
+    }
+
+    /// Adds the security group named `name` to the choice, or removes it when `chosen` is false.
+    pub fn choose_security_group(&mut self, name: &str, chosen: bool) {
+        self.security_groups.retain(|known| known != name);
+        if chosen {
+            self.security_groups.push(name.to_owned());
         }
     }
 }
@@ -248,5 +263,17 @@ mod tests {
         assert!(draft.delete_on_termination);
         assert_eq!(draft.count, "1");
         assert_eq!(draft.disk_size, None);
+    }
+
+    #[test]
+    fn a_new_draft_chooses_the_default_group_and_groups_toggle() {
+        let mut draft = CreateDraft::default();
+        assert_eq!(draft.security_groups, ["default"]);
+        draft.choose_security_group("closed", true);
+        draft.choose_security_group("default", false);
+        draft.choose_security_group("closed", true);
+        assert_eq!(draft.security_groups, ["closed"]);
+        draft.choose_security_group("closed", false);
+        assert!(draft.security_groups.is_empty());
     }
 }

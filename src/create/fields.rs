@@ -10,7 +10,7 @@ use super::draft::{CreateDraft, TableSort};
 use super::logic::fields::Field;
 use crate::components::announcer::use_announcer;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::loaded::{Loaded, LoadingLine};
+use crate::components::loaded::LoadingLine;
 use crate::components::text_field::{FieldError, TextBinding, TextField, error_id};
 
 /// A text field's binding to one string of the draft.
@@ -89,6 +89,11 @@ where
 
 /// A list the form offers, in its frame: loading, failed (the API's error, what to do, and
 /// Retry), loaded (`children` renders it).
+///
+/// A plain reactive view of the resource rather than [`crate::components::loaded::Loaded`]'s
+/// `Transition`: that is compiled once per list type, and the form has seven lists. A resource
+/// keeps its value while it reloads, so Retry leaves the failure on screen until the answer
+/// comes, as a `Transition` would.
 #[component]
 pub fn LoadedList<T, V, F>(
     /// What is loading, plural ("flavors"), for the loading line and the error.
@@ -99,23 +104,21 @@ pub fn LoadedList<T, V, F>(
 where
     T: Send + Sync + 'static,
     V: IntoView + 'static,
-    F: Fn(Arc<T>) -> V + Clone + Send + Sync + 'static,
+    F: Fn(Arc<T>) -> V + Send + Sync + 'static,
 {
-    let render = children;
     let list_box = NodeRef::<leptos::html::Div>::new();
     let failed = list_failure(what, list_box, Callback::new(move |()| resource.refetch()));
+    let content = move || match resource.get() {
+        None => view! { <LoadingLine what /> }.into_any(),
+        Some(Err(error)) => failed.run(error),
+        // Built untracked: only a new answer rebuilds the list, not what building it reads.
+        Some(Ok(list)) => untrack(|| children(list).into_any()),
+    };
     view! {
         <div class="list-box" node_ref=list_box tabindex="-1">
-            <Loaded resource fallback=loading_line(what) failed let:list>
-                {render(list)}
-            </Loaded>
+            {content}
         </div>
     }
-}
-
-/// "Loading flavors…" while a list loads.
-fn loading_line(what: &'static str) -> ViewFnOnce {
-    ViewFnOnce::from(move || view! { <LoadingLine what /> })
 }
 
 /// How a list that could not be loaded reads: the API's error, what to do, and Retry.

@@ -176,6 +176,10 @@ fn image_row(image: &Image, chosen: Memo<String>) -> impl IntoView + use<> {
             </td>
             <td class="wraps">
                 <label for=input_id>{image.name.clone()}</label>
+                // Glance's visibility as a small tag (hidden when empty), not a column: the
+                // table fits a phone.
+                " "
+                <span class="tag">{image.visibility.clone()}</span>
                 <div class="hint narrow-only">{os.clone()}</div>
             </td>
             <td class="wraps low-priority">{os}</td>

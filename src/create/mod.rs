@@ -19,13 +19,16 @@ pub mod logic;
 mod network;
 mod one_time;
 mod review;
+mod security_groups;
 mod submit;
 mod zone;
 
 use std::sync::Arc;
 
 use ecs_api::ApiError;
-use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, KeyPair, Network};
+use ecs_api::models::{
+    AbsoluteLimits, AvailabilityZone, Flavor, Image, KeyPair, Network, SecurityGroup,
+};
 use ecs_api::requests::CreateServer;
 use ecs_api::urls::{FlavorQuery, SortDir};
 use leptos::prelude::*;
@@ -66,6 +69,7 @@ struct Lists {
     flavors: Loaded<Vec<Flavor>>,
     images: Loaded<Vec<Image>>,
     networks: Loaded<Vec<Network>>,
+    security_groups: Loaded<Vec<SecurityGroup>>,
     keypairs: Loaded<Vec<KeyPair>>,
     limits: Loaded<AbsoluteLimits>,
 }
@@ -93,6 +97,9 @@ impl Lists {
             networks: LocalResource::new(
                 move || async move { api.list_networks().await.map(Arc::new) },
             ),
+            security_groups: LocalResource::new(move || async move {
+                api.list_security_groups().await.map(Arc::new)
+            }),
             keypairs: LocalResource::new(
                 move || async move { api.list_keypairs().await.map(Arc::new) },
             ),
@@ -158,14 +165,17 @@ impl CreatePage {
             let choices = zone_choices.get();
             lists.zones.with(|zones| {
                 lists.limits.with(|limits| {
-                    let catalog = Catalog {
-                        zones: loaded(zones).map(Vec::as_slice),
-                        zone_choices: choices.as_deref(),
-                        flavor: flavor.as_ref(),
-                        image: image.as_ref(),
-                        limits: loaded(limits),
-                    };
-                    draft.with(|draft| build_request(draft, &catalog))
+                    lists.security_groups.with(|groups| {
+                        let catalog = Catalog {
+                            zones: loaded(zones).map(Vec::as_slice),
+                            zone_choices: choices.as_deref(),
+                            flavor: flavor.as_ref(),
+                            image: image.as_ref(),
+                            limits: loaded(limits),
+                            security_groups: loaded(groups).map(Vec::as_slice),
+                        };
+                        draft.with(|draft| build_request(draft, &catalog))
+                    })
                 })
             })
         });
@@ -219,6 +229,7 @@ pub fn CreateServerPage() -> impl IntoView {
                 <flavor::FlavorSection />
                 <image::ImageSection />
                 <network::NetworkSection />
+                <security_groups::SecurityGroupSection />
                 <keypair::KeyPairSection />
                 <disk::DiskSection />
                 <details::DetailsSection />

@@ -4,7 +4,7 @@
 use ecs_api::requests::CreateServer;
 use leptos::prelude::*;
 
-use super::logic::review::{body_text, curl_text};
+use super::logic::review::{body_text, curl_text, security_groups_text};
 use super::{loaded, use_page};
 use crate::api::use_api;
 use crate::browser::absolute_url;
@@ -67,6 +67,7 @@ pub fn ReviewSection() -> impl IntoView {
             ("Flavor", flavor),
             ("Image", image),
             ("Network", Some(networks)),
+            ("Security groups", Some(security_groups_text(request))),
             (
                 "Key pair",
                 Some(

@@ -1,10 +1,12 @@
 //! `/servers/:id`: every field of one server, refreshed adaptively, with its actions.
 
 mod actions;
+mod connect;
 mod fields;
 pub mod logic;
 
 use leptos::prelude::*;
+use leptos_router::LazyRoute;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -16,11 +18,32 @@ use crate::components::refresh_bar::{RefreshBar, StoppedRefreshBar};
 use crate::hooks::polling::{NotFound, use_polling};
 use crate::servers::logic::status_text;
 use actions::Actions;
+use connect::Connect;
 use fields::{ResolvedNames, ServerFields};
 use logic::{fetched_flavor_text, flavor_id_to_resolve, server_outcome};
 
 /// Where focus goes when the server is gone and the actions with it.
 const GONE_NOTICE_ID: &str = "server-gone";
+
+/// The `/servers/:id` route. The first page does not need the details page, so the split build
+/// (`--features split`, see crates/wasm-chunks) puts its code in a chunk fetched on the first
+/// visit; elsewhere (tests, checks) the same route renders it from the one module.
+pub struct ServerDetailsRoute;
+
+impl LazyRoute for ServerDetailsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_route: Self) -> AnyView {
+        details_page().await
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn details_page() -> AnyView {
+    view! { <ServerDetailsPage /> }.into_any()
+}
 
 #[component]
 pub fn ServerDetailsPage() -> impl IntoView {
@@ -63,16 +86,23 @@ pub fn ServerDetailsPage() -> impl IntoView {
             }
         }
     });
+    // The whole image: Connect reads its properties (the login user), the fields its name.
     let image = LocalResource::new(move || {
         let id = image_id.get();
         async move {
             match id {
-                Some(id) => api.get_image(&id).await.map(|image| Some(image.name)),
+                Some(id) => api.get_image(&id).await.map(Some),
                 None => Ok(None),
             }
         }
     });
-    let names = ResolvedNames { flavor, image };
+    let image_name = LocalResource::new(move || async move {
+        image.await.map(|image| image.map(|image| image.name))
+    });
+    let names = ResolvedNames {
+        flavor,
+        image: image_name,
+    };
 
     // Announce status changes (the previous value is the effect's own memory).
     Effect::new(move |previous: Option<Option<String>>| {
@@ -141,6 +171,10 @@ pub fn ServerDetailsPage() -> impl IntoView {
                 }
                 None => ().into_any(),
             }}
+            // Under the fields, rendered once like the actions: its buttons and dialogs keep focus.
+            <Show when=move || polling.data.with(Option::is_some) && !polling.gone.get()>
+                <Connect polling server_id=Signal::derive(server_id) image />
+            </Show>
         </section>
     }
 }

@@ -62,6 +62,13 @@ pub struct Session {
     /// The identity endpoint that issued the token: sign-out revokes the token there.
     #[serde(default)]
     pub identity_endpoint: String,
+    /// Glance v2, when the catalog has it; `None` reads images through Nova's proxy.
+    #[serde(default)]
+    pub image_endpoint: Option<String>,
+    /// Neutron v2.0, when the catalog has it; `None` is a Nova-only cloud (networks and security
+    /// groups through Nova's proxies, no public IPs).
+    #[serde(default)]
+    pub network_endpoint: Option<String>,
 }
 
 /// The app-wide session state (a context; cheap to copy).
@@ -103,6 +110,11 @@ impl SessionStore {
 
     pub fn with<R>(&self, read: impl FnOnce(Option<&Session>) -> R) -> R {
         self.current.with(|session| read(session.as_ref()))
+    }
+
+    pub fn with_untracked<R>(&self, read: impl FnOnce(Option<&Session>) -> R) -> R {
+        self.current
+            .with_untracked(|session| read(session.as_ref()))
     }
 
     pub fn sign_in(&self, session: Session) {
@@ -196,6 +208,8 @@ mod tests {
             region: None,
             mode: ConnectionMode::Proxy,
             identity_endpoint: "/proxy/identity/v3".into(),
+            image_endpoint: None,
+            network_endpoint: None,
         };
         assert!(!format!("{session:?}").contains("very-secret"));
     }

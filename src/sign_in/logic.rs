@@ -222,7 +222,7 @@ pub fn session_from_token(
     Ok(Session {
         compute_endpoint: compute_endpoint.to_owned(),
         region: region.map(str::to_owned),
-        ..session_parts(token, project, mode)
+        ..session_parts(token, project, region, mode)
     })
 }
 
@@ -294,7 +294,7 @@ impl TokenSignIn {
         Ok(Session {
             compute_endpoint: endpoint.to_owned(),
             region: None,
-            ..session_parts(inspected, project, mode)
+            ..session_parts(inspected, project, None, mode)
         })
     }
 }
@@ -308,8 +308,14 @@ pub struct TokenCheck {
     pub token: Secret,
 }
 
-/// The session fields a Keystone token gives, with an empty compute endpoint.
-fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Session {
+/// The session fields a Keystone token gives, with an empty compute endpoint; the image and
+/// network endpoints of `region` (any region when `None`), when the catalog has them.
+fn session_parts(
+    token: &Token,
+    project: &Project,
+    region: Option<&str>,
+    mode: ConnectionMode,
+) -> Session {
     Session {
         token: token.id.clone(),
         expires_at: Some(token.body.expires_at.clone()).filter(|text| !text.is_empty()),
@@ -327,6 +333,8 @@ fn session_parts(token: &Token, project: &Project, mode: ConnectionMode) -> Sess
         region: None,
         mode,
         identity_endpoint: String::new(),
+        image_endpoint: token.image_endpoint(region).map(str::to_owned),
+        network_endpoint: token.network_endpoint(region).map(str::to_owned),
     }
 }
 
@@ -578,12 +586,22 @@ mod tests {
             "catalog": [{"type": "compute", "name": "nova", "endpoints": [
                 {"interface": "public", "region_id": "r1", "url": "/proxy/compute/v2.1/p1"},
                 {"interface": "internal", "region_id": "r1", "url": "http://internal/v2.1/p1"},
-                {"interface": "public", "region_id": "r2", "url": "/proxy/compute-r2/v2.1/p1"}]}]}}"#;
+                {"interface": "public", "region_id": "r2", "url": "/proxy/compute-r2/v2.1/p1"}]},
+              {"type": "image", "name": "glance", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/image"},
+                {"interface": "public", "region_id": "r2", "url": "/proxy/image-r2"}]},
+              {"type": "network", "name": "neutron", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/network"}]}]}}"#;
         let token = Token::from_response(Some("tok"), body).expect("token decodes");
         assert_eq!(compute_regions(&token), vec!["r1", "r2"]);
         let session =
             session_from_token(&token, Some("r2"), ConnectionMode::Proxy).expect("session");
         assert_eq!(session.compute_endpoint, "/proxy/compute-r2/v2.1/p1");
+        assert_eq!(session.image_endpoint.as_deref(), Some("/proxy/image-r2"));
+        // Neutron only in r1: r2 is a Nova-only region.
+        assert_eq!(session.network_endpoint, None);
+        let in_r1 = session_from_token(&token, Some("r1"), ConnectionMode::Proxy).expect("r1");
+        assert_eq!(in_r1.network_endpoint.as_deref(), Some("/proxy/network"));
         assert_eq!(session.project_id, "p1");
         assert_eq!(
             session.expires_at.as_deref(),

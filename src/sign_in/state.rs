@@ -87,6 +87,8 @@ mod tests {
                 region: None,
                 mode: ConnectionMode::Direct,
                 identity_endpoint: "https://iam.example.com/v3".into(),
+                image_endpoint: None,
+                network_endpoint: None,
             };
             let fields = SignInForm::new(Some(&session));
             assert_eq!(fields.user_name.get_untracked(), "alice");

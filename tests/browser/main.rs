@@ -6,8 +6,11 @@
 //! (CHROMEDRIVER). The `measure` tests are `#[ignore]`d: `scripts/measure` runs them.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod connect;
 mod console;
 mod create;
 mod measure;
 mod real_openstack;
+mod security_groups;
 mod support;
+mod windows_password;

@@ -242,6 +242,67 @@ async fn the_server_reads_as_nova_describes_it(h: &Console, server: &Value) {
         .await;
 }
 
+/// The Connect section on a Nova-only cloud (this one's catalog has no Neutron): why no public
+/// IP, the SSH line to the fixed address, the boot log Nova's fake driver returns, and the noVNC
+/// URL Nova hands out (nothing listens there: the fake driver has no console to show).
+async fn connect_reads_real_novas_answers(h: &Console, server: &Value, key_name: &str) {
+    let text_of =
+        |css: &'static str| async move { h.wait_for(css).await.text().await.unwrap_or_default() };
+    let unavailable = text_of("#public-ip-unavailable").await;
+    assert!(
+        unavailable.contains("no network service (Neutron)"),
+        "{unavailable}"
+    );
+    let fixed_address = server["addresses"]
+        .as_object()
+        .and_then(|networks| networks.values().next())
+        .and_then(|addresses| addresses[0]["addr"].as_str())
+        .expect("an ACTIVE server has an address")
+        .to_owned();
+    h.wait_until("the SSH command", DEFAULT_WAIT, || async {
+        let command = text_of("#login-command").await;
+        command.starts_with(&format!("ssh -i {key_name}.pem "))
+            && command.ends_with(&format!("@{fixed_address}"))
+    })
+    .await;
+    h.wait_until("the fake driver's boot log", DEFAULT_WAIT, || async {
+        text_of("#boot-log")
+            .await
+            .contains("FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE")
+    })
+    .await;
+    let console_tab = h.browser.window().await.expect("the console's tab");
+    h.click("#console-open").await;
+    h.wait_until("Nova's noVNC link", DEFAULT_WAIT, || async {
+        let href = h
+            .wait_for("#console-link")
+            .await
+            .attr("href")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        // Nova 34 puts the token in a percent-encoded `path` parameter.
+        href.starts_with("http://127.0.0.1:6080/vnc_auto.html?") && href.contains("token")
+    })
+    .await;
+    // The tab it opened (nothing answers there) hides the console's tab, which pauses its
+    // refreshing: close it and go back.
+    for tab in h.browser.windows().await.expect("tabs") {
+        if tab != console_tab {
+            h.browser.switch_to_window(tab).await.expect("switch tabs");
+            h.browser
+                .close_window()
+                .await
+                .expect("close the console tab");
+        }
+    }
+    h.browser
+        .switch_to_window(console_tab)
+        .await
+        .expect("back to the console");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_guides_procedure_on_real_openstack() {
     let cloud = real_cloud().await;
@@ -294,6 +355,7 @@ async fn the_guides_procedure_on_real_openstack() {
     );
 
     the_server_reads_as_nova_describes_it(&h, &server).await;
+    connect_reads_real_novas_answers(&h, &server, "e2e-real-key").await;
 
     request_an_action(&h, "action-stop", "Stop", "SHUTOFF").await;
     wait_for_nova_to_finish(&h, &api, &server_id, "stop").await;

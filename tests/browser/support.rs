@@ -92,6 +92,11 @@ impl Harness {
         let gateway_port = free_port();
         let gateway_origin = format!("http://127.0.0.1:{gateway_port}");
         let mut sim_config = options.sim;
+        let services: &[&str] = if sim_config.nova_only {
+            &["identity", "compute"]
+        } else {
+            &["identity", "compute", "image", "network"]
+        };
         if options.direct {
             sim_config = sim_config.cors_allowed_origins([gateway_origin.clone()]);
         }
@@ -109,7 +114,7 @@ impl Harness {
         };
         let console = Console::start(
             gateway_port,
-            vec![upstream("identity"), upstream("compute")],
+            services.iter().map(|name| upstream(name)).collect(),
             direct_endpoints,
         )
         .await;

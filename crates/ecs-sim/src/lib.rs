@@ -87,6 +87,8 @@ struct Inner {
     knobs: RwLock<Knobs>,
     state: Mutex<State>,
     request_counts: Mutex<HashMap<String, usize>>,
+    /// Per server, the actions accepted (Nova's names, in order), as its instance actions list.
+    server_actions: Mutex<HashMap<String, Vec<String>>>,
 }
 
 impl Simulator {
@@ -102,6 +104,7 @@ impl Simulator {
                 config,
                 state: Mutex::new(state),
                 request_counts: Mutex::new(HashMap::new()),
+                server_actions: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -153,6 +156,22 @@ impl Simulator {
             .filter(|(path, _)| path.starts_with(path_prefix))
             .map(|(_, count)| count)
             .sum()
+    }
+
+    /// The state-changing actions (`os-start`, `os-stop`, `reboot`) accepted for a server so
+    /// far, in order; reads such as `os-getConsoleOutput` are not actions.
+    pub fn server_actions(&self, server_id: &str) -> Vec<String> {
+        lock(&self.inner.server_actions)
+            .get(server_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn record_server_action(&self, server_id: &str, action: &str) {
+        lock(&self.inner.server_actions)
+            .entry(server_id.to_owned())
+            .or_default()
+            .push(action.to_owned());
     }
 
     /// The knobs in force now.

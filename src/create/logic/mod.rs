@@ -14,6 +14,7 @@ pub mod numbers;
 pub mod quota;
 pub mod request;
 pub mod review;
+pub mod security_groups;
 #[cfg(test)]
 mod test_data;
 pub mod zones;

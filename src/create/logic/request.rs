@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use ecs_api::Secret;
-use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image};
+use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, SecurityGroup};
 use ecs_api::requests::{BlockDeviceMapping, CreateServer, NetworkChoice, NetworkRequest};
 use ecs_api::validate;
 
@@ -13,6 +13,7 @@ use super::fields::Field;
 use super::flavors::flavor_unfit_reason;
 use super::metadata::metadata;
 use super::numbers::{disk_size, server_count};
+use super::security_groups::requested_groups;
 use super::zones::{ZoneChoice, effective_zone};
 use crate::create::draft::CreateDraft;
 
@@ -59,6 +60,7 @@ pub struct Catalog<'a> {
     pub flavor: Option<&'a Flavor>,
     pub image: Option<&'a Image>,
     pub limits: Option<&'a AbsoluteLimits>,
+    pub security_groups: Option<&'a [SecurityGroup]>,
 }
 
 /// Checks the form and, when everything is right, builds the request: boot from a new volume
@@ -173,7 +175,11 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
         flavor.id.clone(),
         boot_volume,
         networks,
-    );
+    )
+    .with_security_groups(requested_groups(
+        &draft.security_groups,
+        catalog.security_groups,
+    ));
     request.availability_zone = Some(zone);
     request.key_name = (!draft.key_name.is_empty()).then(|| draft.key_name.clone());
     request.admin_pass =
@@ -217,8 +223,41 @@ mod tests {
                 }],
                 "networks": [{"uuid": "fb68519f-a7c0-476e-98d4-2e4cf6de6def"}],
                 "key_name": "demo2",
-                "availability_zone": "az_test_01"
+                "availability_zone": "az_test_01",
+                "security_groups": [{"name": "default"}]
             }})
+        );
+    }
+
+    #[test]
+    fn the_chosen_security_groups_are_sent_by_name_and_none_leaves_the_key_out() {
+        let lists = Lists::new();
+        let mut draft = complete_draft();
+        draft.choose_security_group("web", true);
+        draft.choose_security_group("gone", true);
+        let request = build_request(&draft, &lists.catalog()).unwrap();
+        assert_eq!(
+            request.to_body()["server"]["security_groups"],
+            json!([{"name": "default"}, {"name": "web"}]),
+            "listed groups only, in the listing's order"
+        );
+        draft.security_groups.clear();
+        let request = build_request(&draft, &lists.catalog()).unwrap();
+        assert_eq!(
+            request.to_body()["server"].get("security_groups"),
+            None,
+            "no group: the cloud applies default"
+        );
+        // The groups failed to load: the choice is sent as it is, and creating is not blocked.
+        draft.security_groups = vec!["default".to_owned()];
+        let catalog = Catalog {
+            security_groups: None,
+            ..lists.catalog()
+        };
+        let request = build_request(&draft, &catalog).unwrap();
+        assert_eq!(
+            request.to_body()["server"]["security_groups"],
+            json!([{"name": "default"}])
         );
     }
 

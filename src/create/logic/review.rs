@@ -44,6 +44,17 @@ pub fn curl_text(servers_url: &str, request: &CreateServer) -> String {
     )
 }
 
+/// The review's line for the security groups: those the request names, or what the cloud does
+/// when it names none.
+pub fn security_groups_text(request: &CreateServer) -> String {
+    let names: Vec<&str> = request.security_group_names().collect();
+    if names.is_empty() {
+        "none chosen: the cloud applies default".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ecs_api::Secret;
@@ -77,6 +88,19 @@ mod tests {
             assert!(!text.contains("s3cret-Pass"));
             assert!(text.contains(HIDDEN_PASSWORD));
         }
+    }
+
+    #[test]
+    fn body_and_curl_show_the_security_groups() {
+        let request = request(None).with_security_groups(["default", "web"]);
+        let groups = r#"[{"name":"default"},{"name":"web"}]"#;
+        assert!(body_text(&request).contains(r#""name": "web""#));
+        assert!(curl_text("https://cloud.example/v2.1/p/servers", &request).contains(groups));
+        assert_eq!(security_groups_text(&request), "default, web");
+        assert_eq!(
+            security_groups_text(&request.with_security_groups(Vec::<String>::new())),
+            "none chosen: the cloud applies default"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What the logic's tests build requests from: the guide's example choices.
 
-use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, ZoneState};
+use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, SecurityGroup, ZoneState};
 
 use super::request::Catalog;
 use super::zones::{ZoneChoice, merge_zones};
@@ -48,13 +48,24 @@ pub fn complete_draft() -> CreateDraft {
     }
 }
 
-/// The lists as loaded: two zones (one down), the chosen flavor and image, and a quota.
+/// A security group without rules.
+pub fn security_group(id: &str, name: &str) -> SecurityGroup {
+    SecurityGroup {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        ..SecurityGroup::default()
+    }
+}
+
+/// The lists as loaded: two zones (one down), the chosen flavor and image, a quota, and the
+/// project's security groups.
 pub struct Lists {
     pub zones: Vec<AvailabilityZone>,
     pub choices: Vec<ZoneChoice>,
     pub flavor: Flavor,
     pub image: Image,
     pub limits: AbsoluteLimits,
+    pub security_groups: Vec<SecurityGroup>,
 }
 
 impl Lists {
@@ -72,6 +83,7 @@ impl Lists {
                 max_server_meta: Some(2),
                 ..AbsoluteLimits::default()
             },
+            security_groups: vec![security_group("g1", "default"), security_group("g2", "web")],
         }
     }
 
@@ -82,6 +94,7 @@ impl Lists {
             flavor: Some(&self.flavor),
             image: Some(&self.image),
             limits: Some(&self.limits),
+            security_groups: Some(&self.security_groups),
         }
     }
 }

@@ -302,11 +302,15 @@ pub fn login_port_warning<'a>(
     match tcp_port_access(groups, port) {
         PortAccess::Anywhere => None,
         PortAccess::OnlyFrom(ranges) => Some(format!(
-            "The chosen security groups let {service} in only from {}: you can connect only from there.",
+            "These security groups let {service} in only from {}: you can connect only from there.",
             ranges.join(", ")
         )),
+        // Said of the chosen groups, or of `default` when none is chosen; the remote console
+        // does not need the port, so "log in over the network", not "connect".
         PortAccess::Closed => Some(format!(
-            "None of the chosen security groups lets {service} in: you will not be able to connect to the server."
+            "None of these security groups lets {service} in: you will not be able to log in \
+             over the network until a rule allowing it is added to one of them (the remote \
+             console still works)."
         )),
     }
 }
@@ -528,7 +532,7 @@ mod tests {
         assert!(warning.contains("Remote Desktop (TCP 3389)"), "{warning}");
         let warning = login_port_warning([&neutron_default()], false).unwrap();
         assert!(
-            warning.contains("SSH (TCP 22)") && warning.contains("will not be able to connect"),
+            warning.contains("SSH (TCP 22)") && warning.contains("will not be able to log in"),
             "{warning}"
         );
         let office = group(

@@ -313,6 +313,13 @@ pub struct Image {
     pub server: Option<ResourceRef>,
     #[serde(default, deserialize_with = "crate::de::null_as_default")]
     pub links: Vec<Link>,
+    /// Glance's `public`, `private`, `shared` or `community`; Nova's image proxy does not say.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_string"
+    )]
+    pub visibility: Option<String>,
 }
 
 impl Image {

@@ -212,6 +212,7 @@ impl GlanceImage {
                 links: Vec::new(),
             }),
             links: Vec::new(),
+            visibility: non_empty(&self.visibility),
         }
     }
 }

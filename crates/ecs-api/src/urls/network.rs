@@ -78,6 +78,14 @@ impl NetworkEndpoint {
         self.path("security-groups")
     }
 
+    /// `GET /v2.0/security-groups?project_id=...`: one project's groups (an admin's token
+    /// otherwise lists every project's, with a `default` each).
+    pub fn security_groups_of_project(&self, project_id: &str) -> String {
+        let mut query = QueryString::default();
+        query.push("project_id", Some(project_id));
+        self.with_query("security-groups", query)
+    }
+
     pub fn security_group(&self, group_id: &str) -> String {
         self.path(&format!("security-groups/{}", encode(group_id)))
     }
@@ -96,6 +104,14 @@ impl NetworkEndpoint {
     /// `GET /v2.0/floatingips` (the project's), and `POST` to allocate one.
     pub fn floating_ips(&self) -> String {
         self.path("floatingips")
+    }
+
+    /// `GET /v2.0/floatingips?project_id=...`: one project's public IPs (an admin's token
+    /// otherwise lists every project's, and might reuse another project's address).
+    pub fn floating_ips_of_project(&self, project_id: &str) -> String {
+        let mut query = QueryString::default();
+        query.push("project_id", Some(project_id));
+        self.with_query("floatingips", query)
     }
 
     /// `GET /v2.0/floatingips?port_id=...`: the floating IP associated with a port, if any.
@@ -182,6 +198,14 @@ mod tests {
         assert_eq!(
             neutron.security_groups(),
             "/proxy/network/v2.0/security-groups"
+        );
+        assert_eq!(
+            neutron.security_groups_of_project("p1"),
+            "/proxy/network/v2.0/security-groups?project_id=p1"
+        );
+        assert_eq!(
+            neutron.floating_ips_of_project("p1"),
+            "/proxy/network/v2.0/floatingips?project_id=p1"
         );
         assert_eq!(
             neutron.security_group("g1"),

@@ -380,6 +380,7 @@ pub async fn action(
     }
     let knobs = simulator.knobs();
     apply(&simulator, &id, action, &knobs)?;
+    simulator.record_server_action(&id, name);
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
