@@ -28,7 +28,7 @@ use components::layout::{NotFoundPage, RequireSession, TopBar};
 use components::route_focus::RouteFocus;
 use create::CreateServerPage;
 use server_details::ServerDetailsRoute;
-use servers::ServersPage;
+use servers::ServersRoute;
 use session::SessionStore;
 use session::kept::KeptState;
 use sign_in::SignInPage;
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage />
                     // Every page below needs a session; the guard sends visitors to sign-in.
                     <ParentRoute path=path!("") view=RequireSession>
-                        <Route path=path!("/servers") view=ServersPage />
+                        <Route path=path!("/servers") view={Lazy::<ServersRoute>::new()} />
                         <Route path=path!("/servers/:id") view={Lazy::<ServerDetailsRoute>::new()} />
                         <Route path=path!("/create") view=CreateServerPage />
                     </ParentRoute>

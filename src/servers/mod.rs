@@ -5,6 +5,7 @@ pub mod logic;
 
 use ecs_api::models::Server;
 use leptos::prelude::*;
+use leptos_router::LazyRoute;
 use leptos_router::components::A;
 
 use crate::api::use_api;
@@ -17,6 +18,25 @@ use crate::components::timestamp::Timestamp;
 use crate::hooks::clock::use_clock;
 use crate::hooks::polling::{NotFound, use_polling};
 use logic::{ServerRow, StatusSnapshot, list_outcome, status_changes, status_snapshot};
+
+/// The `/servers` route. Like the details page (see `ServerDetailsRoute`), the split build puts
+/// the list in a chunk of its own, fetched on the first visit: the create form does not need it.
+pub struct ServersRoute;
+
+impl LazyRoute for ServersRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_route: Self) -> AnyView {
+        servers_page().await
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn servers_page() -> AnyView {
+    view! { <ServersPage /> }.into_any()
+}
 
 #[component]
 pub fn ServersPage() -> impl IntoView {

@@ -150,8 +150,8 @@ async fn fetched_wasm(harness: &Console) -> Vec<String> {
     serde_json::from_value(harness.eval(script).await).expect("a list of paths")
 }
 
-/// The first page's download leaves the details page out: the split build (crates/wasm-chunks)
-/// puts its code in a chunk that only the first visit to a server's details fetches.
+/// The first page's download leaves the servers list and the details page out: the split build
+/// (crates/wasm-chunks) puts their code in chunks that only their first visits fetch.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_details_page_code_is_fetched_on_its_first_visit_only() {
     let harness = Harness::start().await;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::Shared;
 use super::logic::{
     FIRST_LINES, MORE_LINES, fingerprint_lines, host_keys_text, is_new, log_state_text,
-    may_have_more, more_lines,
+    may_have_more, more_lines, readable_log,
 };
 use crate::api::use_api;
 use crate::browser::focus::focus_element;
@@ -71,7 +71,12 @@ pub fn BootLog(shared: Shared, server_id: Signal<String>) -> impl IntoView {
     });
     // An unchanged log leaves the page as it is (and focus where it is).
     let log = Memo::new(move |_| fetched.get());
-    let text = move || log.with(|log| log.as_ref().and_then(|log| log.result.clone().ok()));
+    let text = move || {
+        log.with(|log| {
+            let log = log.as_ref()?.result.as_deref().ok()?;
+            Some(readable_log(log))
+        })
+    };
     let no_text = move || log.with(|log| log.as_ref().is_none_or(|log| log.result.is_err()));
     let ssh = move || {
         shared.login.with(|login| {

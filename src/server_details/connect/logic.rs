@@ -195,7 +195,8 @@ pub fn status_text(
             };
             format!("Public IP {address} released {kept}.{refresh}")
         }
-        Some(Ok(Outcome::Console { .. })) => "The console opened in a new tab.".to_owned(),
+        // Whether the tab opened is not known here (a pop-up blocker tells nobody).
+        Some(Ok(Outcome::Console { .. })) => "The console is opening in a new tab.".to_owned(),
     }
 }
 
@@ -341,6 +342,29 @@ pub fn more_lines(asked: Option<u32>) -> Option<u32> {
 }
 
 /// Whether the log may have more lines than shown: it has as many as were asked for.
+/// The log as text to read: terminals' colour codes (`ESC[0;32m`, whose ESC Nova drops, leaving
+/// `[0;32m`) are taken out; everything else is kept as the guest wrote it.
+pub fn readable_log(log: &str) -> String {
+    let mut readable = String::with_capacity(log.len());
+    let mut rest = log;
+    while let Some(start) = rest.find('[') {
+        let (before, from_bracket) = rest.split_at(start);
+        readable.push_str(before.strip_suffix('\u{1b}').unwrap_or(before));
+        let code_len = from_bracket[1..]
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .filter(|&end| from_bracket[1 + end..].starts_with('m'));
+        match code_len {
+            Some(end) => rest = &from_bracket[end + 2..],
+            None => {
+                readable.push('[');
+                rest = &from_bracket[1..];
+            }
+        }
+    }
+    readable.push_str(rest);
+    readable
+}
+
 pub fn may_have_more(log: &str, asked: Option<u32>) -> bool {
     asked.is_some_and(|lines| log.lines().count() >= lines as usize)
 }
@@ -559,7 +583,7 @@ mod tests {
         };
         assert_eq!(
             status_text(&Request::OpenConsole, "", Some(Ok(&console)), true),
-            "The console opened in a new tab."
+            "The console is opening in a new tab."
         );
         let assigned = Outcome::Assigned {
             address: "203.0.113.1".into(),
@@ -700,6 +724,20 @@ mod tests {
         let narrow = login_port_problem(&[office], LoginMethod::Ssh).unwrap();
         assert!(narrow.contains("only from 198.51.100.0/24"), "{narrow}");
         assert!(login_port_problem(&[], LoginMethod::Ssh).is_some());
+    }
+
+    #[test]
+    fn colour_codes_leave_the_boot_log() {
+        assert_eq!(
+            readable_log("[  [0;32m  OK  [0m] Started ssh.\n\u{1b}[1mbold\u{1b}[0m"),
+            "[    OK  ] Started ssh.\nbold"
+        );
+        assert_eq!(
+            readable_log("[   12.5] eth0: up [x] [m"),
+            "[   12.5] eth0: up [x] "
+        );
+        assert_eq!(readable_log("no codes"), "no codes");
+        assert_eq!(readable_log("ends with ["), "ends with [");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn RemoteConsole(shared: Shared) -> impl IntoView {
         <p id=STATUS_ID class="small" role="status" tabindex="-1">
             {move || shared.status(true)}
             <span hidden=move || url().is_none()>
-                " If no tab opened (a pop-up blocker may have stopped it), "
+                " If it does not (a pop-up blocker may stop it), "
                 <a id="console-link" href=url target="_blank" rel="noopener noreferrer">"open the console here"</a>
                 ". The link works for a few minutes; Open console makes a new one."
             </span>
