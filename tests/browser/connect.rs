@@ -75,7 +75,7 @@ async fn floating_ips(h: &Harness, api: &TestClient) -> Vec<Value> {
 }
 
 /// Clicks Assign public IP and waits until the details show the address as floating; returns it.
-async fn assign_public_ip(h: &Harness, api: &TestClient) -> String {
+pub(crate) async fn assign_public_ip(h: &Harness, api: &TestClient) -> String {
     h.click("#public-ip-assign").await;
     h.wait_for_focus("public-ip-status").await;
     h.wait_for("#public-ip-release").await;
@@ -104,6 +104,31 @@ async fn assign_public_ip(h: &Harness, api: &TestClient) -> String {
         "Addresses list {address} as floating"
     );
     address
+}
+
+/// The host key fingerprints shown are the simulator's keys of the server, as ssh-keygen prints
+/// their fingerprints.
+pub(crate) async fn the_host_keys_are_the_simulators(h: &Harness, server_id: &str) {
+    let mut expected = h
+        .sim
+        .simulator()
+        .host_key_fingerprints(server_id)
+        .await
+        .expect("host keys")
+        .expect("the server exists");
+    h.wait_until("the host key fingerprints", DEFAULT_WAIT, || async {
+        !text_of(h, "#host-keys").await.is_empty()
+    })
+    .await;
+    let mut shown: Vec<String> = text_of(h, "#host-keys")
+        .await
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    expected.sort();
+    shown.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(shown, expected, "Host key fingerprints");
 }
 
 /// Opens the release confirmation and checks it keeps the keyboard: focus on Cancel, Tab goes
@@ -183,20 +208,7 @@ async fn a_public_ip_the_ssh_command_host_keys_and_the_console_lead_to_the_serve
         "group default lets SSH in: no warning"
     );
 
-    // The host keys are the simulator's, as ssh-keygen prints their fingerprints.
-    let mut expected = h
-        .sim
-        .simulator()
-        .host_key_fingerprints(&server_id)
-        .await
-        .expect("host keys")
-        .expect("the server exists");
-    let listed = text_of(&h, "#host-keys").await;
-    let mut shown: Vec<String> = listed.lines().map(str::to_owned).collect();
-    expected.sort();
-    shown.sort();
-    assert!(!expected.is_empty());
-    assert_eq!(shown, expected, "Host key fingerprints");
+    the_host_keys_are_the_simulators(&h, &server_id).await;
     let log = text_of(&h, "#boot-log").await;
     assert!(
         log.contains("-----BEGIN SSH HOST KEY FINGERPRINTS-----"),

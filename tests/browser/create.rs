@@ -5,12 +5,15 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ecs_api::connect::login_user;
+use ecs_api::models::Image;
 use ecs_sim::test_client::TestClient;
 use ecs_sim::{DEMO, SimConfig};
 use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::json;
 
+use crate::connect::{assign_public_ip, the_host_keys_are_the_simulators};
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
 const ZONE: &str = "az1.dc1";
@@ -647,6 +650,21 @@ async fn the_guides_procedure_creates_a_server_with_a_new_key_pair() {
         .unwrap_or_default();
     assert_eq!(status_text, "BUILD", "a new server starts in BUILD");
     follow_the_server_to_active_with_an_address(&h).await;
+
+    // Connect: the form's `default` group lets SSH in; a public IP, then the line to log in with
+    // (the key pair's file, the image's user) and the host keys to check at the first login.
+    let url = h.browser.current_url().await.expect("URL");
+    let server_id = url.path().trim_start_matches("/servers/").to_owned();
+    let address = assign_public_ip(&h, &api).await;
+    let image: Image = serde_json::from_value(api.image_named(IMAGE).await).expect("an image");
+    let user = login_user(Some(&image)).user;
+    h.wait_for_element_text(
+        "#login-command",
+        &format!("ssh -i e2e-key.pem {user}@{address}"),
+        DEFAULT_WAIT,
+    )
+    .await;
+    the_host_keys_are_the_simulators(&h, &server_id).await;
     assert_no_private_key_in_storage(&h, &private_key).await;
 
     h.shutdown().await;
