@@ -150,13 +150,6 @@ impl Api {
         }
     }
 
-    /// True when the cloud's catalog lists Glance (images are read there).
-    pub fn has_image_service(&self) -> bool {
-        self.session.with_untracked(|session| {
-            session.is_some_and(|session| session.image_endpoint.is_some())
-        })
-    }
-
     /// True when the cloud's catalog lists Neutron (networks, security groups, public IPs).
     pub fn has_network_service(&self) -> bool {
         self.session.with_untracked(|session| {

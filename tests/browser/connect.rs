@@ -284,12 +284,7 @@ async fn a_public_ip_the_ssh_command_host_keys_and_the_console_lead_to_the_serve
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_nova_only_cloud_says_why_there_is_no_public_ip_and_warns_of_a_closed_group() {
-    let defaults = HarnessOptions::default();
-    let h = Harness::start_with(HarnessOptions {
-        sim: defaults.sim.nova_only(true),
-        ..defaults
-    })
-    .await;
+    let h = Harness::start_with(HarnessOptions::nova_only()).await;
     let api = h.demo_client().await;
     let server_id = create_ubuntu_server(&api, "nova-only-web", "closed").await;
     open_until_active(&h, &server_id).await;

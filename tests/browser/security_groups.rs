@@ -269,12 +269,7 @@ async fn a_server_created_with_two_groups_has_both() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_nova_only_cloud_creates_a_server_through_novas_proxies() {
-    let defaults = HarnessOptions::default();
-    let h = Harness::start_with(HarnessOptions {
-        sim: defaults.sim.nova_only(true),
-        ..defaults
-    })
-    .await;
+    let h = Harness::start_with(HarnessOptions::nova_only()).await;
     let api = h.demo_client().await;
     h.sign_in_demo().await;
 

@@ -68,6 +68,17 @@ impl Default for HarnessOptions {
     }
 }
 
+impl HarnessOptions {
+    /// A cloud whose catalog lists Keystone and Nova only (no Glance, no Neutron).
+    pub fn nova_only() -> Self {
+        let defaults = Self::default();
+        Self {
+            sim: defaults.sim.nova_only(true),
+            ..defaults
+        }
+    }
+}
+
 /// The simulator with the console in front of it. Everything a test does in the browser is a
 /// method of [`Console`], which `Harness` dereferences to, so one step serves both clouds.
 pub struct Harness {
