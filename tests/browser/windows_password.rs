@@ -141,7 +141,11 @@ async fn the_windows_password_is_decrypted_with_the_downloaded_key_and_forgotten
     })
     .await;
     h.wait_for_focus("windows-password-open").await;
-    assert!(h.browser.find(Locator::Css(PASSWORD)).await.is_err());
+    // The dialog's `close` event (queued after it closes) is what clears the password.
+    h.wait_until("the password to leave the page", DEFAULT_WAIT, || async {
+        h.browser.find(Locator::Css(PASSWORD)).await.is_err()
+    })
+    .await;
     let page = h
         .eval("return document.documentElement.outerHTML;")
         .await
