@@ -1,16 +1,18 @@
 //! ecs-console: the browser console for ECS / OpenStack Nova v2.1 clouds (Leptos, client-side).
 //!
 //! `App` and every module live in the library so component tests can mount them; `main.rs`
-//! only mounts `App`. One folder per page (`sign_in`, `servers`, `server_details`, `create`),
-//! each with its `logic` in plain Rust; what pages share is in `components` (views), `hooks`
-//! (reactive state), `browser` (glue to the page's window and document), `api` (all HTTP) and
-//! `session`.
+//! only mounts `App`. One folder per page (`sign_in`, `servers`, `server_details`, `create`,
+//! `keypairs`), each with its `logic` in plain Rust; what pages share is in `components`
+//! (views), `hooks` (reactive state), `browser` (glue to the page's window and document), `api`
+//! (all HTTP) and `session`. Every page but the create form is a lazily loaded chunk in the
+//! split build (see `ServersRoute`).
 
 pub mod api;
 pub mod browser;
 pub mod components;
 pub mod create;
 pub mod hooks;
+pub mod keypairs;
 pub mod server_details;
 pub mod servers;
 pub mod session;
@@ -27,11 +29,12 @@ use components::announcer::{Announcer, LiveRegion};
 use components::layout::{NotFoundPage, RequireSession, TopBar};
 use components::route_focus::RouteFocus;
 use create::CreateServerPage;
+use keypairs::KeyPairsRoute;
 use server_details::ServerDetailsRoute;
 use servers::ServersRoute;
 use session::SessionStore;
 use session::kept::KeptState;
-use sign_in::SignInPage;
+use sign_in::SignInRoute;
 use sign_in::state::SignInForm;
 
 /// Provides the app-wide contexts: activity log, kept state, session, sign-in form, API client,
@@ -61,12 +64,13 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/servers" /> } />
-                    <Route path=path!("/sign-in") view=SignInPage />
+                    <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} />
                     // Every page below needs a session; the guard sends visitors to sign-in.
                     <ParentRoute path=path!("") view=RequireSession>
                         <Route path=path!("/servers") view={Lazy::<ServersRoute>::new()} />
                         <Route path=path!("/servers/:id") view={Lazy::<ServerDetailsRoute>::new()} />
                         <Route path=path!("/create") view=CreateServerPage />
+                        <Route path=path!("/keypairs") view={Lazy::<KeyPairsRoute>::new()} />
                     </ParentRoute>
                 </Routes>
                 <ActivityPanel />

@@ -3,10 +3,10 @@
 
 use ecs_api::ApiError;
 use ecs_api::models::{
-    Flavor, FlavorBody, GlanceImage, Image, ImageBody, Link, Server, ServerBody, ServerList,
+    Flavor, FlavorBody, GlanceImage, Image, ImageBody, Link, Server, ServerBody,
 };
 use ecs_api::requests::ServerAction;
-use ecs_api::urls::{ComputeEndpoint, ImageEndpoint, ServerQuery};
+use ecs_api::urls::{ComputeEndpoint, ImageEndpoint};
 use serde::de::DeserializeOwned;
 
 use super::pages::PageParts;
@@ -53,17 +53,6 @@ impl Api {
                 items,
                 next: endpoint.next_page(&links),
             }
-        })
-        .await
-    }
-
-    /// Every server of the project with details (all pages).
-    pub async fn list_servers(&self) -> Result<Vec<Server>, ApiError> {
-        let url = self
-            .compute_endpoint()?
-            .servers_detail(&ServerQuery::default());
-        self.fetch_all_pages("servers", url, |page: ServerList| {
-            (page.servers, page.servers_links)
         })
         .await
     }

@@ -4,12 +4,11 @@
 
 use ecs_api::ApiError;
 use ecs_api::models::{
-    AbsoluteLimits, AvailabilityZone, AvailabilityZoneList, CreatedKeyPair, CreatedKeyPairBody,
-    CreatedServer, CreatedServerBody, Flavor, FlavorList, GlanceImage, GlanceImageList, Image,
-    ImageList, KeyPair, KeyPairList, LimitsBody, Network, NetworkList, NovaSecurityGroupList,
-    SecurityGroup,
+    AbsoluteLimits, AvailabilityZone, AvailabilityZoneList, CreatedServer, CreatedServerBody,
+    Flavor, FlavorList, GlanceImage, GlanceImageList, Image, ImageList, LimitsBody, Network,
+    NetworkList, NovaSecurityGroupList, SecurityGroup,
 };
-use ecs_api::requests::{CreateKeyPair, CreateServer, ImportKeyPair, NovaRequest};
+use ecs_api::requests::{CreateServer, NovaRequest};
 use ecs_api::urls::{FlavorQuery, ImageQuery, PageQuery};
 
 use super::pages::PageParts;
@@ -88,45 +87,11 @@ impl Api {
         Ok(list.to_security_groups())
     }
 
-    /// `GET /os-keypairs`, every page.
-    pub async fn list_keypairs(&self) -> Result<Vec<KeyPair>, ApiError> {
-        let url = self.compute_endpoint()?.keypairs(&PageQuery::default());
-        self.fetch_all_pages("key pairs", url, |page: KeyPairList| {
-            (page.keypairs, page.keypairs_links)
-        })
-        .await
-    }
-
     /// `GET /limits`: the project's quota and usage.
     pub async fn get_limits(&self) -> Result<AbsoluteLimits, ApiError> {
         let url = self.compute_endpoint()?.limits();
         let body: LimitsBody = self.fetch("limits", ApiRequest::get(url)).await?;
         Ok(body.limits.absolute)
-    }
-
-    /// `POST /os-keypairs` asking the cloud to generate the key; the answer holds the private
-    /// key, this once.
-    pub async fn create_keypair(
-        &self,
-        request: &CreateKeyPair,
-    ) -> Result<CreatedKeyPair, ApiError> {
-        self.post_keypair(request.to_body()).await
-    }
-
-    /// `POST /os-keypairs` importing a public key.
-    pub async fn import_keypair(
-        &self,
-        request: &ImportKeyPair,
-    ) -> Result<CreatedKeyPair, ApiError> {
-        self.post_keypair(request.to_body()).await
-    }
-
-    async fn post_keypair(&self, body: serde_json::Value) -> Result<CreatedKeyPair, ApiError> {
-        let url = self.compute_endpoint()?.keypairs(&PageQuery::default());
-        let created: CreatedKeyPairBody = self
-            .fetch("key pair", ApiRequest::post(url, &body)?)
-            .await?;
-        Ok(created.keypair)
     }
 
     /// `POST /servers`.

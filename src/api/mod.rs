@@ -9,9 +9,13 @@ pub mod console;
 pub mod create_form;
 pub mod gateway;
 mod http;
+pub mod keypairs;
 pub mod keystone;
 pub mod network;
 mod pages;
+pub mod server_actions;
+pub mod server_list;
+pub mod volumes;
 
 use ecs_api::error::DecodeError;
 use ecs_api::microversion::microversion_for;
@@ -54,6 +58,8 @@ pub enum Service {
     Compute,
     Image,
     Network,
+    /// Cinder block storage v3: no microversion header (the base 3.0 shapes are enough).
+    Volume,
 }
 
 impl ApiRequest {
@@ -133,7 +139,7 @@ impl Api {
                 .request_headers()
                 .into_iter()
                 .collect(),
-            Service::Image | Service::Network => Vec::new(),
+            Service::Image | Service::Network | Service::Volume => Vec::new(),
         };
         headers.push(("X-Auth-Token", session.token.expose().to_owned()));
         let response = self.exchange(&request, &headers).await?;

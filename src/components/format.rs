@@ -12,6 +12,12 @@ pub fn or_dash(value: Option<&str>) -> String {
         .to_owned()
 }
 
+/// `count` and its noun, singular for exactly one: "1 vCPU", "2 vCPUs", "0 more servers".
+pub fn counted(count: u64, singular: &str, plural: &str) -> String {
+    let noun = if count == 1 { singular } else { plural };
+    format!("{count} {noun}")
+}
+
 /// RAM given in MB as [`ecs_api::units::ram_text`] words it; "—" for 0 (an image with no
 /// minimum).
 pub fn ram_text(mb: u64) -> String {
@@ -59,6 +65,14 @@ mod tests {
         assert_eq!(or_dash(None), "—");
         assert_eq!(or_dash(Some("")), "—");
         assert_eq!(or_dash(Some("az1")), "az1");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(1, "vCPU", "vCPUs"), "1 vCPU");
+        assert_eq!(counted(2, "vCPU", "vCPUs"), "2 vCPUs");
+        assert_eq!(counted(0, "more server", "more servers"), "0 more servers");
+        assert_eq!(counted(1, "thing", "things"), "1 thing");
     }
 
     #[test]

@@ -66,6 +66,7 @@ pub fn TopBar() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/servers">"Servers"</A>
                     <A href="/create">"Create server"</A>
+                    <A href="/keypairs">"Key pairs"</A>
                 </nav>
                 <SessionSummary />
                 <button type="button" class="sign-out" on:click=sign_out.clone()>"Sign out"</button>

@@ -4,6 +4,7 @@ pub mod activity_panel;
 pub mod announcer;
 pub mod copy_button;
 pub mod error_notice;
+pub mod flavor_table;
 pub mod format;
 pub mod keyed_rows;
 pub mod layout;

@@ -3,18 +3,41 @@
 use leptos::prelude::*;
 
 use super::fields::draft_text;
-use super::logic::disk::{disk_size_text, minimum_size_hint, offers_suggested_size};
+use super::logic::disk::{
+    disk_size_text, maximum_hint, minimum_size_hint, offers_suggested_size, over_maximum,
+    unknown_volume_type, volume_type_hint,
+};
 use super::logic::fields::Field;
 use super::use_page;
+use crate::api::{Api, use_api};
 use crate::components::text_field::{TextBinding, TextField};
 
-/// ECS volume types offered as suggestions; any type the cloud knows can be typed.
-const VOLUME_TYPE_SUGGESTIONS: [&str; 5] = ["SSD", "GPSSD", "ESSD", "SAS", "SATA"];
+/// What the cloud says about volumes: its type names (`None` without Cinder, or when the list
+/// could not be read: typing stays possible) and the GB its volume quota leaves for a new one.
+#[derive(Clone, Default)]
+struct VolumeFacts {
+    types: Option<Vec<String>>,
+    quota_left: Option<u64>,
+}
+
+async fn volume_facts(api: Api) -> VolumeFacts {
+    let (types, room) = futures::future::join(api.volume_types(), api.volume_room()).await;
+    VolumeFacts {
+        types: types
+            .ok()
+            .flatten()
+            .map(|types| types.into_iter().map(|kind| kind.name).collect()),
+        quota_left: room.ok().and_then(|room| room.largest_new_volume()),
+    }
+}
 
 #[component]
 pub fn DiskSection() -> impl IntoView {
     let page = use_page();
     let draft = page.draft;
+    let api = use_api();
+    let facts = LocalResource::new(move || volume_facts(api));
+    let facts = move || facts.get().unwrap_or_default();
     let field = Field::DiskSize;
     // What the user typed, or the default the image and flavor call for.
     let size = TextBinding::new(
@@ -25,8 +48,21 @@ pub fn DiskSection() -> impl IntoView {
         },
         move |typed| draft.update(|draft| draft.disk_size = Some(typed)),
     );
-    let minimum_hint =
-        move || minimum_size_hint(page.image.get().as_ref(), page.flavor.get().as_ref());
+    let size_hint = move || {
+        let minimum = minimum_size_hint(page.image.get().as_ref(), page.flavor.get().as_ref());
+        format!("{minimum} {}", maximum_hint(facts().quota_left))
+    };
+    let size_error = Signal::derive(move || {
+        page.problem(field).get().or_else(|| {
+            let image = page.image.get();
+            let flavor = page.flavor.get();
+            let typed = draft.with(|draft| disk_size_text(draft, image.as_ref(), flavor.as_ref()));
+            over_maximum(&typed, facts().quota_left)
+        })
+    });
+    let type_error = Signal::derive(move || {
+        draft.with(|draft| unknown_volume_type(&draft.volume_type, facts().types.as_deref()))
+    });
     let offer_suggested = move || {
         let image = page.image.get();
         let flavor = page.flavor.get();
@@ -41,13 +77,18 @@ pub fn DiskSection() -> impl IntoView {
                     label="Volume type"
                     value=draft_text(draft, |draft| &draft.volume_type, |draft, value| draft.volume_type = value)
                     suggestions="volume-type-suggestions"
-                    hint="Leave empty for the cloud's default type."
+                    hint=move || volume_type_hint(facts().types.as_deref())
+                    error=type_error
                 />
                 <datalist id="volume-type-suggestions">
-                    {VOLUME_TYPE_SUGGESTIONS
-                        .map(|name| view! { <option value=name></option> })
-                        .into_iter()
-                        .collect_view()}
+                    {move || {
+                        facts()
+                            .types
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|name| view! { <option value=name></option> })
+                            .collect_view()
+                    }}
                 </datalist>
                 // A text input: a number input reports "" or a rounded value for text such as
                 // "40." or "-", and writing that back rewrote what the user typed.
@@ -57,8 +98,8 @@ pub fn DiskSection() -> impl IntoView {
                     value=size
                     inputmode="numeric"
                     autocomplete="off"
-                    hint=minimum_hint
-                    error=page.problem(field)
+                    hint=size_hint
+                    error=size_error
                 />
             </div>
             {move || {

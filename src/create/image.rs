@@ -102,6 +102,19 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                 .collect()
         })
     });
+    // Where the chosen image went when the table does not show it (a signal, as in the flavor
+    // table, so both share the code that renders it).
+    let hidden_choice = {
+        let images = images.clone();
+        Signal::derive(move || {
+            let index = chosen.with(|id| {
+                images
+                    .iter()
+                    .position(|image| image.id == *id && image.is_active())
+            })?;
+            listed.with(|listed| listing::hidden_choice_text(&images[index].name, listed, index))
+        })
+    };
     let row = Callback::new(move |position: usize| {
         match listed.with_untracked(|listed| listed.get(position).copied()) {
             Some(index) => image_row(&images[index], chosen).into_any(),
@@ -122,15 +135,18 @@ fn ImageTable(images: Arc<Vec<Image>>) -> impl IntoView {
                 {type_options}
             </select>
         </div>
-        <p class="hint" role="status">{move || {
-            let offered = offered();
-            let counts = Counts {
-                matching: listed.with(Vec::len),
-                offered,
-                not_offered: total - offered,
-            };
-            listing::summary(counts, "images", "not ACTIVE")
-        }}</p>
+        <p class="hint" role="status">
+            {move || {
+                let offered = offered();
+                let counts = Counts {
+                    matching: listed.with(Vec::len),
+                    offered,
+                    not_offered: total - offered,
+                };
+                listing::summary(counts, "images", "not ACTIVE")
+            }}
+            <span class="chosen-hidden">{hidden_choice}</span>
+        </p>
         <div class="table-wrap">
             <table aria-labelledby=Field::Image.legend_id()>
                 <thead>

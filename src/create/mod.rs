@@ -11,7 +11,7 @@
 mod details;
 mod disk;
 pub mod draft;
-mod fields;
+pub(crate) mod fields;
 mod flavor;
 mod image;
 mod keypair;

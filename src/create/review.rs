@@ -10,7 +10,7 @@ use crate::api::use_api;
 use crate::browser::absolute_url;
 use crate::browser::focus::focus_control;
 use crate::components::copy_button::CopyButton;
-use crate::components::format::ram_text;
+use crate::components::format::{counted, ram_text};
 
 #[component]
 pub fn ReviewSection() -> impl IntoView {
@@ -24,9 +24,9 @@ pub fn ReviewSection() -> impl IntoView {
     let summary = move |request: &CreateServer| {
         let flavor = page.flavor.get().map(|flavor| {
             format!(
-                "{} ({} vCPUs, {} RAM)",
+                "{} ({}, {} RAM)",
                 flavor.name,
-                flavor.vcpus,
+                counted(flavor.vcpus, "vCPU", "vCPUs"),
                 ram_text(flavor.ram)
             )
         });
@@ -139,7 +139,7 @@ pub fn ReviewSection() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <p>{format!("{} to fix before the request can be built:", plural(problems.len()))}</p>
+                    <p>{format!("{} to fix before the request can be built:", counted(problems.len() as u64, "thing", "things"))}</p>
                     <ul class="problems">{items}</ul>
                 }
                 .into_any()
@@ -151,13 +151,5 @@ pub fn ReviewSection() -> impl IntoView {
             <legend>"Review"</legend>
             {content}
         </fieldset>
-    }
-}
-
-fn plural(count: usize) -> String {
-    if count == 1 {
-        "1 thing".to_owned()
-    } else {
-        format!("{count} things")
     }
 }

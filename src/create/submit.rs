@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use super::draft::CreateDraft;
 use super::logic::fields::Field;
+use super::logic::quota::is_quota_refusal;
 use super::one_time::may_leave;
 use super::use_page;
 use crate::api::use_api;
@@ -53,9 +54,16 @@ pub fn CreateButton() -> impl IntoView {
     let create = Action::new_local(move |request: &CreateServer| {
         let request = request.clone();
         async move {
+            // The quota on screen follows what the cloud counts: a new server uses some, and a
+            // refusal over the quota means the page's figures were out of date.
+            let limits = page.lists.limits;
             let server = api.create_server(&request).await.inspect_err(|error| {
                 announcer.announce(format!("The server was not created. {}", error.message));
+                if is_quota_refusal(error) {
+                    limits.refetch();
+                }
             })?;
+            limits.refetch();
             let count = request.requested_count();
             let created = created_text(count, &server.id);
             if server.admin_pass.is_some() {
@@ -134,6 +142,7 @@ pub fn CreateButton() -> impl IntoView {
                     {
                         page.admin_password_unnoted.set(false);
                         create.value().set(None);
+                        page.lists.limits.refetch();
                         focus_element(Field::Name.control_id());
                     }
                 };

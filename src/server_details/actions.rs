@@ -1,29 +1,29 @@
-//! The details page's actions: start, stop, reboot and delete, the last two confirmed first.
+//! The details page's actions: start, stop, reboot and delete, each but start confirmed first,
+//! and the status line that follows the last request (also the manage card's) until the server
+//! is done with it.
 
 use ecs_api::ApiError;
 use ecs_api::models::Server;
 use leptos::prelude::*;
 
-use super::logic::{Confirm, HARD_REBOOT, Request, SOFT_REBOOT, START, STOP, action_status_text};
-use crate::api::use_api;
+use super::logic::{Confirm, Done, Followed, Request, START, action_status_text, phase_of};
+use super::manage::{ManageCard, Sender};
+use crate::api::{Api, use_api};
 use crate::browser::focus::{focus_button_or, focus_element, focused_id};
 use crate::components::error_notice::ErrorNotice;
 use crate::hooks::polling::Polling;
 
 /// Where focus goes after an action: the line that reports how the request went.
-const ACTION_STATUS_ID: &str = "action-status";
+pub const ACTION_STATUS_ID: &str = "action-status";
 
 #[component]
 pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoView {
     let api = use_api();
     let act = Action::new_local(move |request: &Request| {
-        let request = *request;
+        let request = request.clone();
         let id = server_id.get_untracked();
         async move {
-            let result = match request {
-                Request::Action(action) => api.server_action(&id, action).await,
-                Request::Delete => api.delete_server(&id).await,
-            };
+            let result = perform(api, &id, &request).await;
             if result.is_ok() {
                 polling.refresh_now(true);
             }
@@ -31,19 +31,39 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
         }
     });
     let last_request = RwSignal::new(None::<Request>);
+    // The server as it was when the last request went (numbered, so each request starts over),
+    // then whether it has been busy since.
+    let sent_from = RwSignal::new((0_u64, Followed::default()));
+    let followed = Memo::new(move |previous: Option<&(u64, Followed)>| {
+        let (number, start) = sent_from.get();
+        polling.data.with(|server| {
+            let base = match previous {
+                Some((seen, followed)) if *seen == number => followed,
+                _ => &start,
+            };
+            (number, base.seeing(server.as_ref()))
+        })
+    });
     let confirming = RwSignal::new(None::<Confirm>);
-    let busy = move || act.pending().get() || polling.gone.get();
-    let allowed = move |request: Request| {
+    let busy = Signal::derive(move || act.pending().get() || polling.gone.get());
+    let allowed = move |request: &Request| {
         polling.data.with(|server| {
             server
                 .as_ref()
                 .is_some_and(|server| request.allowed_for(server))
         })
     };
-    let disabled = move |request: Request| busy() || !allowed(request);
+    let disabled = move |request: &Request| busy.get() || !allowed(request);
     let send = Callback::new(move |request: Request| {
         confirming.set(None);
-        last_request.set(Some(request));
+        let from = polling
+            .data
+            .with_untracked(|server| Followed::from(server.as_ref()));
+        sent_from.update(|(number, followed)| {
+            *number += 1;
+            *followed = from;
+        });
+        last_request.set(Some(request.clone()));
         act.dispatch_local(request);
         // The clicked button is disabled while the request runs: keep the keyboard on its outcome.
         focus_element(ACTION_STATUS_ID);
@@ -55,25 +75,38 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
     let status = move || {
         last_request.get().map(|request| {
             let succeeded = act.value().with(|value| value.as_ref().map(Result::is_ok));
-            action_status_text(request, act.pending().get(), succeeded)
+            polling.data.with(|server| {
+                let phase = phase_of(
+                    &request,
+                    act.pending().get(),
+                    succeeded,
+                    &followed.get().1,
+                    server.as_ref(),
+                );
+                action_status_text(&request, phase, server.as_ref())
+            })
         })
+    };
+    let confirm_button = move |confirm: Confirm, label: &'static str| {
+        let request = confirm.request();
+        view! {
+            <button type="button" id=confirm.opener_id()
+                on:click=move |_| confirming.set(Some(confirm))
+                disabled=move || disabled(&request)>{label}</button>
+        }
     };
     view! {
         <div class="card">
             <h2 id="actions-title">"Actions"</h2>
             <div class="row" role="group" aria-labelledby="actions-title">
                 <button type="button" id="action-start" on:click=move |_| send.run(START)
-                    disabled=move || disabled(START)>"Start"</button>
-                <button type="button" id="action-stop" on:click=move |_| send.run(STOP)
-                    disabled=move || disabled(STOP)>"Stop"</button>
-                <button type="button" id="action-reboot-soft" on:click=move |_| send.run(SOFT_REBOOT)
-                    disabled=move || disabled(SOFT_REBOOT)>"Reboot (soft)"</button>
-                <button type="button" id=Confirm::HardReboot.opener_id()
-                    on:click=move |_| confirming.set(Some(Confirm::HardReboot))
-                    disabled=move || disabled(HARD_REBOOT)>"Reboot (hard)…"</button>
+                    disabled=move || disabled(&START)>"Start"</button>
+                {confirm_button(Confirm::Stop, "Stop…")}
+                {confirm_button(Confirm::SoftReboot, "Reboot (soft)…")}
+                {confirm_button(Confirm::HardReboot, "Reboot (hard)…")}
                 <button type="button" id=Confirm::Delete.opener_id() class="danger"
                     on:click=move |_| confirming.set(Some(Confirm::Delete))
-                    disabled=busy>"Delete…"</button>
+                    disabled=move || disabled(&Request::Delete)>"Delete…"</button>
             </div>
             {move || {
                 confirming
@@ -83,7 +116,7 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
                             <Confirmation
                                 confirm
                                 polling
-                                disabled=Signal::derive(move || disabled(confirm.request()))
+                                disabled=Signal::derive(move || disabled(&confirm.request()))
                                 send
                                 close
                             />
@@ -98,6 +131,28 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
                     .map(|error: ApiError| view! { <ErrorNotice error title="The action failed" /> })
             }}
         </div>
+        <ManageCard polling server_id sender=Sender { act, send, busy } />
+    }
+}
+
+/// Sends `request` for server `id`.
+async fn perform(api: Api, id: &str, request: &Request) -> Result<Done, ApiError> {
+    let accepted = |result: Result<(), ApiError>| result.map(|()| Done::Accepted);
+    match request {
+        Request::Action(action) => accepted(api.server_action(id, *action).await),
+        Request::Delete => accepted(api.delete_server(id).await),
+        Request::Plain(action) => accepted(api.plain_action(id, *action).await),
+        Request::Rename(update) => api.update_server(id, update).await.map(|_| Done::Accepted),
+        Request::Resize { flavor_id } => accepted(api.resize_server(id, flavor_id).await),
+        Request::Snapshot { name } => api.create_image(id, name).await.map(Done::ImageCreated),
+        Request::Rebuild {
+            request,
+            microversion,
+        } => accepted(api.rebuild_server(id, request, *microversion).await),
+        Request::Lock {
+            request,
+            microversion,
+        } => accepted(api.lock_server(id, request, *microversion).await),
     }
 }
 
@@ -147,12 +202,15 @@ fn Confirmation(
             })
         })
     };
+    // Delete is the one that cannot be undone; the others only interrupt.
+    let confirm_class =
+        (confirm == Confirm::Delete || confirm == Confirm::HardReboot).then_some("danger");
     view! {
         <div class="notice" role="alertdialog" aria-labelledby=ids.text
             on:keydown=on_keydown>
             <p id=ids.text>{question}</p>
             <div class="row">
-                <button type="button" id=ids.confirm class="danger" disabled=disabled
+                <button type="button" id=ids.confirm class=confirm_class disabled=disabled
                     on:click=move |_| send.run(confirm.request())>{confirm.confirm_label()}</button>
                 <button type="button" id=ids.cancel node_ref=cancel_button
                     on:click=move |_| close.run(confirm)>"Cancel"</button>

@@ -1,13 +1,17 @@
 //! The details page's rules as plain Rust, tested natively: how the fields read, which actions
 //! the server accepts, and what the confirmations say.
 
+use ecs_api::Microversion;
 use ecs_api::models::{Flavor, Server};
-use ecs_api::requests::{RebootType, ServerAction};
+use ecs_api::requests::{
+    LockServer, PlainAction, RebootType, RebuildServer, ServerAction, UpdateServer,
+};
 use ecs_api::status::{PowerState, ServerStatus, TaskState};
 
+use super::manage::logic::{Manage, is_locked};
 use crate::components::format::{EMPTY, ram_text};
 use crate::hooks::polling::schedule::Outcome;
-use crate::servers::logic::shown_name;
+use crate::servers::logic::{shown_name, status_text};
 
 /// Whether a details view is still changing.
 pub fn server_outcome(server: &Server) -> Outcome {
@@ -138,61 +142,202 @@ pub const STOP: Request = Request::Action(ServerAction::Stop);
 pub const SOFT_REBOOT: Request = Request::Action(ServerAction::Reboot(RebootType::Soft));
 pub const HARD_REBOOT: Request = Request::Action(ServerAction::Reboot(RebootType::Hard));
 
-/// What the action buttons ask for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What the action buttons and the manage dialogs ask for.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
     Action(ServerAction),
+    Plain(PlainAction),
     Delete,
+    Rename(UpdateServer),
+    Resize {
+        flavor_id: String,
+    },
+    Snapshot {
+        name: String,
+    },
+    /// At `microversion`: 2.93 for a server that boots from a volume.
+    Rebuild {
+        request: RebuildServer,
+        microversion: Microversion,
+    },
+    /// At `microversion`: 2.73 when a reason goes with it.
+    Lock {
+        request: LockServer,
+        microversion: Microversion,
+    },
+}
+
+/// What a request that went through brought back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Done {
+    Accepted,
+    /// `createImage`: the new image's id.
+    ImageCreated(String),
 }
 
 impl Request {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(&self) -> &'static str {
         match self {
             Self::Action(ServerAction::Start) => "Start",
             Self::Action(ServerAction::Stop) => "Stop",
             Self::Action(ServerAction::Reboot(RebootType::Soft)) => "Soft reboot",
             Self::Action(ServerAction::Reboot(RebootType::Hard)) => "Hard reboot",
+            Self::Plain(action) => Manage::from_plain(*action).label(),
             Self::Delete => "Delete",
+            Self::Rename(_) => "Rename",
+            Self::Resize { .. } => "Resize",
+            Self::Snapshot { .. } => "Snapshot",
+            Self::Rebuild { .. } => "Rebuild",
+            Self::Lock { .. } => "Lock",
         }
     }
 
     /// Whether the server, as last seen, accepts this request: the vm states Nova's compute API
     /// allows each action in (it answers 409 otherwise). A hard reboot is how an ERROR or
-    /// stopped server is brought back, so it is offered there too.
-    pub fn allowed_for(self, server: &Server) -> bool {
+    /// stopped server is brought back, so it is offered there too. A locked server refuses
+    /// them all (Nova answers 409 to anyone but an admin) except the ones
+    /// [`Manage::offered`] allows.
+    pub fn allowed_for(&self, server: &Server) -> bool {
         use ServerStatus::{Active, Error, Paused, Shutoff, Suspended};
         let steady = !server.is_transitional();
+        let unlocked = !is_locked(server);
         let status = &server.status;
         match self {
-            Self::Action(ServerAction::Start) => steady && matches!(status, Shutoff),
-            Self::Action(ServerAction::Stop) => steady && matches!(status, Active | Error),
+            Self::Action(ServerAction::Start) => unlocked && steady && matches!(status, Shutoff),
+            Self::Action(ServerAction::Stop) => {
+                unlocked && steady && matches!(status, Active | Error)
+            }
             Self::Action(ServerAction::Reboot(RebootType::Soft)) => {
-                steady && matches!(status, Active)
+                unlocked && steady && matches!(status, Active)
             }
             Self::Action(ServerAction::Reboot(RebootType::Hard)) => {
-                steady && matches!(status, Active | Shutoff | Error | Paused | Suspended)
+                unlocked
+                    && steady
+                    && matches!(status, Active | Shutoff | Error | Paused | Suspended)
             }
             // A second delete while the first runs would only ask again.
-            Self::Delete => !matches!(server.task_state, Some(TaskState::Deleting)),
+            Self::Delete => unlocked && !matches!(server.task_state, Some(TaskState::Deleting)),
+            Self::Plain(action) => Manage::from_plain(*action).offered(server),
+            Self::Rename(_) => Manage::Rename.offered(server),
+            Self::Resize { .. } => Manage::Resize.offered(server),
+            Self::Snapshot { .. } => Manage::Snapshot.offered(server),
+            Self::Rebuild { .. } => Manage::Rebuild.offered(server),
+            Self::Lock { .. } => Manage::Lock.offered(server),
+        }
+    }
+
+    /// Whether the server goes through a task (a status or task state change) before the
+    /// request is done; rename and lock are done once the cloud answers.
+    pub fn changes_state(&self) -> bool {
+        !matches!(
+            self,
+            Self::Rename(_) | Self::Lock { .. } | Self::Plain(PlainAction::Unlock)
+        )
+    }
+}
+
+/// Where the last request is: what the status line says, with the server it follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Sending,
+    Failed,
+    /// Accepted; the server has not finished with it yet.
+    Requested,
+    /// Accepted, and the server is steady again after it.
+    Finished,
+}
+
+/// What the status line remembers of the server since the request was sent.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Followed {
+    /// The status when the request was sent.
+    pub status_before: Option<ServerStatus>,
+    /// The server's `updated` time when the request was sent: Nova moves it on every task
+    /// change, so a reboot that went ACTIVE → ACTIVE between two refreshes still shows.
+    pub updated_before: Option<String>,
+    /// Whether the server has been seen busy (transitional) since then.
+    pub seen_busy: bool,
+}
+
+impl Followed {
+    /// Starts following from the server as it is when the request is sent.
+    pub fn from(server: Option<&Server>) -> Self {
+        Self {
+            status_before: server.map(|server| server.status.clone()),
+            updated_before: server.and_then(|server| server.updated.clone()),
+            seen_busy: false,
+        }
+    }
+
+    /// The same, having seen `server` once more.
+    pub fn seeing(&self, server: Option<&Server>) -> Self {
+        Self {
+            status_before: self.status_before.clone(),
+            updated_before: self.updated_before.clone(),
+            seen_busy: self.seen_busy || server.is_some_and(Server::is_transitional),
+        }
+    }
+
+    /// The phase of an accepted `request`, given the server now: finished once it is steady
+    /// after having been busy, or with another status or `updated` time than before (a fast
+    /// cloud may finish between two refreshes).
+    pub fn phase(&self, request: &Request, server: Option<&Server>) -> Phase {
+        if !request.changes_state() {
+            return Phase::Finished;
+        }
+        match server {
+            Some(server)
+                if !server.is_transitional()
+                    && (self.seen_busy
+                        || self.status_before.as_ref() != Some(&server.status)
+                        || (server.updated.is_some() && self.updated_before != server.updated)) =>
+            {
+                Phase::Finished
+            }
+            _ => Phase::Requested,
         }
     }
 }
 
-/// How the last request went, for the line focus moves to after an action.
-pub fn action_status_text(request: Request, pending: bool, succeeded: Option<bool>) -> String {
-    let action = request.describe();
+/// The phase of the last request from the action's state: `succeeded` is `None` until it answers.
+pub fn phase_of(
+    request: &Request,
+    pending: bool,
+    succeeded: Option<bool>,
+    followed: &Followed,
+    server: Option<&Server>,
+) -> Phase {
     match (pending, succeeded) {
-        (true, _) | (false, None) => format!("{action}: sending the request…"),
-        (false, Some(true)) => format!("{action} requested. The status below follows the server."),
-        (false, Some(false)) => format!("{action} failed: the reason is below."),
+        (true, _) | (false, None) => Phase::Sending,
+        (false, Some(false)) => Phase::Failed,
+        (false, Some(true)) => followed.phase(request, server),
     }
 }
 
-/// The requests that are confirmed first: they cannot be undone, or they cut the guest's power.
+/// The line focus moves to after an action: how the last request went, and once the server is
+/// done with it, where it ended (so "Stop requested" does not stay after the server stopped).
+pub fn action_status_text(request: &Request, phase: Phase, server: Option<&Server>) -> String {
+    let action = request.describe();
+    match phase {
+        Phase::Sending => format!("{action}: sending the request…"),
+        Phase::Failed => format!("{action} failed: the reason is below."),
+        Phase::Requested => format!("{action} requested. The status below follows the server."),
+        Phase::Finished if !request.changes_state() => format!("{action} done."),
+        Phase::Finished => match server {
+            Some(server) => format!("{action} done: the server is {}.", status_text(server)),
+            None => format!("{action} done."),
+        },
+    }
+}
+
+/// The requests that are confirmed first: they cannot be undone, or they interrupt what the
+/// server is doing (stop and reboots).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confirm {
     Delete,
     HardReboot,
+    SoftReboot,
+    Stop,
 }
 
 /// The ids of a confirmation's parts.
@@ -215,6 +360,8 @@ impl Confirm {
         match self {
             Self::Delete => Request::Delete,
             Self::HardReboot => HARD_REBOOT,
+            Self::SoftReboot => SOFT_REBOOT,
+            Self::Stop => STOP,
         }
     }
 
@@ -223,6 +370,8 @@ impl Confirm {
         match self {
             Self::Delete => "action-delete",
             Self::HardReboot => "action-reboot-hard",
+            Self::SoftReboot => "action-reboot-soft",
+            Self::Stop => "action-stop",
         }
     }
 
@@ -238,6 +387,16 @@ impl Confirm {
                 confirm: "confirm-reboot-hard",
                 cancel: "cancel-reboot-hard",
             },
+            Self::SoftReboot => ConfirmIds {
+                text: "confirm-reboot-soft-text",
+                confirm: "confirm-reboot-soft",
+                cancel: "cancel-reboot-soft",
+            },
+            Self::Stop => ConfirmIds {
+                text: "confirm-stop-text",
+                confirm: "confirm-stop",
+                cancel: "cancel-stop",
+            },
         }
     }
 
@@ -245,6 +404,8 @@ impl Confirm {
         match self {
             Self::Delete => "Delete server",
             Self::HardReboot => "Reboot (hard)",
+            Self::SoftReboot => "Reboot (soft)",
+            Self::Stop => "Stop server",
         }
     }
 
@@ -264,6 +425,21 @@ impl Confirm {
                          written to disk is lost, and its file systems may need a check when it \
                          starts again. Reboot (soft) asks its operating system to restart cleanly \
                          instead."
+                    .to_owned(),
+            },
+            Self::SoftReboot => Question {
+                lead: "Reboot server ",
+                name,
+                detail: "? Its operating system restarts cleanly: programs are closed and \
+                         connections to it drop until it is back, usually within a minute or two."
+                    .to_owned(),
+            },
+            Self::Stop => Question {
+                lead: "Stop server ",
+                name,
+                detail: "? Its operating system shuts down: whatever it serves is unavailable \
+                         until you start it again. Its disks and addresses are kept, and the \
+                         cloud may still charge for it while it is stopped."
                     .to_owned(),
             },
         }
@@ -436,18 +612,135 @@ mod tests {
     }
 
     #[test]
-    fn the_action_status_reports_the_last_request() {
+    fn the_action_status_follows_the_server_until_it_is_done() {
+        let active = server(r#"{"id": "1", "status": "ACTIVE"}"#);
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        let stopped = server(r#"{"id": "1", "status": "SHUTOFF"}"#);
+        let phase = |followed: &Followed, now: &Server| {
+            phase_of(&STOP, false, Some(true), followed, Some(now))
+        };
         assert_eq!(
-            action_status_text(STOP, true, Some(true)),
+            phase_of(&STOP, true, None, &Followed::default(), None),
+            Phase::Sending
+        );
+        assert_eq!(
+            phase_of(&STOP, false, Some(false), &Followed::default(), None),
+            Phase::Failed
+        );
+        let followed = Followed::from(Some(&active));
+        // Accepted, the refresh still shows it as it was: not done yet.
+        assert_eq!(phase(&followed, &active), Phase::Requested);
+        let followed = followed.seeing(Some(&stopping));
+        assert_eq!(phase(&followed, &stopping), Phase::Requested);
+        let followed = followed.seeing(Some(&stopped));
+        assert_eq!(phase(&followed, &stopped), Phase::Finished);
+        // A fast cloud finishes between two refreshes: the new status tells.
+        assert_eq!(
+            phase(&Followed::from(Some(&active)), &stopped),
+            Phase::Finished
+        );
+        // A reboot ends where it began: only having seen it busy tells it is done.
+        let rebooting =
+            server(r#"{"id": "1", "status": "REBOOT", "OS-EXT-STS:task_state": "rebooting"}"#);
+        let followed = Followed::from(Some(&active));
+        assert_eq!(
+            followed.phase(&SOFT_REBOOT, Some(&active)),
+            Phase::Requested
+        );
+        let followed = followed.seeing(Some(&rebooting)).seeing(Some(&active));
+        assert_eq!(followed.phase(&SOFT_REBOOT, Some(&active)), Phase::Finished);
+        // A reboot finished between two refreshes: only Nova's `updated` time moved.
+        let before =
+            server(r#"{"id": "1", "status": "ACTIVE", "updated": "2026-12-03T17:49:01Z"}"#);
+        let after = server(r#"{"id": "1", "status": "ACTIVE", "updated": "2026-12-03T17:49:04Z"}"#);
+        let followed = Followed::from(Some(&before));
+        assert_eq!(
+            followed.phase(&SOFT_REBOOT, Some(&before)),
+            Phase::Requested
+        );
+        assert_eq!(followed.phase(&SOFT_REBOOT, Some(&after)), Phase::Finished);
+        // Rename and lock are done when the cloud answers.
+        let rename = Request::Rename(UpdateServer::rename("web-2", None));
+        assert_eq!(
+            Followed::from(Some(&active)).phase(&rename, Some(&active)),
+            Phase::Finished
+        );
+    }
+
+    #[test]
+    fn the_action_status_text_does_not_stay_at_requested() {
+        let stopped = server(r#"{"id": "1", "status": "SHUTOFF"}"#);
+        assert_eq!(
+            action_status_text(&STOP, Phase::Sending, None),
             "Stop: sending the request…"
         );
         assert_eq!(
-            action_status_text(HARD_REBOOT, false, Some(true)),
+            action_status_text(&HARD_REBOOT, Phase::Requested, None),
             "Hard reboot requested. The status below follows the server."
         );
         assert_eq!(
-            action_status_text(Request::Delete, false, Some(false)),
+            action_status_text(&STOP, Phase::Finished, Some(&stopped)),
+            "Stop done: the server is SHUTOFF."
+        );
+        assert_eq!(
+            action_status_text(&Request::Delete, Phase::Failed, None),
             "Delete failed: the reason is below."
         );
+        let rename = Request::Rename(UpdateServer::rename("web-2", None));
+        assert_eq!(
+            action_status_text(&rename, Phase::Finished, Some(&stopped)),
+            "Rename done."
+        );
+        assert_eq!(
+            action_status_text(&Request::Plain(PlainAction::Pause), Phase::Requested, None),
+            "Pause requested. The status below follows the server."
+        );
+    }
+
+    #[test]
+    fn stop_and_soft_reboot_are_confirmed_too() {
+        let web = server(r#"{"id": "1", "name": "web", "status": "ACTIVE"}"#);
+        assert_eq!(Confirm::Stop.request(), STOP);
+        assert_eq!(Confirm::SoftReboot.request(), SOFT_REBOOT);
+        let stop = Confirm::Stop.question(&web);
+        assert_eq!((stop.lead, stop.name.as_str()), ("Stop server ", "web"));
+        assert!(
+            stop.detail.contains("until you start it again"),
+            "{}",
+            stop.detail
+        );
+        let reboot = Confirm::SoftReboot.question(&web);
+        assert!(
+            reboot.detail.contains("restarts cleanly"),
+            "{}",
+            reboot.detail
+        );
+        let ids = [
+            Confirm::Delete,
+            Confirm::HardReboot,
+            Confirm::SoftReboot,
+            Confirm::Stop,
+        ]
+        .map(|confirm| confirm.ids().confirm);
+        assert_eq!(
+            ids,
+            [
+                "confirm-delete",
+                "confirm-reboot-hard",
+                "confirm-reboot-soft",
+                "confirm-stop"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_locked_server_refuses_the_power_actions() {
+        let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
+        for request in [START, STOP, SOFT_REBOOT, HARD_REBOOT, Request::Delete] {
+            assert!(!request.allowed_for(&locked), "{request:?}");
+        }
+        let unlocked = server(r#"{"id": "1", "status": "ACTIVE", "locked": false}"#);
+        assert!(STOP.allowed_for(&unlocked));
     }
 }

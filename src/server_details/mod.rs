@@ -2,8 +2,10 @@
 
 mod actions;
 mod connect;
+mod disks;
 mod fields;
 pub mod logic;
+mod manage;
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -43,6 +45,29 @@ impl LazyRoute for ServerDetailsRoute {
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn details_page() -> AnyView {
     view! { <ServerDetailsPage /> }.into_any()
+}
+
+/// What the page says once the server answers 404.
+#[derive(Debug, PartialEq, Eq)]
+struct GoneText {
+    notice: &'static str,
+    announced: &'static str,
+}
+
+/// A server seen on this page and then answering 404 was deleted; one that answered 404 from
+/// the first load was not found (a wrong or old address: nothing says it ever existed).
+fn gone_text(was_seen: bool) -> GoneText {
+    if was_seen {
+        GoneText {
+            notice: "This server no longer exists: it was deleted. Refreshing has stopped; below is what was last known about it.",
+            announced: "The server was deleted.",
+        }
+    } else {
+        GoneText {
+            notice: "Server not found: this project has no server with this id. The address may be wrong, or the server was deleted before this page opened.",
+            announced: "Server not found.",
+        }
+    }
 }
 
 #[component]
@@ -113,7 +138,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
             announcer.announce(format!("Server status: {now}"));
         }
         if polling.gone.get() {
-            announcer.announce("The server was deleted.");
+            announcer.announce(gone_text(current.is_some()).announced);
         }
         current
     });
@@ -132,7 +157,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
 
     view! {
         <section id="server-details" aria-labelledby="server-title">
-            <p><A href="/servers">"← Servers"</A></p>
+            <p><A href="/servers" exact=true>"← Servers"</A></p>
             {move || {
                 let name = polling
                     .data
@@ -150,8 +175,9 @@ pub fn ServerDetailsPage() -> impl IntoView {
             }}
             <Show when=move || polling.gone.get()>
                 <p class="notice" id=GONE_NOTICE_ID tabindex="-1">
-                    "This server no longer exists: it was deleted. Refreshing has stopped; below is what was last known about it. "
-                    <A href="/servers">"Back to the servers list"</A>
+                    {move || gone_text(polling.data.with(Option::is_some)).notice}
+                    " "
+                    <A href="/servers" exact=true>"Back to the servers list"</A>
                 </p>
             </Show>
             {move || {
@@ -174,7 +200,23 @@ pub fn ServerDetailsPage() -> impl IntoView {
             // Under the fields, rendered once like the actions: its buttons and dialogs keep focus.
             <Show when=move || polling.data.with(Option::is_some) && !polling.gone.get()>
                 <Connect polling server_id=Signal::derive(server_id) image />
+                <disks::Disks polling server_id=Signal::derive(server_id) />
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_404_says_deleted_only_for_a_server_seen_before() {
+        assert!(gone_text(true).notice.contains("it was deleted"));
+        assert_eq!(gone_text(true).announced, "The server was deleted.");
+        let never_seen = gone_text(false);
+        assert!(never_seen.notice.starts_with("Server not found"));
+        assert!(!never_seen.notice.contains("it was deleted"));
+        assert_eq!(never_seen.announced, "Server not found.");
     }
 }

@@ -69,6 +69,10 @@ pub struct Session {
     /// groups through Nova's proxies, no public IPs).
     #[serde(default)]
     pub network_endpoint: Option<String>,
+    /// Cinder block-storage v3, when the catalog has it; `None` reads volumes through Nova's
+    /// `os-volume_attachments` and takes the volume quota from Nova's limits.
+    #[serde(default)]
+    pub volume_endpoint: Option<String>,
 }
 
 /// The app-wide session state (a context; cheap to copy).
@@ -210,8 +214,27 @@ mod tests {
             identity_endpoint: "/proxy/identity/v3".into(),
             image_endpoint: None,
             network_endpoint: None,
+            volume_endpoint: None,
         };
         assert!(!format!("{session:?}").contains("very-secret"));
+    }
+
+    #[test]
+    fn a_session_saved_before_block_storage_restores_without_it() {
+        let saved = r#"{"token": "t", "expires_at": null, "compute_endpoint": "/proxy/compute/v2.1/p",
+            "project_id": "p", "project_name": null, "user_name": null, "region": null,
+            "mode": "proxy", "identity_endpoint": "/proxy/identity/v3",
+            "image_endpoint": "/proxy/image", "network_endpoint": null}"#;
+        let session: Session = serde_json::from_str(saved).expect("an older session decodes");
+        assert_eq!(session.volume_endpoint, None);
+        assert_eq!(session.image_endpoint.as_deref(), Some("/proxy/image"));
+        let with_volume = Session {
+            volume_endpoint: Some("/proxy/volume/v3/p".into()),
+            ..session
+        };
+        let text = serde_json::to_string(&with_volume).expect("encodes");
+        let restored: Session = serde_json::from_str(&text).expect("decodes");
+        assert_eq!(restored, with_volume);
     }
 
     #[test]

@@ -335,7 +335,22 @@ fn session_parts(
         identity_endpoint: String::new(),
         image_endpoint: token.image_endpoint(region).map(str::to_owned),
         network_endpoint: token.network_endpoint(region).map(str::to_owned),
+        volume_endpoint: volume_endpoint(token, region).map(str::to_owned),
     }
+}
+
+/// Catalog types of Cinder v3, in the order they are looked for: `block-storage` is the
+/// official type; older clouds list v3 only as `volumev3`.
+const VOLUME_SERVICE_TYPES: [&str; 2] = ["block-storage", "volumev3"];
+
+/// The public Cinder v3 endpoint of `region` (any region when `None`), by the same rules as the
+/// image and network endpoints; `None` when the catalog has no block storage with a URL.
+fn volume_endpoint<'t>(token: &'t Token, region: Option<&str>) -> Option<&'t str> {
+    VOLUME_SERVICE_TYPES.iter().find_map(|service_type| {
+        token
+            .service_endpoint(service_type, region)
+            .filter(|url| !url.trim().is_empty())
+    })
 }
 
 #[cfg(test)]
@@ -608,5 +623,52 @@ mod tests {
             Some("2030-01-01T00:00:00.000000Z")
         );
         assert!(session_from_token(&token, Some("r3"), ConnectionMode::Proxy).is_err());
+    }
+
+    #[test]
+    fn block_storage_comes_from_the_catalog_by_either_type() {
+        let body = br#"{"token": {"expires_at": "2030-01-01T00:00:00.000000Z",
+            "user": {"id": "u", "name": "demo"},
+            "project": {"id": "p1", "name": "demo"},
+            "catalog": [{"type": "compute", "name": "nova", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/compute/v2.1/p1"},
+                {"interface": "public", "region_id": "r2", "url": "/proxy/compute-r2/v2.1/p1"},
+                {"interface": "public", "region_id": "r3", "url": "/proxy/compute-r3/v2.1/p1"}]},
+              {"type": "volumev3", "name": "cinderv3", "endpoints": [
+                {"interface": "public", "region_id": "r1", "url": "/proxy/volumev3/v3/p1"},
+                {"interface": "public", "region_id": "r2", "url": "/proxy/volumev3-r2/v3/p1"}]},
+              {"type": "block-storage", "name": "cinder", "endpoints": [
+                {"interface": "internal", "region_id": "r1", "url": "http://internal/v3/p1"},
+                {"interface": "public", "region_id": "r1", "url": "/proxy/volume/v3/p1"},
+                {"interface": "public", "region_id": "r2", "url": " "}]}]}}"#;
+        let token = Token::from_response(Some("tok"), body).expect("token decodes");
+        let volume = |region| {
+            session_from_token(&token, Some(region), ConnectionMode::Proxy)
+                .expect("session")
+                .volume_endpoint
+        };
+        // `block-storage` first, whatever the catalog's order, on its public interface.
+        assert_eq!(volume("r1").as_deref(), Some("/proxy/volume/v3/p1"));
+        // A `block-storage` entry without a URL falls back to `volumev3`.
+        assert_eq!(volume("r2").as_deref(), Some("/proxy/volumev3-r2/v3/p1"));
+        // No block storage in r3: the console does without Cinder there.
+        assert_eq!(volume("r3"), None);
+        // The token form (no region) takes the first public one listed.
+        let form = TokenSignIn {
+            token: Secret::new("tok"),
+            compute_endpoint: "/proxy/compute/v2.1".into(),
+            project_id: String::new(),
+        };
+        let session = form
+            .to_session(&token, ConnectionMode::Proxy)
+            .expect("session");
+        assert_eq!(
+            session.volume_endpoint.as_deref(),
+            Some("/proxy/volume/v3/p1")
+        );
+        // The demo token's catalog has compute only.
+        let compute_only =
+            session_from_token(&demo_token(), None, ConnectionMode::Proxy).expect("session");
+        assert_eq!(compute_only.volume_endpoint, None);
     }
 }

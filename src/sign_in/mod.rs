@@ -13,6 +13,7 @@ mod token_form;
 use ecs_api::ApiError;
 use ecs_api::identity::Token;
 use leptos::prelude::*;
+use leptos_router::LazyRoute;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -77,6 +78,25 @@ impl Page {
             },
         )
     }
+}
+
+/// The `/sign-in` route. The split build puts the page in a chunk of its own, fetched when it
+/// is first shown: a signed-in user's first page, the create form, does not need it.
+pub struct SignInRoute;
+
+impl LazyRoute for SignInRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    async fn view(_route: Self) -> AnyView {
+        sign_in_page().await
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn sign_in_page() -> AnyView {
+    view! { <SignInPage /> }.into_any()
 }
 
 #[component]

@@ -89,6 +89,7 @@ mod tests {
                 identity_endpoint: "https://iam.example.com/v3".into(),
                 image_endpoint: None,
                 network_endpoint: None,
+                volume_endpoint: None,
             };
             let fields = SignInForm::new(Some(&session));
             assert_eq!(fields.user_name.get_untracked(), "alice");

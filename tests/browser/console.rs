@@ -508,8 +508,9 @@ async fn actions_follow_the_server_and_a_deleted_server_stops_polling() {
     harness.shutdown().await;
 }
 
-/// Presses an action's button (one that is not confirmed first): the keyboard lands on its
-/// outcome, not on the page body, and the status follows the server until it reads `settles_at`.
+/// Presses an action's button, confirming it where the page asks first (stop and soft reboot):
+/// the keyboard lands on its outcome, not on the page body, the status follows the server until
+/// it reads `settles_at`, and the line then says the action is done instead of "requested".
 pub(crate) async fn request_an_action(
     harness: &Console,
     button_id: &str,
@@ -517,15 +518,22 @@ pub(crate) async fn request_an_action(
     settles_at: &str,
 ) {
     harness.click(&format!("#{button_id}")).await;
+    let confirm = match button_id {
+        "action-stop" => Some("#confirm-stop"),
+        "action-reboot-soft" => Some("#confirm-reboot-soft"),
+        _ => None,
+    };
+    if let Some(confirm) = confirm {
+        harness.click(confirm).await;
+    }
     harness.wait_for_focus("action-status").await;
     harness
         .wait_for_element_text("#server-status", settles_at, Duration::from_secs(30))
         .await;
-    // A quick action (a reboot on a fast cloud) may settle before its answer arrives.
     harness
         .wait_for_element_text(
             "#action-status",
-            &format!("{action} requested. The status below follows the server."),
+            &format!("{action} done: the server is {settles_at}."),
             Duration::from_secs(10),
         )
         .await;

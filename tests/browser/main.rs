@@ -9,8 +9,13 @@
 mod connect;
 mod console;
 mod create;
+mod create_fixes;
+mod disks;
+mod keypairs;
 mod measure;
 mod real_openstack;
 mod security_groups;
+mod server_actions;
+mod servers_list;
 mod support;
 mod windows_password;

@@ -106,7 +106,7 @@ impl Harness {
         let services: &[&str] = if sim_config.nova_only {
             &["identity", "compute"]
         } else {
-            &["identity", "compute", "image", "network"]
+            &["identity", "compute", "image", "network", "volume"]
         };
         if options.direct {
             sim_config = sim_config.cors_allowed_origins([gateway_origin.clone()]);

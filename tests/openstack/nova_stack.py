@@ -253,6 +253,9 @@ class LoopbackCloud(test.TestCase):
         # The fake driver's full size (1000 vCPUs, 800 GB RAM): the harness's
         # SmallFakeDriver has 2 vCPUs, too few for the larger flavors.
         self.flags(compute_driver='fake.FakeDriver')
+        # One host per zone: a resize stays on its host, as small clouds
+        # allow (otherwise the scheduler finds no other host in the zone).
+        self.flags(allow_resize_to_same_host=True)
 
         # The fixtures _IntegratedTestBase.setUp uses, in its order, without
         # CastAsCallFixture: casts stay asynchronous as on a real cloud, so

@@ -12,8 +12,16 @@ use crate::Secret;
 use crate::error::DecodeError;
 
 mod neutron;
+mod server_actions;
+mod volumes;
 
 pub use neutron::{CreateFloatingIp, UpdateFloatingIp};
+pub use server_actions::{
+    CreateImage, CreatedImage, DESCRIPTION_MAX_CHARS, DESCRIPTION_MICROVERSION,
+    LOCKED_REASON_MICROVERSION, LockServer, PlainAction, REBUILD_KEY_NAME_MICROVERSION,
+    RebuildServer, ResizeServer, UpdateServer, description_text,
+};
+pub use volumes::{AttachVolume, CreateVolume};
 
 /// A request body type wrapped in one top-level key (`{"server": {...}}`): Nova's, and the
 /// same shape in Neutron (`{"floatingip": {...}}`).

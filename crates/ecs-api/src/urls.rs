@@ -13,9 +13,11 @@ use crate::models::{Link, next_link};
 
 mod image;
 mod network;
+mod volume;
 
 pub use image::{ImageEndpoint, ImageQuery};
 pub use network::NetworkEndpoint;
+pub use volume::VolumeEndpoint;
 
 /// Characters escaped in query values and path segments: everything but RFC 3986 unreserved.
 const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
@@ -236,6 +238,33 @@ impl ComputeEndpoint {
     /// The next page of a collection, from its `*_links`, rebased with [`ComputeEndpoint::follow`].
     pub fn next_page(&self, links: &[Link]) -> Option<String> {
         self.follow(next_link(links)?)
+    }
+
+    /// `GET` a server's volumes, `POST` to attach one (`os-volume_attachments`).
+    pub fn volume_attachments(&self, server_id: &str) -> String {
+        self.path(&format!(
+            "servers/{}/os-volume_attachments",
+            encode(server_id)
+        ))
+    }
+
+    /// `GET` one attachment, `DELETE` to detach the volume `volume_id`.
+    pub fn volume_attachment(&self, server_id: &str, volume_id: &str) -> String {
+        self.path(&format!(
+            "servers/{}/os-volume_attachments/{}",
+            encode(server_id),
+            encode(volume_id)
+        ))
+    }
+
+    /// `GET /servers/detail` with `params` (Nova's filter, sort and paging parameters, each
+    /// value percent-encoded), in the order given: the servers list's pages.
+    pub fn servers_detail_with(&self, params: &[(&str, String)]) -> String {
+        let mut query = QueryString::default();
+        for (name, value) in params {
+            query.push(name, Some(value));
+        }
+        self.path("servers/detail") + &query.0
     }
 }
 

@@ -102,6 +102,23 @@ pub fn key_pair_name(name: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A key pair name not yet taken: Nova keeps one key pair per name and user, and refuses a
+/// second (409 "Key pair 'NAME' already exists."). Names compare exactly, as Nova looks them up
+/// (`demo` and `Demo` are two names; a database with a case-blind collation may still refuse the
+/// second, which the 409 then says).
+pub fn key_pair_name_free<'a>(
+    name: &str,
+    existing: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ValidationError> {
+    if existing.into_iter().any(|taken| taken == name) {
+        return Err(ValidationError::new(
+            "key_name",
+            format!("A key pair named {name} already exists; choose another name."),
+        ));
+    }
+    Ok(())
+}
+
 /// The largest `volume_size` Nova's request schema accepts (a 32-bit signed integer).
 pub const MAX_VOLUME_SIZE_GB: u32 = 2_147_483_647;
 
@@ -592,6 +609,22 @@ mod tests {
             let error = public_key(&text).unwrap_err();
             assert!(error.message.contains("one line only"), "{text:?}: {error}");
         }
+    }
+
+    #[test]
+    fn a_taken_key_pair_name_is_refused_exactly_as_nova_compares() {
+        let taken = ["demo", "web key"];
+        let error = key_pair_name_free("demo", taken).unwrap_err();
+        assert_eq!(error.field, "key_name");
+        assert_eq!(
+            error.message,
+            "A key pair named demo already exists; choose another name."
+        );
+        assert!(key_pair_name_free("web key", taken).is_err());
+        for free in ["Demo", "demo2", "web", "web  key"] {
+            assert_eq!(key_pair_name_free(free, taken), Ok(()), "{free:?}");
+        }
+        assert_eq!(key_pair_name_free("demo", []), Ok(()));
     }
 
     #[test]

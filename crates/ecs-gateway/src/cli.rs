@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long, env = "ECS_GATEWAY_SIM_ADMIN")]
     pub sim_admin: bool,
     /// Simulate mode: play a Nova-only cloud, whose catalog lists identity and compute only (no
-    /// Glance, no Neutron: images and networks through Nova's proxy APIs).
+    /// Glance, no Neutron, no Cinder: images, networks and volumes through Nova's APIs).
     #[arg(long, env = "ECS_GATEWAY_SIM_NOVA_ONLY")]
     pub sim_nova_only: bool,
 }
@@ -95,6 +95,7 @@ pub struct Args {
 /// compute = "https://ecs.example.com"
 /// image = "https://ims.example.com"         # Glance, where the cloud has it
 /// network = "https://vpc.example.com:9696"  # Neutron, where the cloud has it
+/// volume = "https://evs.example.com"        # Cinder v3, where the cloud has it
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -391,7 +392,7 @@ mod tests {
     }
 
     #[test]
-    fn image_and_network_upstreams_come_from_flags_or_the_file() {
+    fn image_network_and_volume_upstreams_come_from_flags_or_the_file() {
         let config = args(&[
             "--upstream",
             "identity=https://iam.example/v3",
@@ -401,6 +402,8 @@ mod tests {
             "image=https://ims.example/",
             "--upstream",
             "network=https://vpc.example:9696/v2.0",
+            "--upstream",
+            "volume=https://evs.example/v3/p1/",
         ])
         .into_config()
         .unwrap();
@@ -416,6 +419,8 @@ mod tests {
                 ("compute", "https://ecs.example/"),
                 ("image", "https://ims.example/"),
                 ("network", "https://vpc.example:9696/v2.0"),
+                // Cinder's version and project stay: only identity drops its version.
+                ("volume", "https://evs.example/v3/p1"),
             ]
         );
 
@@ -423,7 +428,7 @@ mod tests {
         let file = directory.path().join("gateway.toml");
         std::fs::write(
             &file,
-            "[upstreams]\nidentity = \"https://iam.example/v3\"\nimage = \"https://ims.example\"\nnetwork = \"https://vpc.example\"\n",
+            "[upstreams]\nidentity = \"https://iam.example/v3\"\nimage = \"https://ims.example\"\nnetwork = \"https://vpc.example\"\nvolume = \"https://evs.example\"\n",
         )
         .unwrap();
         let config = args(&["--config", file.to_str().unwrap()])
@@ -431,7 +436,7 @@ mod tests {
             .unwrap();
         let mut names: Vec<&str> = config.upstreams.iter().map(Upstream::name).collect();
         names.sort_unstable();
-        assert_eq!(names, ["identity", "image", "network"]);
+        assert_eq!(names, ["identity", "image", "network", "volume"]);
     }
 
     #[test]
@@ -443,7 +448,7 @@ mod tests {
         assert!(!config.simulator.nova_only);
         assert_eq!(
             config.simulated_upstream_names(),
-            ["identity", "compute", "image", "network"]
+            ["identity", "compute", "image", "network", "volume"]
         );
 
         let directory = tempfile::tempdir().unwrap();
@@ -462,13 +467,18 @@ mod tests {
             .unwrap();
         let error = config.validate().unwrap_err().to_string();
         assert!(
-            error.contains("\"image\"") && error.contains("identity, compute, image, network"),
+            error.contains("\"image\"")
+                && error.contains("identity, compute, image, network, volume"),
             "{error}"
         );
         // A Nova-only simulated cloud has no Glance: a real one may be put beside it.
         config.simulator = std::mem::take(&mut config.simulator).nova_only(true);
         config.validate().unwrap();
         let config = args(&["--simulate", "--upstream", "network=https://vpc.example"])
+            .into_config()
+            .unwrap();
+        assert!(config.validate().is_err());
+        let config = args(&["--simulate", "--upstream", "volume=https://evs.example"])
             .into_config()
             .unwrap();
         assert!(config.validate().is_err());

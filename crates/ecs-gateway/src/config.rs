@@ -23,6 +23,8 @@ pub const COMPUTE_UPSTREAM: &str = "compute";
 pub const IMAGE_UPSTREAM: &str = "image";
 /// Neutron, where the cloud has it (catalog type `network`).
 pub const NETWORK_UPSTREAM: &str = "network";
+/// Cinder v3, where the cloud has it (catalog type `block-storage`, or `volumev3`).
+pub const VOLUME_UPSTREAM: &str = "volume";
 
 /// One cloud API the proxy may forward to, reachable at `/proxy/{name}/...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +111,7 @@ pub struct GatewayConfig {
     pub listen: SocketAddr,
     /// The trunk output directory (index.html and hashed assets). `None` serves only the proxy and /config.json.
     pub dist: Option<PathBuf>,
-    /// Run the embedded simulator and proxy `identity`, `compute`, `image` and `network` to it
+    /// Run the embedded simulator and proxy `identity`, `compute`, `image`, `network` and `volume` to it
     /// (`identity` and `compute` only when `simulator.nova_only`). Also chosen when
     /// `upstreams` is empty.
     pub simulate: bool,
@@ -157,7 +159,7 @@ impl GatewayConfig {
     }
 
     /// The upstreams the embedded simulator provides in simulate mode, each at `/NAME` on it:
-    /// Keystone and Nova, and Glance and Neutron unless it plays a Nova-only cloud.
+    /// Keystone and Nova, and Glance, Neutron and Cinder unless it plays a Nova-only cloud.
     pub fn simulated_upstream_names(&self) -> &'static [&'static str] {
         if self.simulator.nova_only {
             &[IDENTITY_UPSTREAM, COMPUTE_UPSTREAM]
@@ -167,6 +169,7 @@ impl GatewayConfig {
                 COMPUTE_UPSTREAM,
                 IMAGE_UPSTREAM,
                 NETWORK_UPSTREAM,
+                VOLUME_UPSTREAM,
             ]
         }
     }

@@ -41,7 +41,7 @@ use url::Url;
 pub use config::{
     COMPUTE_UPSTREAM, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
     DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig, IDENTITY_UPSTREAM, IMAGE_UPSTREAM, NETWORK_UPSTREAM,
-    Upstream,
+    Upstream, VOLUME_UPSTREAM,
 };
 
 /// Why the gateway could not start. Every variant says what to fix.

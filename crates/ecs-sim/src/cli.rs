@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::config::{KnobError, Quota, SimConfig};
+use crate::config::{KnobError, Quota, SimConfig, VolumeQuota};
 
 /// A local ECS cloud (Keystone v3 + Nova v2.1 subset) for demos and tests.
 #[derive(Debug, Clone, Parser)]
@@ -72,10 +72,19 @@ pub struct SimArgs {
     /// Quota: maximum RAM in MiB.
     #[arg(long, default_value_t = Quota::default().ram_mb)]
     pub quota_ram_mb: u64,
+    /// Volume quota (Cinder): maximum volumes, boot volumes included.
+    #[arg(long, default_value_t = VolumeQuota::default().volumes)]
+    pub quota_volumes: u64,
+    /// Volume quota (Cinder): maximum GiB over all volumes.
+    #[arg(long, default_value_t = VolumeQuota::default().gigabytes)]
+    pub quota_gigabytes: u64,
+    /// Volume quota (Cinder): the largest volume, in GiB.
+    #[arg(long, default_value_t = VolumeQuota::default().per_volume_gigabytes)]
+    pub quota_per_volume_gigabytes: u64,
     /// Answer images and os-networks with 404 from microversion 2.36, as upstream Nova does.
     #[arg(long)]
     pub strict_proxy_apis: bool,
-    /// A Nova-only cloud: the catalog lists identity and compute only (no image, no network).
+    /// A Nova-only cloud: the catalog lists identity and compute only (no image, network, volume).
     #[arg(long)]
     pub nova_only: bool,
 }
@@ -110,6 +119,11 @@ impl SimArgs {
                 cores: self.quota_cores,
                 ram_mb: self.quota_ram_mb,
                 ..Quota::default()
+            })
+            .volume_quota(VolumeQuota {
+                volumes: self.quota_volumes,
+                gigabytes: self.quota_gigabytes,
+                per_volume_gigabytes: self.quota_per_volume_gigabytes,
             });
         if let Some(path) = &self.failing_path {
             config = config.failing_path(path.clone());

@@ -112,11 +112,34 @@ impl Default for Quota {
     }
 }
 
+/// The demo project's Cinder quota (Cinder's defaults, and a largest volume as clouds set with
+/// `per_volume_gigabytes`). Boot volumes count too. `-1` is not needed: use `u64::MAX`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VolumeQuota {
+    /// How many volumes.
+    pub volumes: u64,
+    /// GiB over all volumes.
+    pub gigabytes: u64,
+    /// GiB one volume may have at most.
+    pub per_volume_gigabytes: u64,
+}
+
+impl Default for VolumeQuota {
+    fn default() -> Self {
+        Self {
+            volumes: 10,
+            gigabytes: 1_000,
+            per_volume_gigabytes: 500,
+        }
+    }
+}
+
 /// Everything the simulator needs to start. `Default` gives the demo cloud.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     pub knobs: Knobs,
     pub quota: Quota,
+    pub volume_quota: VolumeQuota,
     /// Origins allowed to call the simulator from a browser; `*` allows any. Empty: no CORS headers (Nova's default).
     pub cors_allowed_origins: Vec<String>,
     /// Base URL put in the token catalog and in links, e.g. `https://ecs.example`. None: taken from each request's Host.
@@ -130,7 +153,7 @@ pub struct SimConfig {
     /// Serve `images` and `os-networks` at every microversion, as ECS does. False: 404 from 2.36 as Nova does.
     pub proxy_apis_at_all_versions: bool,
     /// A Nova-only cloud (as the guide's): the token's catalog lists identity and compute only.
-    /// Glance (`/image`) and Neutron (`/network`) still answer, unlisted.
+    /// Glance (`/image`), Neutron (`/network`) and Cinder (`/volume`) still answer, unlisted.
     pub nova_only: bool,
 }
 
@@ -139,6 +162,7 @@ impl Default for SimConfig {
         Self {
             knobs: Knobs::default(),
             quota: Quota::default(),
+            volume_quota: VolumeQuota::default(),
             cors_allowed_origins: Vec::new(),
             public_base_url: None,
             admin_enabled: false,
@@ -203,6 +227,11 @@ impl SimConfig {
 
     pub fn quota(mut self, quota: Quota) -> Self {
         self.quota = quota;
+        self
+    }
+
+    pub fn volume_quota(mut self, quota: VolumeQuota) -> Self {
+        self.volume_quota = quota;
         self
     }
 

@@ -2,7 +2,8 @@
 //! `limit`/`marker` paging with a `next` link) and `GET /v2/images/{id}`, serving the images of
 //! Nova's image proxy (same ids) as Glance shows them: snake_case fields, lowercase status,
 //! and the image properties (Huawei's `__os_type`, ..., or `os_distro`, `os_admin_user`, ...)
-//! as top-level strings.
+//! as top-level strings; with the servers' snapshots (private to the project, `queued` →
+//! `saving` → `active` while Nova uploads them).
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
@@ -12,12 +13,12 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
 
 use crate::Simulator;
-use crate::catalogue::Image;
 use crate::json_order::compare_by;
 use crate::service_auth;
-use crate::state::State as SimState;
+use crate::state::{ImageRef, State as SimState};
 
 /// Glance's `limit_param_default` and `api_limit_max`.
 const DEFAULT_LIMIT: usize = 25;
@@ -133,40 +134,35 @@ async fn explicit_versions(State(simulator): State<Simulator>, headers: HeaderMa
     axum::Json(version_list(&simulator, &headers)).into_response()
 }
 
-/// Glance's status for Nova's view of it.
-fn glance_status(nova_status: &str) -> &'static str {
-    match nova_status {
-        "ACTIVE" => "active",
-        "SAVING" => "saving",
-        "ERROR" => "killed",
-        "DELETED" => "deleted",
-        _ => "queued",
-    }
-}
-
-fn image_view(image: &Image, state: &SimState) -> Value {
-    let status = glance_status(image.status);
+fn image_view(image: ImageRef<'_>, state: &SimState, now: OffsetDateTime) -> Value {
+    let status = image.glance_status(now);
     // An image still uploading has no data yet: no size, no checksum.
-    let has_data = status == "active";
-    let owner = if image.visibility == "public" {
+    let size = image.size_bytes(now);
+    let owner = if image.visibility() == "public" {
         &state.catalogue.admin_project_id
     } else {
         &state.account.project_id
     };
-    let checksum = has_data.then(|| {
-        ecs_api::validate::md5_fingerprint(format!("ecs-sim image {}", image.id).as_bytes())
-            .replace(':', "")
+    let checksum = size.map(|size| {
+        // A snapshot of a volume-backed server holds no data: the MD5 of nothing.
+        let data = if size == 0 {
+            String::new()
+        } else {
+            format!("ecs-sim image {}", image.id())
+        };
+        ecs_api::validate::md5_fingerprint(data.as_bytes()).replace(':', "")
     });
+    let formats = image.formats(now);
     let mut view = json!({
         "checksum": checksum,
-        "container_format": "bare",
-        "created_at": image.created,
-        "disk_format": "qcow2",
-        "file": format!("/v2/images/{}/file", image.id),
-        "id": image.id,
-        "min_disk": image.min_disk_gb,
-        "min_ram": image.min_ram_mb,
-        "name": image.name,
+        "container_format": formats.map(|(_, container)| container),
+        "created_at": image.created(),
+        "disk_format": formats.map(|(disk, _)| disk),
+        "file": format!("/v2/images/{}/file", image.id()),
+        "id": image.id(),
+        "min_disk": image.min_disk_gb(),
+        "min_ram": image.min_ram_mb(),
+        "name": image.name(),
         // Registered before Glance computed multihashes: only the MD5 checksum.
         "os_hash_algo": null,
         "os_hash_value": null,
@@ -174,16 +170,16 @@ fn image_view(image: &Image, state: &SimState) -> Value {
         "owner": owner,
         "protected": false,
         "schema": "/v2/schemas/image",
-        "self": format!("/v2/images/{}", image.id),
-        "size": has_data.then_some(image.size_bytes),
+        "self": format!("/v2/images/{}", image.id()),
+        "size": size,
         "status": status,
         "tags": [],
-        "updated_at": image.updated,
+        "updated_at": image.updated(now),
         "virtual_size": null,
-        "visibility": image.visibility,
+        "visibility": image.visibility(),
     });
     if let Value::Object(fields) = &mut view {
-        for (key, value) in &image.metadata {
+        for (key, value) in image.properties() {
             fields.insert(key.clone(), Value::String(value.clone()));
         }
     }
@@ -341,9 +337,10 @@ async fn list(State(simulator): State<Simulator>, uri: Uri) -> Result<Response, 
     let sorts = sorts(&params)?;
     let mut views = Vec::new();
     {
+        let now = OffsetDateTime::now_utc();
         let state = simulator.state();
-        for image in &state.catalogue.images {
-            let view = image_view(image, &state);
+        for image in state.images() {
+            let view = image_view(image, &state, now);
             if filter(&params, &view)? {
                 views.push(view);
             }
@@ -403,11 +400,11 @@ async fn show(
 ) -> Result<Response, GlanceError> {
     let id = path.map(|Path(id)| id).unwrap_or_default();
     let state = simulator.state();
-    let image = state.catalogue.image(&id).ok_or_else(|| {
+    let image = state.image(&id).ok_or_else(|| {
         GlanceError::new(
             StatusCode::NOT_FOUND,
             format!("No image found with ID {id}"),
         )
     })?;
-    Ok(axum::Json(image_view(image, &state)).into_response())
+    Ok(axum::Json(image_view(image, &state, OffsetDateTime::now_utc())).into_response())
 }

@@ -226,6 +226,20 @@ fn token_body(simulator: &Simulator, record: &TokenRecord, base: &str) -> Value 
                     "type": "network",
                     "name": "neutron"
                 }),
+                // Cinder's endpoint names its version and the project, as devstack registers
+                // it under both the current type and the older `volumev3`.
+                json!({
+                    "endpoints": [endpoint("9e3a7c1d5f4b6a8c0d2e4f6a8b0c2d4e", &format!("{base}/volume/v3/{project_id}"))],
+                    "id": "5a7d9f1b3c5e7a9b1d3f5a7c9e1b3d5f",
+                    "type": "block-storage",
+                    "name": "cinder"
+                }),
+                json!({
+                    "endpoints": [endpoint("0f4b8d2e6a5c7b9d1e3f5a7b9c1d3e5f", &format!("{base}/volume/v3/{project_id}"))],
+                    "id": "6b8e0a2c4d6f8b0c2e4a6b8d0f2c4e6a",
+                    "type": "volumev3",
+                    "name": "cinderv3"
+                }),
             ]);
         }
         token["catalog"] = Value::Array(catalog);

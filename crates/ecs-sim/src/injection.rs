@@ -123,6 +123,29 @@ pub const NEUTRON_CORS: CorsDefaults = CorsDefaults {
     ],
 };
 
+/// Cinder's (`cinder.common.config.set_external_library_defaults`): microversions both ways.
+pub const CINDER_CORS: CorsDefaults = CorsDefaults {
+    allow_headers: &[
+        "x-auth-token",
+        "x-identity-status",
+        "x-roles",
+        "x-service-catalog",
+        "x-user-id",
+        "x-tenant-id",
+        "x-openstack-request-id",
+        "x-trace-info",
+        "x-trace-hmac",
+        "openstack-api-version",
+    ],
+    expose_headers: &[
+        "x-auth-token",
+        "x-subject-token",
+        "x-service-token",
+        "x-openstack-request-id",
+        "openstack-api-version",
+    ],
+};
+
 /// Adds the service's CORS answers to `router` when origins are configured, as
 /// oslo.middleware's filter gives them: a preflight whose origin, method and every requested
 /// header are allowed is answered with those echoed back, any other gets no CORS headers at

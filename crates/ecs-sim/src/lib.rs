@@ -1,15 +1,23 @@
 //! ecs-sim: a faithful local ECS cloud (a Keystone v3 and Nova v2.1 subset, microversions 2.1 to
-//! 2.67, with Glance v2 and Neutron v2.0 subsets) kept in memory, for demos and for every test
-//! of the console and the gateway. [`SimConfig::nova_only`] leaves Glance and Neutron out of the
-//! catalog, as on a Nova-only cloud.
+//! 2.67, with Glance v2, Neutron v2.0 and Cinder v3 subsets) kept in memory, for demos and for
+//! every test of the console and the gateway. [`SimConfig::nova_only`] leaves Glance, Neutron
+//! and Cinder out of the catalog, as on a Nova-only cloud.
 //!
 //! - `/identity/v3`: version document, `auth/tokens` (password by user name + domain or id,
 //!   token method, project scope by id or name + domain; GET validates, DELETE revokes),
 //!   `auth/projects`. Demo account: `demo` / `demo`, domain `Default`, project `demo`.
 //! - `/compute/` and `/compute/v2.1/[{project_id}/]`: versions, `os-availability-zone`,
 //!   `flavors[/detail|/{id}]`, `images[/detail|/{id}]`, `os-networks[/{id}]`, `os-keypairs`,
-//!   `servers` (create, list, detail, show, delete, `os-start`/`os-stop`/`reboot` actions),
-//!   `limits`; each shaped for the requested microversion, errors as Nova faults.
+//!   `servers` (create, list, detail, show, rename with `PUT`, delete, actions), the consoles
+//!   (`os-getConsoleOutput`, `remote-consoles`, `os-server-password`), `limits`; each shaped
+//!   for the requested microversion, errors as Nova faults.
+//!
+//! Server actions follow Nova's lock and state rules, task states and messages: `os-start`,
+//! `os-stop`, `reboot` (soft, hard), `pause`/`unpause`, `suspend`/`resume`,
+//! `shelve`/`unshelve` (offloaded after a while, at once when volume-backed), `resize` with
+//! `confirmResize`/`revertResize`, `rebuild`, `createImage` (a snapshot image in Glance and
+//! Nova's proxy, which new servers can boot from: a volume-backed server's snapshot gives a
+//! new boot volume made from its mapping), `lock`/`unlock`.
 //! - `/image`: Glance v2's versions, `v2/images` (filters, sorting, `next` paging) and
 //!   `v2/images/{id}`: the images of Nova's proxy, with Glance's fields and image properties.
 //! - `/network`: Neutron v2.0's versions, `networks` (the project's, as os-networks lists them,
@@ -18,6 +26,11 @@
 //!   associate with a port, disassociate, release) and `floatingip_pools`; errors as
 //!   `NeutronError`. Nova shows an associated floating IP in the server's addresses, and the
 //!   groups through its `os-security-groups` proxy and `servers/{id}/os-security-groups`.
+//! - `/volume`: Cinder v3's versions, `v3/{project_id}/volumes[/detail|/{id}]` (create empty
+//!   volumes, `limit`/`marker` paging, delete), `types[/default|/{id}]`, `os-quota-sets` with
+//!   usage and `limits`, under the volume quota ([`VolumeQuota`]). Servers booting from a new
+//!   volume get it there (in use as `/dev/vda`, deleted with the server when asked), and Nova's
+//!   `servers/{id}/os-volume_attachments` attaches and detaches data volumes.
 //! - Knobs ([`Knobs`]): latency, build and transition times, error injection (500/503 rate, a
 //!   failing path, cut-short JSON, dropped connections), token lifetime, an ERROR marker in
 //!   server names and a build error rate. Set them with [`SimConfig`]'s builder, the binary's
@@ -35,6 +48,7 @@
 
 mod admin;
 mod catalogue;
+mod cinder;
 mod cli;
 mod compute;
 mod config;
@@ -69,7 +83,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use cli::{CliError, SimArgs};
-pub use config::{KnobError, Knobs, Quota, SimConfig};
+pub use config::{KnobError, Knobs, Quota, SimConfig, VolumeQuota};
 pub use demo::{DEMO, DemoAccount};
 pub use keys::HostKey;
 pub use microversion::{MAX as MAX_MICROVERSION, MIN as MIN_MICROVERSION, Microversion};
@@ -97,7 +111,8 @@ impl Simulator {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
         };
-        let state = State::new(rng, config.catalogue_size, config.quota);
+        let mut state = State::new(rng, config.catalogue_size, config.quota);
+        state.volumes.quota = config.volume_quota;
         Self {
             inner: Arc::new(Inner {
                 knobs: RwLock::new(config.knobs.clone()),
@@ -109,7 +124,7 @@ impl Simulator {
         }
     }
 
-    /// Routes for `/identity`, `/compute`, `/image`, `/network` and, when enabled, `/admin`,
+    /// Routes for `/identity`, `/compute`, `/image`, `/network`, `/volume` and, when enabled, `/admin`,
     /// with CORS, request counting, latency and error injection applied.
     pub fn router(&self) -> Router {
         let origins = &self.inner.config.cors_allowed_origins;
@@ -141,6 +156,14 @@ impl Simulator {
                     neutron::router(self.clone()),
                     origins,
                     &injection::NEUTRON_CORS,
+                ),
+            )
+            .nest_service(
+                "/volume",
+                injection::with_cors(
+                    cinder::router(self.clone()),
+                    origins,
+                    &injection::CINDER_CORS,
                 ),
             );
         if self.inner.config.admin_enabled {

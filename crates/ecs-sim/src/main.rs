@@ -46,6 +46,7 @@ async fn main() -> std::process::ExitCode {
     };
     println!("  image:    {}/image{unlisted}", running.base_url());
     println!("  network:  {}/network{unlisted}", running.base_url());
+    println!("  volume:   {}/volume/v3{unlisted}", running.base_url());
     wait_for_shutdown_signal().await;
     running.shutdown().await;
     std::process::ExitCode::SUCCESS

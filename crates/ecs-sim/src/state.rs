@@ -12,8 +12,14 @@ use crate::compute::guest::Guest;
 use crate::config::{Knobs, Quota};
 use crate::demo::DEMO;
 use crate::ids::{hex_id, uuid_from};
-use crate::lifecycle::{Phase, elapsed_fraction};
+use crate::lifecycle::{Phase, Resting, elapsed_fraction};
 use crate::neutron::FloatingIps;
+
+mod images;
+mod server_actions;
+
+pub use images::{ImageDeleteError, ImageRef, SnapshotImage};
+pub use server_actions::Rebuild;
 
 /// The demo account ([`DEMO`]).
 #[derive(Debug, Clone)]
@@ -91,9 +97,32 @@ pub struct Server {
     pub before_delete: Option<(Phase, f64)>,
     /// Decided at creation: the build ends in ERROR.
     pub fails_build: bool,
+    /// The fault message of a failing build, when it is not Nova's "No valid host was found"
+    /// (e.g. Cinder refused the boot volume).
+    pub build_fault: Option<String>,
     pub fault: Option<ServerFault>,
     /// Its guest's host keys, Windows password and console tokens.
     pub guest: Guest,
+    /// Locked (Nova's `locked`): only an admin may act on it.
+    pub locked: bool,
+    /// The flavors of a resize under way or waiting for confirmation.
+    pub resize: Option<Resize>,
+    /// How long a shelved server stays on its host before it is offloaded (the sim's
+    /// shelved_offload_time, fixed when the shelve starts).
+    pub offload_after: Duration,
+    /// The snapshot Nova takes of an image-backed server when shelving it (deleted once the
+    /// server is unshelved or deleted).
+    pub shelved_image_id: Option<String>,
+    /// The guest's hostname, derived from the name at creation (a rename keeps it, as Nova).
+    pub hostname: String,
+}
+
+/// A resize from `old_flavor_id` to `new_flavor_id` (the server shows the new flavor from
+/// VERIFY_RESIZE on; a revert goes back to the old one).
+#[derive(Debug, Clone)]
+pub struct Resize {
+    pub old_flavor_id: String,
+    pub new_flavor_id: String,
 }
 
 impl Server {
@@ -109,6 +138,43 @@ impl Server {
     /// the end of scheduling, unless the build fails (it never reaches a host).
     pub fn ports_bound(&self, now: OffsetDateTime) -> bool {
         !self.fails_build && (self.phase != Phase::Building || self.fraction(now) >= 0.2)
+    }
+
+    /// Nova's check_instance_state: the vm_state first, then the task state (none, unless
+    /// `allowed_task_states` names it).
+    pub fn check_state(
+        &self,
+        now: OffsetDateTime,
+        allowed_vm_states: &[&str],
+        allowed_task_states: &[&str],
+    ) -> Result<(), ActionError> {
+        let view = self
+            .phase
+            .view(self.fraction(now), self.boot_from_volume(), None);
+        let vm_state = self.phase.vm_state();
+        if !allowed_vm_states.contains(&vm_state) {
+            return Err(ActionError::Conflict {
+                attribute: "vm_state",
+                state: vm_state,
+            });
+        }
+        if let Some(task) = view.task_state
+            && !allowed_task_states.contains(&task)
+        {
+            return Err(ActionError::Conflict {
+                attribute: "task_state",
+                state: task,
+            });
+        }
+        Ok(())
+    }
+
+    /// Enters `phase` now for `duration`.
+    pub fn start(&mut self, phase: Phase, now: OffsetDateTime, duration: Duration) {
+        self.phase = phase;
+        self.phase_started = now;
+        self.phase_duration = duration;
+        self.updated = now;
     }
 }
 
@@ -167,31 +233,54 @@ impl QuotaExceeded {
     }
 }
 
-/// Why a server action was refused (Nova's 409 conflicts and 404).
+/// Why a server action was refused: Nova's 404, its 409 conflicts (locked, wrong state), and
+/// the action's own 400 and 403 (quota) refusals with Nova's message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActionError {
     NotFound,
+    Locked,
     Conflict {
         attribute: &'static str,
         state: &'static str,
     },
+    BadRequest(String),
+    OverQuota(String),
 }
 
+/// The actions that only change a server's state (the others carry arguments: see
+/// `server_actions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Stop,
     Start,
     Reboot { hard: bool },
     Delete,
+    Pause,
+    Unpause,
+    Suspend,
+    Resume,
+    Shelve,
+    Unshelve,
+    ConfirmResize,
+    RevertResize,
 }
 
 impl Action {
+    /// The name Nova puts in its 409 messages ("Cannot 'NAME' instance ...").
     pub fn nova_name(self) -> &'static str {
         match self {
             Action::Stop => "stop",
             Action::Start => "start",
             Action::Reboot { .. } => "reboot",
             Action::Delete => "delete",
+            Action::Pause => "pause",
+            Action::Unpause => "unpause",
+            Action::Suspend => "suspend",
+            Action::Resume => "resume",
+            Action::Shelve => "shelve",
+            Action::Unshelve => "unshelve",
+            Action::ConfirmResize => "confirmResize",
+            Action::RevertResize => "revertResize",
         }
     }
 }
@@ -215,6 +304,10 @@ pub struct State {
     used_ips: HashMap<String, HashSet<u32>>,
     used_macs: HashSet<[u8; 3]>,
     pub floating_ips: FloatingIps,
+    /// Cinder's volumes (boot volumes included) and the volume quota.
+    pub volumes: crate::cinder::Volumes,
+    /// Images made from servers (createImage), newest last.
+    pub snapshots: Vec<SnapshotImage>,
 }
 
 impl State {
@@ -242,6 +335,8 @@ impl State {
             used_ips: HashMap::new(),
             used_macs: HashSet::new(),
             floating_ips: FloatingIps::default(),
+            volumes: crate::cinder::Volumes::default(),
+            snapshots: Vec::new(),
         }
     }
 
@@ -265,40 +360,71 @@ impl State {
         key_pair
     }
 
-    /// Advances every server whose transitional phase is over; removes finished deletions.
+    /// Advances every server whose timed phases are over (several steps if need be); removes
+    /// finished deletions.
     pub fn settle(&mut self, now: OffsetDateTime) {
         let mut gone = Vec::new();
+        let mut unshelved_images = Vec::new();
         for server in self.servers.values_mut() {
-            if !server.phase.is_transitional() || now - server.phase_started < server.phase_duration
-            {
-                continue;
-            }
-            let finished_at = server.phase_started + server.phase_duration;
-            match server.phase {
-                Phase::Deleting => gone.push(server.id.clone()),
-                Phase::Building if server.fails_build => {
-                    server.phase = Phase::Error;
-                    server.fault = Some(ServerFault {
-                        code: 500,
-                        message: "No valid host was found. There are not enough hosts available."
-                            .to_owned(),
-                        created: finished_at,
-                    });
-                }
-                Phase::Building => {
-                    server.phase = Phase::Active;
-                    server.launched_at = Some(finished_at);
-                }
-                other => {
-                    if let Some(next) = other.settles_to() {
-                        server.phase = next;
+            while server.phase.is_timed() && now - server.phase_started >= server.phase_duration {
+                let finished_at = server.phase_started + server.phase_duration;
+                let mut next_duration = Duration::ZERO;
+                match server.phase {
+                    Phase::Deleting => {
+                        gone.push(server.id.clone());
+                        break;
+                    }
+                    Phase::Building if server.fails_build => {
+                        server.phase = Phase::Error;
+                        let message = server.build_fault.clone().unwrap_or_else(|| {
+                            "No valid host was found. There are not enough hosts available."
+                                .to_owned()
+                        });
+                        server.fault = Some(ServerFault {
+                            code: 500,
+                            message,
+                            created: finished_at,
+                        });
+                    }
+                    Phase::Building => {
+                        server.phase = Phase::Active;
+                        server.launched_at = Some(finished_at);
+                    }
+                    other => {
+                        match other {
+                            // Nova's finish_resize switches the instance to the new flavor.
+                            Phase::Resizing { .. } => {
+                                if let Some(resize) = &server.resize {
+                                    server.spec.flavor_id = resize.new_flavor_id.clone();
+                                }
+                            }
+                            Phase::RevertingResize { .. } => {
+                                if let Some(resize) = server.resize.take() {
+                                    server.spec.flavor_id = resize.old_flavor_id;
+                                }
+                            }
+                            Phase::Rebuilding { .. } => server.launched_at = Some(finished_at),
+                            Phase::Shelving { offload: false, .. } => {
+                                next_duration = server.offload_after;
+                            }
+                            // Nova deletes the shelved snapshot once the server runs again.
+                            Phase::Unshelving { .. } => {
+                                unshelved_images.extend(server.shelved_image_id.take());
+                            }
+                            _ => {}
+                        }
+                        if let Some(next) = other.settles_to() {
+                            server.phase = next;
+                        }
                     }
                 }
+                server.phase_started = finished_at;
+                server.phase_duration = next_duration;
+                server.updated = finished_at;
             }
-            server.phase_started = finished_at;
-            server.phase_duration = Duration::ZERO;
-            server.updated = finished_at;
         }
+        self.snapshots
+            .retain(|image| !unshelved_images.contains(&image.id));
         for id in gone {
             self.release(&id);
         }
@@ -306,6 +432,9 @@ impl State {
 
     fn release(&mut self, id: &str) {
         if let Some(server) = self.servers.remove(id) {
+            if let Some(image_id) = &server.shelved_image_id {
+                self.snapshots.retain(|image| image.id != *image_id);
+            }
             // Neutron deletes the ports with the server, which disassociates their floating IPs.
             self.floating_ips.detach_ports(&server.ports);
             for port in server.ports {
@@ -399,6 +528,7 @@ impl State {
             } else {
                 request.spec.name.clone()
             };
+            let hostname = hostname(&name);
             let fails_build = knobs
                 .error_name_marker
                 .as_deref()
@@ -431,8 +561,14 @@ impl State {
                 phase_duration: to_time(knobs.build_duration()),
                 before_delete: None,
                 fails_build,
+                build_fault: None,
                 fault: None,
                 guest: Guest::default(),
+                locked: false,
+                resize: None,
+                offload_after: Duration::ZERO,
+                shelved_image_id: None,
+                hostname,
             };
             self.servers.insert(id.clone(), server);
             ids.push(id);
@@ -463,53 +599,107 @@ impl State {
         }
     }
 
-    /// Starts `action` on a server, enforcing Nova's allowed states.
+    /// Starts `action` on a server, enforcing Nova's lock and allowed states.
     pub fn apply(&mut self, id: &str, action: Action, knobs: &Knobs) -> Result<(), ActionError> {
         let now = OffsetDateTime::now_utc();
         self.settle(now);
         let server = self.servers.get_mut(id).ok_or(ActionError::NotFound)?;
+        if server.locked {
+            return Err(ActionError::Locked);
+        }
         let phase = server.phase;
-        let conflict = |attribute, state| Err(ActionError::Conflict { attribute, state });
-        let task_state = phase.task_state(server.fraction(now), server.volume.is_some());
+        let transition = to_time(knobs.transition_duration());
         if action == Action::Delete {
             if phase != Phase::Deleting {
                 server.before_delete = Some((phase, server.fraction(now)));
-                server.phase = Phase::Deleting;
-                server.phase_started = now;
-                server.phase_duration = to_time(knobs.transition_duration());
-                server.updated = now;
+                server.start(Phase::Deleting, now, transition);
             }
             return Ok(());
         }
-        // Nova checks the vm_state first, then the task_state.
+        let volume_backed = server.boot_from_volume();
         let (allowed_vm_states, allowed_task_states, next): (&[&str], &[&str], Phase) = match action
         {
             Action::Stop => (&["active", "error"], &[], Phase::Stopping),
             Action::Start => (&["stopped"], &[], Phase::Starting),
-            // Nova: a soft reboot needs a running guest; a hard reboot also recovers stopped
-            // and ERROR servers.
+            // Nova: a soft reboot needs a running guest; a hard reboot also recovers stopped,
+            // paused, suspended and ERROR servers.
             Action::Reboot { hard: false } => (&["active"], &[], Phase::Rebooting { hard: false }),
-            // A hard reboot may take over a reboot in progress.
+            // A hard reboot may take over a reboot or a power task in progress.
             Action::Reboot { hard: true } => (
-                &["active", "stopped", "error"],
-                &["reboot_started", "reboot_started_hard"],
+                &["active", "stopped", "paused", "suspended", "error"],
+                &[
+                    "reboot_started",
+                    "reboot_started_hard",
+                    "pausing",
+                    "unpausing",
+                    "suspending",
+                    "resuming",
+                ],
                 Phase::Rebooting { hard: true },
+            ),
+            Action::Pause => (&["active"], &[], Phase::Pausing),
+            Action::Unpause => (&["paused"], &[], Phase::Unpausing),
+            Action::Suspend => (&["active"], &[], Phase::Suspending),
+            Action::Resume => (&["suspended"], &[], Phase::Resuming),
+            Action::Shelve => (
+                &["active", "stopped", "paused", "suspended"],
+                &[],
+                Phase::Shelving {
+                    from: phase.resting().unwrap_or(Resting::Active),
+                    // Nova offloads a volume-backed server at once (nothing to keep on the host).
+                    offload: volume_backed,
+                },
+            ),
+            Action::Unshelve => (
+                &["shelved", "shelved_offloaded"],
+                &[],
+                Phase::Unshelving {
+                    offloaded: phase != Phase::Shelved,
+                },
+            ),
+            Action::ConfirmResize => (&["resized"], &[], phase),
+            Action::RevertResize => (
+                &["resized"],
+                &[],
+                match phase {
+                    Phase::Resized { from } => Phase::RevertingResize { from },
+                    other => other,
+                },
             ),
             Action::Delete => return Ok(()),
         };
-        let vm_state = phase.vm_state();
-        if !allowed_vm_states.contains(&vm_state) {
-            return conflict("vm_state", vm_state);
+        server.check_state(now, allowed_vm_states, allowed_task_states)?;
+        match action {
+            // Confirming frees the old host; the server is back to its steady state at once.
+            Action::ConfirmResize => {
+                if let Phase::Resized { from } = phase {
+                    server.resize = None;
+                    server.start(from.phase(), now, Duration::ZERO);
+                }
+            }
+            Action::Shelve => {
+                server.offload_after = to_time(knobs.build_duration());
+                server.start(next, now, transition);
+                if !volume_backed {
+                    // Nova keeps an image-backed server's disk as a snapshot, NAME-shelved.
+                    let name = format!("{}-shelved", server.spec.name);
+                    let image_id =
+                        self.take_snapshot(id, &name, &BTreeMap::new(), now, transition)?;
+                    if let Some(server) = self.servers.get_mut(id) {
+                        server.shelved_image_id = Some(image_id);
+                    }
+                }
+            }
+            _ => server.start(next, now, transition),
         }
-        if let Some(task) = task_state
-            && !allowed_task_states.contains(&task)
-        {
-            return conflict("task_state", task);
-        }
-        server.phase = next;
-        server.phase_started = now;
-        server.phase_duration = to_time(knobs.transition_duration());
-        server.updated = now;
+        Ok(())
+    }
+
+    /// Locks or unlocks a server (Nova allows both in any state).
+    pub fn set_locked(&mut self, id: &str, locked: bool) -> Result<(), ActionError> {
+        self.settle(OffsetDateTime::now_utc());
+        let server = self.servers.get_mut(id).ok_or(ActionError::NotFound)?;
+        server.locked = locked;
         Ok(())
     }
 
@@ -518,6 +708,26 @@ impl State {
         let mut servers: Vec<&Server> = self.servers.values().collect();
         servers.sort_by_key(|server| std::cmp::Reverse(server.sequence));
         servers
+    }
+}
+
+/// The hostname Nova derives from a display name.
+pub fn hostname(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches('-');
+    if trimmed.is_empty() {
+        "server".to_owned()
+    } else {
+        trimmed.chars().take(63).collect()
     }
 }
 

@@ -302,6 +302,38 @@ impl TestClient {
             .to_owned()
     }
 
+    /// Creates key pair `key_name` and a server that boots from `image` (a name of the
+    /// simulator's catalogue) on `flavor`'s local disk with that key pair, at 2.67: `imageRef`,
+    /// no `block_device_mapping_v2`. Returns its id.
+    pub async fn create_image_backed_server(
+        &self,
+        name: &str,
+        image: &str,
+        flavor: &str,
+        key_name: &str,
+    ) -> String {
+        let key = self
+            .post(
+                "os-keypairs",
+                "2.67",
+                &json!({"keypair": {"name": key_name}}),
+            )
+            .await;
+        assert_eq!(key.status, StatusCode::CREATED, "{}", key.text);
+        let image = self.image_named(image).await;
+        let network = self.network_id("subnet-default").await;
+        let body = json!({"server": {
+            "name": name, "flavorRef": flavor, "imageRef": image["id"],
+            "networks": [{"uuid": network}], "key_name": key_name
+        }});
+        let created = self.post("servers", "2.67", &body).await;
+        assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
+        created.body["server"]["id"]
+            .as_str()
+            .expect("created server id")
+            .to_owned()
+    }
+
     /// Polls `servers/{id}` at 2.67 until `done` holds (or panics after `limit`).
     pub async fn wait_for(
         &self,

@@ -1,9 +1,83 @@
 //! The system disk's size: its minimum, its default and what the field shows.
 
 use ecs_api::models::{Flavor, Image};
+use ecs_api::validate::ValidationError;
 
 use super::numbers::whole_number;
 use crate::create::draft::CreateDraft;
+
+/// The largest system disk the form creates (GB): ECS's own limit for a system disk. The
+/// cloud's volume quota may leave less.
+pub const SYSTEM_DISK_MAX_GB: u64 = 1024;
+
+/// The line next to the size that says how large it may be, and why.
+pub fn maximum_hint(quota_left: Option<u64>) -> String {
+    match quota_left {
+        Some(left) if left < SYSTEM_DISK_MAX_GB => {
+            format!("At most {left} GB: the most your volume quota allows for a new volume.")
+        }
+        _ => format!("At most {SYSTEM_DISK_MAX_GB} GB, the largest system disk."),
+    }
+}
+
+/// The static maximum as a rule on a parsed size (for the request's checks).
+pub fn within_system_disk_maximum(size_gb: u64) -> Result<(), ValidationError> {
+    within_bound(size_gb, None)
+}
+
+fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), ValidationError> {
+    let refuse = |message: String| {
+        Err(ValidationError {
+            field: "volume_size",
+            message,
+        })
+    };
+    if size_gb > SYSTEM_DISK_MAX_GB {
+        return refuse(format!(
+            "A system disk of {size_gb} GB is larger than the largest system disk ({SYSTEM_DISK_MAX_GB} GB); enter at most {SYSTEM_DISK_MAX_GB} GB and add data disks for more space."
+        ));
+    }
+    match quota_left {
+        Some(left) if size_gb > left => refuse(format!(
+            "A system disk of {size_gb} GB is more than your volume quota allows for a new volume ({left} GB); enter at most {left} GB, or free or ask for more volume quota."
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What to say when the typed size is over the maximum or the quota; `None` when it is within
+/// them or not a number (the form's own checks explain that).
+pub fn over_maximum(size_text: &str, quota_left: Option<u64>) -> Option<String> {
+    let size = whole_number(size_text).ok()?;
+    within_bound(size, quota_left)
+        .err()
+        .map(|error| error.message)
+}
+
+/// The hint under the volume type: the cloud's own types when it lists them.
+pub fn volume_type_hint(types: Option<&[String]>) -> String {
+    match types {
+        Some(types) if !types.is_empty() => format!(
+            "This cloud's types: {}. Leave empty for its default.",
+            types.join(", ")
+        ),
+        Some(_) => "This cloud lists no volume types: leave empty for its default.".to_owned(),
+        None => "Leave empty for the cloud's default type, or type one it knows.".to_owned(),
+    }
+}
+
+/// A typed type the cloud does not list (Cinder matches names exactly); `None` when it is one
+/// of them, empty, or the cloud has no list to check against.
+pub fn unknown_volume_type(typed: &str, types: Option<&[String]>) -> Option<String> {
+    let typed = typed.trim();
+    let types = types.filter(|types| !types.is_empty())?;
+    (!typed.is_empty() && !types.iter().any(|name| name == typed)).then(|| {
+        format!(
+            "This cloud has no volume type {typed:?}; choose one of: {}.",
+            types.join(", ")
+        )
+    })
+}
 
 /// The smallest system disk Nova accepts for a server booting from a volume: what the image
 /// needs (`minDisk`), and at least 1 GB. The flavor's root disk does not bound it.
@@ -119,6 +193,63 @@ mod tests {
         // A typed size that was the suggestion is offered once a larger image raises it.
         draft.disk_size = Some("40".to_owned());
         assert!(offers_suggested_size(&draft, Some(&image(80, 0)), None));
+    }
+
+    #[test]
+    fn the_system_disk_is_bounded_by_the_maximum_and_the_quota() {
+        assert_eq!(
+            maximum_hint(None),
+            "At most 1024 GB, the largest system disk."
+        );
+        assert_eq!(
+            maximum_hint(Some(300)),
+            "At most 300 GB: the most your volume quota allows for a new volume."
+        );
+        assert_eq!(
+            over_maximum("99999", None).as_deref(),
+            Some(
+                "A system disk of 99999 GB is larger than the largest system disk (1024 GB); enter at most 1024 GB and add data disks for more space."
+            )
+        );
+        assert_eq!(over_maximum("1024", None), None);
+        assert_eq!(over_maximum("40", Some(300)), None);
+        assert!(
+            over_maximum("400", Some(300))
+                .unwrap()
+                .contains("quota allows for a new volume (300 GB)")
+        );
+        assert_eq!(
+            over_maximum("forty", Some(1)),
+            None,
+            "not a number: said elsewhere"
+        );
+        assert!(within_system_disk_maximum(1024).is_ok());
+        assert_eq!(
+            within_system_disk_maximum(99_999).unwrap_err().field,
+            "volume_size"
+        );
+    }
+
+    #[test]
+    fn volume_types_come_from_the_cloud_and_may_be_typed_without_one() {
+        let types = ["SSD".to_owned(), "SATA".to_owned()];
+        assert_eq!(
+            volume_type_hint(Some(&types)),
+            "This cloud's types: SSD, SATA. Leave empty for its default."
+        );
+        assert!(volume_type_hint(None).contains("type one"));
+        assert_eq!(unknown_volume_type(" SSD ", Some(&types)), None);
+        assert_eq!(unknown_volume_type("", Some(&types)), None);
+        assert_eq!(
+            unknown_volume_type("GPSSD", Some(&types)).as_deref(),
+            Some("This cloud has no volume type \"GPSSD\"; choose one of: SSD, SATA.")
+        );
+        assert_eq!(
+            unknown_volume_type("GPSSD", None),
+            None,
+            "no Cinder: anything goes"
+        );
+        assert_eq!(unknown_volume_type("GPSSD", Some(&[])), None);
     }
 
     #[test]

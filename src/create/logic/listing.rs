@@ -38,6 +38,18 @@ pub fn summary(counts: Counts, noun: &str, not_offered_reason: &str) -> String {
     }
 }
 
+/// The line saying where the chosen item went when the table does not show it: "Chosen: NAME
+/// (hidden by the filter)", or past the rows shown. `listed` is what the filter matches, in
+/// order; `chosen` is the chosen item's position in the loaded list (an item the table offers).
+pub fn hidden_choice_text(name: &str, listed: &[usize], chosen: usize) -> Option<String> {
+    let place = match listed.iter().position(|&index| index == chosen) {
+        Some(row) if row < MAX_ROWS => return None,
+        Some(_) => "not among the rows shown; type in the filter to see it",
+        None => "hidden by the filter",
+    };
+    Some(format!("Chosen: {name} ({place})"))
+}
+
 /// A list put in display order once, each item with the lower-cased texts the filter searches.
 /// Built when the list or its order changes; a keystroke then only compares text (no sorting,
 /// no lower-casing), which keeps it fast on thousands of items.
@@ -99,6 +111,21 @@ mod tests {
         assert_eq!(searchable.matching("id-2", |_| true), [2]);
         assert_eq!(searchable.matching("", |index| index != 0), [1, 2]);
         assert!(searchable.matching("delta", |_| true).is_empty());
+    }
+
+    #[test]
+    fn a_chosen_item_the_table_does_not_show_is_named() {
+        assert_eq!(hidden_choice_text("m1.small", &[4, 2, 7], 2), None);
+        assert_eq!(
+            hidden_choice_text("m1.small", &[4, 7], 2).as_deref(),
+            Some("Chosen: m1.small (hidden by the filter)")
+        );
+        let many: Vec<usize> = (0..=MAX_ROWS).collect();
+        assert_eq!(hidden_choice_text("last shown", &many, MAX_ROWS - 1), None);
+        assert_eq!(
+            hidden_choice_text("m1.small", &many, MAX_ROWS).as_deref(),
+            Some("Chosen: m1.small (not among the rows shown; type in the filter to see it)")
+        );
     }
 
     #[test]

@@ -99,7 +99,8 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
         Err(message) => problems.add(Field::DiskSize, message.clone()),
         Ok(size) => problems.check(
             Field::DiskSize,
-            validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk)),
+            validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk))
+                .and_then(|()| super::disk::within_system_disk_maximum(*size)),
         ),
     }
 
@@ -270,6 +271,18 @@ mod tests {
         assert_eq!(
             problems.get(Field::DiskSize),
             Some(validate::volume_size(20, 40).unwrap_err().message.as_str())
+        );
+        // Larger than any system disk: refused before sending, not left to fail in the build.
+        draft.disk_size = Some("99999".to_owned());
+        let problems = build_request(&draft, &lists.catalog()).unwrap_err();
+        assert_eq!(
+            problems.get(Field::DiskSize),
+            Some(
+                crate::create::logic::disk::within_system_disk_maximum(99_999)
+                    .unwrap_err()
+                    .message
+                    .as_str()
+            )
         );
         // Beyond what Nova's schema accepts: refused here rather than by the cloud.
         draft.disk_size = Some("99999999999999".to_owned());

@@ -6,6 +6,7 @@
 //! Single-resource responses come wrapped (`{"flavor": {...}}`): use the `*Body` wrappers or
 //! the functions in [`crate::decode`].
 
+mod cinder;
 mod compute;
 mod console;
 mod glance;
@@ -13,6 +14,7 @@ mod neutron;
 mod server;
 
 pub use crate::identity;
+pub use cinder::*;
 pub use compute::*;
 pub use console::*;
 pub use glance::*;

@@ -269,6 +269,13 @@ impl Server {
         self.image.is_none()
     }
 
+    /// True when the server may boot from a volume: Nova sends `""` as the image of such a
+    /// server, but ECS shows the image its boot volume was made from, so a server with volumes
+    /// attached counts too (for refusals that must not be wrong on either kind of cloud).
+    pub fn may_boot_from_volume(&self) -> bool {
+        self.is_volume_backed() || !self.volumes_attached.is_empty()
+    }
+
     pub fn image_id(&self) -> Option<&str> {
         self.image
             .as_ref()

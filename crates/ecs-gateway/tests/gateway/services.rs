@@ -1,6 +1,7 @@
-//! The `image` (Glance) and `network` (Neutron) upstreams: proxied at `/proxy/image` and
-//! `/proxy/network` with the catalog rewritten as for compute, against fake clouds and the
-//! embedded simulator (also playing a Nova-only cloud, which has neither).
+//! The `image` (Glance), `network` (Neutron) and `volume` (Cinder) upstreams: proxied at
+//! `/proxy/image`, `/proxy/network` and `/proxy/volume` with the catalog rewritten as for
+//! compute, against fake clouds and the embedded simulator (also playing a Nova-only cloud,
+//! which has none of them).
 
 use std::net::SocketAddr;
 
@@ -9,8 +10,11 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ecs_api::identity::Token;
-use ecs_api::models::{GlanceImageList, NeutronNetworkList, SecurityGroupList, next_link};
-use ecs_api::urls::{ImageEndpoint, ImageQuery, NetworkEndpoint};
+use ecs_api::models::{
+    GlanceImageList, NeutronNetworkList, SecurityGroupList, VolumeList, VolumeQuotaBody,
+    VolumeTypeList, next_link,
+};
+use ecs_api::urls::{ImageEndpoint, ImageQuery, NetworkEndpoint, VolumeEndpoint};
 use ecs_sim::test_client::TestClient;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -18,7 +22,8 @@ use tokio::net::TcpListener;
 use crate::common::{FakeUpstream, gateway};
 
 /// A cloud on one loopback port: Keystone at `/identity` whose catalog lists compute at
-/// `/compute`, Glance at `/image` and Neutron at `/network`, each answering with what reached it.
+/// `/compute`, Glance at `/image`, Neutron at `/network` and Cinder at `/volume/v3/p1`, each
+/// answering with what reached it.
 async fn fake_cloud() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -49,10 +54,17 @@ async fn fake_cloud_answer(State(addr): State<SocketAddr>, request: Request) -> 
                     endpoint("compute", format!("{own}/compute/v2.1/p1")),
                     endpoint("image", format!("{own}/image")),
                     endpoint("network", format!("{own}/network/")),
+                    endpoint("block-storage", format!("{own}/volume/v3/p1")),
                 ],
             }})),
         )
             .into_response(),
+        "/volume/v3/p1/volumes/detail" => Json(json!({
+            "volumes": [],
+            "volumes_links": [{"rel": "next", "href": format!("{own}/volume/v3/p1/volumes/detail?marker=v1")}],
+            "seen": {"path": path, "query": query},
+        }))
+        .into_response(),
         "/network/v2.0/networks" => Json(json!({
             "networks": [{"id": "n1", "name": "private", "router:external": false}],
             "networks_links": [{"rel": "next", "href": format!("{own}/network/v2.0/networks?marker=n1")}],
@@ -69,7 +81,7 @@ async fn fake_cloud_answer(State(addr): State<SocketAddr>, request: Request) -> 
 }
 
 #[tokio::test]
-async fn image_and_network_are_proxied_with_the_catalog_rewritten() {
+async fn image_network_and_volume_are_proxied_with_the_catalog_rewritten() {
     let cloud = fake_cloud().await;
     let own = format!("http://{cloud}");
     let gw = gateway(
@@ -78,6 +90,7 @@ async fn image_and_network_are_proxied_with_the_catalog_rewritten() {
             ("compute", format!("{own}/compute")),
             ("image", format!("{own}/image")),
             ("network", format!("{own}/network")),
+            ("volume", format!("{own}/volume")),
         ],
         |_| {},
     )
@@ -160,14 +173,39 @@ async fn image_and_network_are_proxied_with_the_catalog_rewritten() {
         neutron.next_page(&list.networks_links).as_deref(),
         Some(format!("{gateway_url}/proxy/network/v2.0/networks?marker=n1").as_str())
     );
+
+    let volume = token
+        .service_endpoint("block-storage", Some("r1"))
+        .expect("Cinder in the catalog");
+    assert_eq!(volume, format!("{gateway_url}/proxy/volume/v3/p1"));
+    let cinder = VolumeEndpoint::new(volume, "p1").unwrap();
+    let answer: Value = client
+        .get(cinder.volumes_detail(None))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["seen"]["path"], "/volume/v3/p1/volumes/detail");
+    let list: VolumeList = serde_json::from_value(answer).unwrap();
+    // Cinder's absolute `volumes_links` lead back through the gateway too.
+    assert_eq!(
+        next_link(&list.volumes_links),
+        Some(format!("{gateway_url}/proxy/volume/v3/p1/volumes/detail?marker=v1").as_str())
+    );
     gw.shutdown().await;
 }
 
 #[tokio::test]
-async fn without_them_configured_image_and_network_are_refused() {
+async fn without_them_configured_image_network_and_volume_are_refused() {
     let upstream = FakeUpstream::start().await;
     let gw = gateway(&[("identity", upstream.url())], |_| {}).await;
-    for path in ["/proxy/image/v2/images", "/proxy/network/v2.0/networks"] {
+    for path in [
+        "/proxy/image/v2/images",
+        "/proxy/network/v2.0/networks",
+        "/proxy/volume/v3/p1/volumes/detail",
+    ] {
         let response = reqwest::get(format!("{}{path}", gw.url())).await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
@@ -200,7 +238,7 @@ async fn get_json(client: &TestClient, url: &str) -> Value {
 }
 
 #[tokio::test]
-async fn the_embedded_simulator_serves_glance_and_neutron_through_the_gateway() {
+async fn the_embedded_simulator_serves_glance_neutron_and_cinder_through_the_gateway() {
     let gw = ecs_gateway::spawn(ecs_gateway::GatewayConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         simulate: true,
@@ -246,14 +284,33 @@ async fn the_embedded_simulator_serves_glance_and_neutron_through_the_gateway() 
             .any(|group| group.name == "default")
     );
 
+    let volume = token
+        .service_endpoint("block-storage", None)
+        .expect("Cinder in the catalog");
+    assert_eq!(
+        volume,
+        format!("{gateway_url}/proxy/volume/v3/{}", client.project_id())
+    );
+    let cinder = VolumeEndpoint::new(volume, client.project_id()).unwrap();
+    let types: VolumeTypeList =
+        serde_json::from_value(get_json(&client, &cinder.volume_types()).await).unwrap();
+    assert!(types.volume_types.iter().any(|kind| kind.name == "SSD"));
+    let quota: VolumeQuotaBody =
+        serde_json::from_value(get_json(&client, &cinder.quota_usage()).await).unwrap();
+    assert_eq!(quota.quota_set.volumes.in_use, Some(0));
+    let volumes: VolumeList =
+        serde_json::from_value(get_json(&client, &cinder.volumes_detail(None)).await).unwrap();
+    assert!(volumes.volumes.is_empty());
+
     let simulator = gw.simulator().unwrap();
     assert!(simulator.request_count("/image") >= 1);
     assert!(simulator.request_count("/network") >= 2);
+    assert!(simulator.request_count("/volume") >= 3);
     gw.shutdown().await;
 }
 
 #[tokio::test]
-async fn a_nova_only_simulator_gets_no_image_or_network_upstream() {
+async fn a_nova_only_simulator_gets_no_image_network_or_volume_upstream() {
     let gw = ecs_gateway::spawn(ecs_gateway::GatewayConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         simulate: true,
@@ -266,12 +323,17 @@ async fn a_nova_only_simulator_gets_no_image_or_network_upstream() {
     let (client, token) = sign_in(&gateway_url).await;
     assert_eq!(token.image_endpoint(None), None);
     assert_eq!(token.network_endpoint(None), None);
+    assert_eq!(token.service_endpoint("block-storage", None), None);
     assert!(
         client
             .compute
             .starts_with(&format!("{gateway_url}/proxy/compute/"))
     );
-    for path in ["/proxy/image/v2/images", "/proxy/network/v2.0/networks"] {
+    for path in [
+        "/proxy/image/v2/images",
+        "/proxy/network/v2.0/networks",
+        "/proxy/volume/v3/",
+    ] {
         let response = client
             .http
             .get(format!("{gateway_url}{path}"))
@@ -284,5 +346,6 @@ async fn a_nova_only_simulator_gets_no_image_or_network_upstream() {
     let simulator = gw.simulator().unwrap();
     assert_eq!(simulator.request_count("/image"), 0);
     assert_eq!(simulator.request_count("/network"), 0);
+    assert_eq!(simulator.request_count("/volume"), 0);
     gw.shutdown().await;
 }

@@ -11,7 +11,6 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::OnceCell;
 
 use super::boot_log::{self, BootFacts, GuestOs, LinuxFamily, Nic};
-use super::servers::hostname;
 use crate::Simulator;
 use crate::keys::{self, HostKey, HostKeyError};
 use crate::lifecycle::Phase;
@@ -82,21 +81,31 @@ impl ConsoleState {
                 },
                 _ => ConsoleState::NoDomain,
             },
-            Phase::Stopped | Phase::Error => ConsoleState::ShutOff,
+            // Offloaded: Nova has no host for it ("not ready"), until the unshelve spawns it.
+            Phase::ShelvedOffloaded | Phase::Unshelving { offloaded: true } => ConsoleState::NoHost,
+            // libvirt keeps these domains shut off: a suspended one is saved to disk, a shelved
+            // one powered off until it is offloaded or unshelved.
+            Phase::Stopped
+            | Phase::Error
+            | Phase::Suspended
+            | Phase::Shelved
+            | Phase::Unshelving { offloaded: false } => ConsoleState::ShutOff,
+            // A paused domain still runs (its vCPUs are stopped): the log and VNC answer.
             _ => ConsoleState::Running { boot_progress: 1.0 },
         }
     }
 }
 
-/// The image says Windows (ECS's `__os_type` or Glance's `os_type`).
+/// The image says Windows (ECS's `__os_type` or Glance's `os_type`; a snapshot keeps its
+/// source image's properties).
 pub fn is_windows(state: &State, server: &Server) -> bool {
     server
         .spec
         .image_id
         .as_deref()
-        .and_then(|id| state.catalogue.image(id))
+        .and_then(|id| state.image(id))
         .is_some_and(|image| {
-            image.metadata.iter().any(|(key, value)| {
+            image.properties().iter().any(|(key, value)| {
                 (key == "__os_type" || key == "os_type") && value.eq_ignore_ascii_case("windows")
             })
         })
@@ -113,22 +122,13 @@ fn boot_started(server: &Server) -> OffsetDateTime {
 
 /// The guest's console log at `boot_progress`, as written (before Nova's clean-up).
 pub fn boot_log(state: &State, server: &Server, boot_progress: f64) -> String {
-    let hostname = hostname(&server.spec.name);
     let flavor = state.catalogue.flavor(&server.spec.flavor_id);
     let image = server
         .spec
         .image_id
         .as_deref()
-        .and_then(|id| state.catalogue.image(id));
-    let property = |name: &str| {
-        image.and_then(|image| {
-            image
-                .metadata
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-        })
-    };
+        .and_then(|id| state.image(id));
+    let property = |name: &str| image.and_then(|image| image.property(name).map(str::to_owned));
     let os = if is_windows(state, server) {
         GuestOs::Windows {
             password_posted: server.guest.password.is_some(),
@@ -136,7 +136,7 @@ pub fn boot_log(state: &State, server: &Server, boot_progress: f64) -> String {
     } else {
         GuestOs::Linux {
             pretty_name: property("__os_version")
-                .or_else(|| image.map(|image| image.name.clone()))
+                .or_else(|| image.map(|image| image.name().to_owned()))
                 .unwrap_or_else(|| "Linux".to_owned()),
             family: LinuxFamily::from_platform(
                 &property("__platform")
@@ -163,7 +163,7 @@ pub fn boot_log(state: &State, server: &Server, boot_progress: f64) -> String {
         .get()
         .map_or(&[][..], |keys| &keys[..]);
     let facts = BootFacts {
-        hostname: &hostname,
+        hostname: &server.hostname,
         os,
         vcpus: flavor.map_or(1, |flavor| flavor.vcpus),
         ram_mb: flavor.map_or(1024, |flavor| flavor.ram_mb),
@@ -172,7 +172,7 @@ pub fn boot_log(state: &State, server: &Server, boot_progress: f64) -> String {
             // A flavor without a root disk size gets the image's.
             None => flavor
                 .map_or(0, |flavor| flavor.disk_gb)
-                .max(image.map_or(0, |image| image.min_disk_gb)),
+                .max(image.map_or(0, |image| image.min_disk_gb())),
         }
         .max(1),
         nics,
@@ -196,10 +196,7 @@ pub async fn host_keys(
         if is_windows(&state, server) {
             return Ok(Some(Arc::from([])));
         }
-        (
-            Arc::clone(&server.guest.host_keys),
-            hostname(&server.spec.name),
-        )
+        (Arc::clone(&server.guest.host_keys), server.hostname.clone())
     };
     let keys = cell
         .get_or_try_init(|| async move {

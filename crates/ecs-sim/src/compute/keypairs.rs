@@ -180,9 +180,10 @@ fn parse_create(bytes: &[u8], body: &Value, ctx: &Ctx) -> Result<CreateRequest, 
     })
 }
 
-/// The name is free and the quota has room.
+/// The name is free (the console checks the same rule before sending) and the quota has room.
 fn room_for(state: &SimState, name: &str) -> Result<(), Fault> {
-    if state.key_pairs.contains_key(name) {
+    if validate::key_pair_name_free(name, state.key_pairs.keys().map(String::as_str)).is_err() {
+        // Nova's words (`KeyPairExists`), not the console's.
         return Err(Fault::conflict(format!(
             "Key pair '{name}' already exists."
         )));

@@ -10,10 +10,13 @@ mod limits;
 mod networks;
 mod remote_consoles;
 mod security_groups;
+mod server_actions;
 mod server_create;
 mod server_password;
+mod server_query;
 mod servers;
 mod versions;
+mod volume_attachments;
 mod zones;
 
 use axum::Router;
@@ -148,7 +151,7 @@ pub fn router(simulator: Simulator) -> Router {
         .route("/flavors/{id}", get(flavors::show))
         .route("/images", get(images::index))
         .route("/images/detail", get(images::detail))
-        .route("/images/{id}", get(images::show))
+        .route("/images/{id}", get(images::show).delete(images::delete))
         .route("/os-networks", get(networks::index))
         .route("/os-networks/{id}", get(networks::show))
         .route("/os-security-groups", get(security_groups::index))
@@ -160,7 +163,12 @@ pub fn router(simulator: Simulator) -> Router {
         )
         .route("/servers", get(servers::index).post(servers::create))
         .route("/servers/detail", get(servers::detail))
-        .route("/servers/{id}", get(servers::show).delete(servers::delete))
+        .route(
+            "/servers/{id}",
+            get(servers::show)
+                .put(server_actions::update)
+                .delete(servers::delete),
+        )
         .route("/servers/{id}/action", post(servers::action))
         .route(
             "/servers/{id}/os-security-groups",
@@ -173,6 +181,14 @@ pub fn router(simulator: Simulator) -> Router {
         .route(
             "/servers/{id}/os-server-password",
             get(server_password::show).delete(server_password::clear),
+        )
+        .route(
+            "/servers/{id}/os-volume_attachments",
+            get(volume_attachments::index).post(volume_attachments::create),
+        )
+        .route(
+            "/servers/{id}/os-volume_attachments/{volume_id}",
+            get(volume_attachments::show).delete(volume_attachments::delete),
         )
         .route("/limits", get(limits::show))
         .fallback(|| async { Fault::unknown_resource() })

@@ -8,8 +8,9 @@ use ecs_api::validate;
 use serde_json::{Map, Value};
 
 use super::{Ctx, schema_object};
+use crate::cinder::{NewVolumeRecord, default_volume_type, volume_type};
 use crate::fault::Fault;
-use crate::state::{NewServer, NewVolume, ServerSpec, State};
+use crate::state::{ImageRef, NewServer, NewVolume, ServerSpec, State};
 
 /// A create request that passed the schema, before it is checked against the cloud.
 pub struct ParsedServer {
@@ -62,9 +63,6 @@ const BDM_FIELDS: [&str; 16] = [
     "disk_bus",
     "boot_index",
 ];
-
-/// ECS disk types a boot volume may use.
-pub const VOLUME_TYPES: [&str; 5] = ["SATA", "SAS", "SSD", "GPSSD", "ESSD"];
 
 const TRUE_WORDS: [&str; 8] = ["True", "TRUE", "true", "1", "ON", "On", "on", "YES"];
 const BOOL_WORDS: [&str; 22] = [
@@ -569,19 +567,26 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
         (None, Some(image_ref)) => (image_ref, None),
         (None, None) => return Err(invalid_boot_sequence()),
     };
-    let image = catalogue.image(&image_id).ok_or_else(|| {
+    // The cloud's images and the project's snapshots alike.
+    let image = state.image(&image_id).ok_or_else(|| {
         if volume.is_some() {
             Fault::bad_request(format!("Image {image_id} could not be found."))
         } else {
             Fault::bad_request("Can not find requested image")
         }
     })?;
-    if image.status != "ACTIVE" {
+    if image.nova_status(time::OffsetDateTime::now_utc()).0 != "ACTIVE" {
         return Err(Fault::bad_request(format!(
             "Image {image_id} is not active."
         )));
     }
-    if let Err(error) = validate::flavor_ram(flavor.ram_mb, image.min_ram_mb) {
+    // A volume-backed server's snapshot carries its root disk as a mapping: Nova boots from a
+    // volume made from it, in place of the image root the request may name.
+    let volume = match snapshot_root_volume(image)? {
+        Some(root) => Some(root),
+        None => volume,
+    };
+    if let Err(error) = validate::flavor_ram(flavor.ram_mb, image.min_ram_mb()) {
         return Err(Fault::bad_request(format!(
             "Flavor's memory is too small for requested image. {}",
             error.message
@@ -590,18 +595,18 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
     match &volume {
         Some(volume) => {
             if let Some(kind) = &volume.volume_type
-                && !VOLUME_TYPES.contains(&kind.as_str())
+                && volume_type(kind).is_none()
             {
                 return Err(Fault::bad_request(format!(
                     "Volume type {kind} could not be found."
                 )));
             }
-            if let Err(error) = validate::volume_size(volume.size_gb, image.min_disk_gb) {
-                let message = if volume.size_gb < image.min_disk_gb {
+            if let Err(error) = validate::volume_size(volume.size_gb, image.min_disk_gb()) {
+                let message = if volume.size_gb < image.min_disk_gb() {
                     format!(
                         "Volume is smaller than the minimum size specified in image metadata. Volume size is {} bytes, minimum size is {} bytes. {}",
                         volume.size_gb << 30,
-                        image.min_disk_gb << 30,
+                        image.min_disk_gb() << 30,
                         error.message
                     )
                 } else {
@@ -616,11 +621,11 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
                     "Only volume-backed servers are allowed for flavors with zero disk.",
                 ));
             }
-            if flavor.disk_gb < image.min_disk_gb {
+            if flavor.disk_gb < image.min_disk_gb() {
                 return Err(Fault::bad_request(format!(
                     "Flavor's disk is too small for requested image. Flavor disk is {} bytes, image is {} bytes.",
                     flavor.disk_gb << 30,
-                    image.min_disk_gb << 30
+                    image.min_disk_gb() << 30
                 )));
             }
         }
@@ -701,7 +706,7 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
         spec: ServerSpec {
             name: request.name.clone(),
             flavor_id: flavor.id.clone(),
-            image_id: Some(image.id.clone()),
+            image_id: Some(image.id().to_owned()),
             key_name: request.key_name.clone(),
             zone,
             metadata: request.metadata.clone(),
@@ -722,8 +727,88 @@ pub fn resolve(server: ParsedServer, state: &State) -> Result<NewServer, Fault> 
     })
 }
 
+/// The root volume a snapshot image's `block_device_mapping` property describes (boot index 0,
+/// from a volume snapshot), as Nova's `_get_image_defined_bdms` reads it: its size, type and
+/// delete_on_termination. None for an image without one.
+fn snapshot_root_volume(image: ImageRef<'_>) -> Result<Option<NewVolume>, Fault> {
+    let Some(text) = image.property("block_device_mapping") else {
+        return Ok(None);
+    };
+    let invalid = || {
+        Fault::bad_request(format!(
+            "Block Device Mapping is Invalid: image {} has an unreadable block_device_mapping.",
+            image.id()
+        ))
+    };
+    let mappings: Vec<Value> = serde_json::from_str(text).map_err(|_| invalid())?;
+    let Some(root) = mappings
+        .iter()
+        .find(|mapping| mapping.get("boot_index").and_then(Value::as_i64) == Some(0))
+    else {
+        return Ok(None);
+    };
+    let size_gb = root
+        .get("volume_size")
+        .and_then(Value::as_u64)
+        .filter(|size| *size > 0)
+        .ok_or_else(invalid)?
+        .max(image.min_disk_gb());
+    Ok(Some(NewVolume {
+        size_gb,
+        volume_type: root
+            .get("volume_type")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        delete_on_termination: root
+            .get("delete_on_termination")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }))
+}
+
 fn invalid_boot_sequence() -> Fault {
     Fault::bad_request(
         "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.",
     )
+}
+
+/// Makes the boot volumes of the servers just created, as nova-compute asks Cinder while it
+/// builds them: each one in use as the server's `/dev/vda`. Cinder refuses one over the volume
+/// quota; Nova then aborts that build: the server builds for the build time, then is in ERROR
+/// with the fault Nova records (`Build of instance ... aborted: ` and Cinder's 413 message),
+/// and no volume is made.
+pub fn create_boot_volumes(state: &mut State, request: &NewServer, server_ids: &[String]) {
+    let Some(volume) = &request.volume else {
+        return;
+    };
+    let kind = volume
+        .volume_type
+        .as_deref()
+        .and_then(volume_type)
+        .unwrap_or_else(default_volume_type);
+    for server_id in server_ids {
+        let Some(server) = state.servers.get(server_id) else {
+            continue;
+        };
+        let Some(boot) = server.volume.clone() else {
+            continue;
+        };
+        let record = NewVolumeRecord {
+            // Nova creates it with an empty name and description.
+            name: Some(String::new()),
+            description: Some(String::new()),
+            size_gb: boot.size_gb,
+            volume_type: kind,
+            zone: server.spec.zone.clone(),
+        };
+        let refused =
+            state.create_boot_volume(server_id, &boot.id, record, boot.delete_on_termination);
+        if let (Err(refusal), Some(server)) = (refused, state.servers.get_mut(server_id)) {
+            server.fails_build = true;
+            server.build_fault = Some(format!(
+                "Build of instance {server_id} aborted: {}",
+                refusal.message()
+            ));
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! `servers`: create, list, detail, show, delete and the os-start, os-stop, reboot and
-//! os-getConsoleOutput actions.
+//! os-getConsoleOutput actions (the day-two actions and rename are in `server_actions`).
 
 use axum::Extension;
 use axum::extract::State;
@@ -9,9 +9,9 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
 use super::flavors::extra_specs;
+use super::server_query::{Selection, ServerListQuery};
 use super::{
-    Ctx, PathParam, RequestBody, iso_time, json_body, limit_param, naive_time, paginate,
-    query_pairs, query_value, schema_object,
+    Ctx, PathParam, RequestBody, iso_time, json_body, naive_time, query_pairs, schema_object,
 };
 use crate::Simulator;
 use crate::fault::Fault;
@@ -21,36 +21,17 @@ use crate::state::{Action, ActionError, NewServer, Server, State as SimState};
 const HOST: &str = "ecs-sim-host-01";
 const HYPERVISOR: &str = "ecs-sim-node-01";
 
-/// Statuses Nova accepts in the `status` filter (checked from 2.38).
-const KNOWN_STATUSES: [&str; 20] = [
-    "ACTIVE",
-    "BUILD",
-    "DELETED",
-    "ERROR",
-    "HARD_REBOOT",
-    "MIGRATING",
-    "PASSWORD",
-    "PAUSED",
-    "REBOOT",
-    "REBUILD",
-    "RESCUE",
-    "RESIZE",
-    "REVERT_RESIZE",
-    "SHELVED",
-    "SHELVED_OFFLOADED",
-    "SHUTOFF",
-    "SOFT_DELETED",
-    "SUSPENDED",
-    "UNKNOWN",
-    "VERIFY_RESIZE",
-];
-
 pub(super) fn not_found(id: &str) -> Fault {
     Fault::not_found(format!("Instance {id} could not be found."))
 }
 
 /// The full server representation for `ctx.version`.
-fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime) -> Value {
+pub(super) fn server_view(
+    server: &Server,
+    state: &SimState,
+    ctx: &Ctx,
+    now: OffsetDateTime,
+) -> Value {
     let fraction = server.fraction(now);
     let view = server
         .phase
@@ -59,6 +40,8 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
     // Addresses and the volume appear once the build has passed those steps. A build that fails
     // ("No valid host was found") never reaches a host, so it never gets an address.
     let scheduled = (!building || fraction >= 0.2) && !server.fails_build;
+    // Nova nulls the host of a shelved-offloaded server (its ports and zone stay).
+    let on_host = scheduled && server.phase.on_host();
     let volume_attached = !building || fraction >= 0.5;
     let mut addresses = Map::new();
     if scheduled {
@@ -88,16 +71,30 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
             }
         }
     }
-    let volumes: Vec<Value> = server
-        .volume
+    // Every volume Cinder attached to it (the boot volume once the build has made it), in
+    // attachment order as Nova lists its block device mappings.
+    let mut attached = state.volumes.of_server(&server.id);
+    attached.retain(|record| {
+        record
+            .attachment
+            .as_ref()
+            .is_some_and(|attachment| volume_attached || !attachment.is_root)
+    });
+    attached.sort_by_key(|record| {
+        record
+            .attachment
+            .as_ref()
+            .map(|attachment| (!attachment.is_root, attachment.attached_at))
+    });
+    let volumes: Vec<Value> = attached
         .iter()
-        .filter(|_| volume_attached)
-        .map(|volume| {
-            if ctx.since(3) {
-                json!({"id": volume.id, "delete_on_termination": volume.delete_on_termination})
+        .filter_map(|record| {
+            let attachment = record.attachment.as_ref()?;
+            Some(if ctx.since(3) {
+                json!({"id": record.id, "delete_on_termination": attachment.delete_on_termination})
             } else {
-                json!({"id": volume.id})
-            }
+                json!({"id": record.id})
+            })
         })
         .collect();
     let image = match &server.spec.image_id {
@@ -135,7 +132,7 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
         "tenant_id": ctx.project_id,
         "user_id": ctx.user_id,
         "metadata": server.spec.metadata,
-        "hostId": if scheduled { host_id(&ctx.project_id) } else { String::new() },
+        "hostId": if on_host { host_id(&ctx.project_id) } else { String::new() },
         "image": image,
         "flavor": flavor_view,
         "created": iso_time(server.created),
@@ -149,8 +146,8 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
         "security_groups": server.spec.security_groups.iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
         "OS-DCF:diskConfig": server.spec.disk_config,
         "OS-EXT-AZ:availability_zone": if scheduled { server.spec.zone.as_str() } else { "" },
-        "OS-EXT-SRV-ATTR:host": if scheduled { Some(HOST) } else { None },
-        "OS-EXT-SRV-ATTR:hypervisor_hostname": if scheduled { Some(HYPERVISOR) } else { None },
+        "OS-EXT-SRV-ATTR:host": if on_host { Some(HOST) } else { None },
+        "OS-EXT-SRV-ATTR:hypervisor_hostname": if on_host { Some(HYPERVISOR) } else { None },
         "OS-EXT-SRV-ATTR:instance_name": format!("instance-{:08x}", server.instance_number),
         "OS-EXT-STS:task_state": view.task_state,
         "OS-EXT-STS:vm_state": view.vm_state,
@@ -163,7 +160,7 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
         body["progress"] = json!(progress);
     }
     if ctx.since(3) {
-        body["OS-EXT-SRV-ATTR:hostname"] = json!(hostname(&server.spec.name));
+        body["OS-EXT-SRV-ATTR:hostname"] = json!(server.hostname);
         body["OS-EXT-SRV-ATTR:kernel_id"] = json!("");
         body["OS-EXT-SRV-ATTR:ramdisk_id"] = json!("");
         body["OS-EXT-SRV-ATTR:launch_index"] = json!(server.launch_index);
@@ -176,7 +173,7 @@ fn server_view(server: &Server, state: &SimState, ctx: &Ctx, now: OffsetDateTime
         body["OS-EXT-SRV-ATTR:user_data"] = json!(server.spec.user_data);
     }
     if ctx.since(9) {
-        body["locked"] = json!(false);
+        body["locked"] = json!(server.locked);
     }
     if ctx.since(19) {
         body["description"] = json!(server.spec.description);
@@ -208,76 +205,26 @@ fn host_id(project_id: &str) -> String {
     ecs_api::validate::md5_fingerprint(format!("{project_id}{HOST}").as_bytes()).replace(':', "")
 }
 
-/// The hostname Nova derives from a display name.
-pub(super) fn hostname(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim_matches('-');
-    if trimmed.is_empty() {
-        "server".to_owned()
-    } else {
-        trimmed.chars().take(63).collect()
-    }
-}
-
 fn summary_view(server: &Server, ctx: &Ctx) -> Value {
     json!({"id": server.id, "name": server.spec.name, "links": ctx.links(&format!("servers/{}", server.id))})
 }
 
 fn list(simulator: &Simulator, ctx: &Ctx, uri: &Uri, detailed: bool) -> Result<Response, Fault> {
     let query = query_pairs(uri);
-    let limit = limit_param(&query)?;
-    let status_filter = query_value(&query, "status").map(str::to_ascii_uppercase);
-    if let Some(status) = &status_filter
-        && ctx.since(38)
-        && !KNOWN_STATUSES.contains(&status.as_str())
-    {
-        return Err(Fault::bad_request("Invalid status value"));
-    }
-    let name_filter = query_value(&query, "name");
+    let list_query = ServerListQuery::parse(&query, ctx)?;
     let now = OffsetDateTime::now_utc();
     let mut state = simulator.state();
     state.settle(now);
-    let servers: Vec<&Server> = state
-        .servers_newest_first()
-        .into_iter()
-        .filter(|server| name_filter.is_none_or(|name| server.spec.name.contains(name)))
-        .filter(|server| {
-            status_filter.as_deref().is_none_or(|status| {
-                server
-                    .phase
-                    .view(
-                        server.fraction(now),
-                        server.boot_from_volume(),
-                        server.before_delete,
-                    )
-                    .status
-                    == status
-            })
-        })
-        .collect();
-    let page = paginate(
-        servers,
-        |server| server.id.clone(),
-        limit,
-        query_value(&query, "marker"),
-        |marker| Fault::bad_request(format!("marker [{marker}] not found")),
-    )?;
-    let body = page.into_body("servers", ctx, uri.path(), &query, |server| {
-        if detailed {
-            server_view(server, &state, ctx, now)
-        } else {
-            summary_view(server, ctx)
-        }
-    });
+    let body = match list_query.select(&state, now)? {
+        Selection::Empty => json!({"servers": []}),
+        Selection::Page(page) => page.into_body("servers", ctx, uri.path(), &query, |server| {
+            if detailed {
+                server_view(server, &state, ctx, now)
+            } else {
+                summary_view(server, ctx)
+            }
+        }),
+    };
     Ok(axum::Json(body).into_response())
 }
 
@@ -328,18 +275,25 @@ fn apply(
     simulator
         .state()
         .apply(id, action, knobs)
-        .map_err(|error| match error {
-            ActionError::NotFound => not_found(id),
-            ActionError::Conflict { attribute, state } => Fault::conflict(format!(
-                "Cannot '{}' instance {id} while it is in {attribute} {state}",
-                action.nova_name()
-            )),
-        })
+        .map_err(|error| action_fault(id, action.nova_name(), error))
+}
+
+/// Nova's answer when action `name` (as its messages name it) is refused on server `id`.
+pub(super) fn action_fault(id: &str, name: &str, error: ActionError) -> Fault {
+    match error {
+        ActionError::NotFound => not_found(id),
+        ActionError::Locked => Fault::conflict(format!("Instance {id} is locked")),
+        ActionError::Conflict { attribute, state } => Fault::conflict(format!(
+            "Cannot '{name}' instance {id} while it is in {attribute} {state}"
+        )),
+        ActionError::BadRequest(message) => Fault::bad_request(message),
+        ActionError::OverQuota(message) => Fault::forbidden(message),
+    }
 }
 
 pub async fn action(
     State(simulator): State<Simulator>,
-    Extension(_ctx): Extension<Ctx>,
+    Extension(ctx): Extension<Ctx>,
     PathParam(id): PathParam,
     headers: HeaderMap,
     RequestBody(body): RequestBody,
@@ -370,9 +324,7 @@ pub async fn action(
             hard: reboot_is_hard(argument)?,
         },
         other => {
-            return Err(Fault::bad_request(format!(
-                "There is no such action: {other}"
-            )));
+            return super::server_actions::perform(&simulator, &ctx, &id, other, argument).await;
         }
     };
     if !simulator.state().servers.contains_key(&id) {
@@ -420,6 +372,7 @@ pub async fn create(
             .admissible_count(&request)
             .map_err(|exceeded| Fault::forbidden(exceeded.message()))?;
         let created = state.create_servers(&request, count, &knobs);
+        super::server_create::create_boot_volumes(&mut state, &request, &created.0);
         super::guest::provision(&mut state, &created.0);
         created
     };

@@ -162,9 +162,10 @@ pub fn server_security_groups<'a>(
     groups
 }
 
-/// `ACTIVE` while the guest runs (its tap device is up), `DOWN` otherwise.
+/// `ACTIVE` while the guest's tap device is plugged: running, or paused (pausing a domain
+/// unplugs nothing); `DOWN` otherwise.
 fn port_status(server: &Server) -> &'static str {
-    if server.phase.vm_state() == "active" {
+    if matches!(server.phase.vm_state(), "active" | "paused") {
         "ACTIVE"
     } else {
         "DOWN"

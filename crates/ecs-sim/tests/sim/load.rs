@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use ecs_sim::Quota;
+use ecs_sim::{Quota, VolumeQuota};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -16,9 +16,16 @@ async fn two_hundred_concurrent_creates_are_all_distinct() {
         ram_mb: 10_000_000,
         key_pairs: 100,
     };
+    // Each server boots from a 40 GB volume, which counts against Cinder's quota too.
+    let volume_quota = VolumeQuota {
+        volumes: 1_000,
+        gigabytes: 100_000,
+        per_volume_gigabytes: 1_000,
+    };
     let cloud = Cloud::start(
         fast_config()
             .quota(quota)
+            .volume_quota(volume_quota)
             .build_duration(std::time::Duration::ZERO),
     )
     .await;

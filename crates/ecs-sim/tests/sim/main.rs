@@ -1,5 +1,7 @@
 //! Integration tests of the simulator over loopback HTTP (one binary, shared helpers).
 
+mod actions;
+mod cinder;
 mod common;
 mod console;
 mod cors;
@@ -9,6 +11,7 @@ mod glance;
 mod guest;
 mod identity;
 mod keypairs;
+mod keypairs_page;
 mod knobs;
 mod lifecycle;
 mod listing;
@@ -17,4 +20,6 @@ mod neutron;
 mod requests;
 mod schemas;
 mod security_groups;
+mod server_list;
+mod server_states;
 mod services;

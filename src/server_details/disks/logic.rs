@@ -1,0 +1,515 @@
+//! The Disks section in plain Rust: one row per attached volume from what Nova and Cinder say,
+//! which one is the system disk, whether anything is still changing, the new data disk's
+//! values, and the lines the section shows.
+
+use ecs_api::models::{AttachedVolume, Volume, VolumeAttachment, VolumeType};
+
+use crate::hooks::polling::schedule::Outcome;
+
+/// The largest data disk the section creates (GB): the largest EVS disk ECS offers. The cloud's
+/// volume quota may bound it lower.
+pub const DATA_DISK_MAX_GB: u64 = 32_768;
+
+/// Cinder's statuses that change on their own (the section keeps watching while one shows).
+const CHANGING: [&str; 9] = [
+    "creating",
+    "attaching",
+    "detaching",
+    "reserved",
+    "downloading",
+    "extending",
+    "deleting",
+    "maintenance",
+    "uploading",
+];
+
+/// One attached volume as the section lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DiskRow {
+    pub volume_id: String,
+    /// The volume's name, or its id when it has none (or Cinder is not there to say).
+    pub name: String,
+    /// `None` without Cinder.
+    pub size_gb: Option<u64>,
+    pub volume_type: Option<String>,
+    pub device: Option<String>,
+    /// `Some(true)`: deleted with the server; `None`: the cloud did not say.
+    pub delete_on_termination: Option<bool>,
+    /// Cinder's status (`in-use`, `detaching`, ...); `None` without Cinder.
+    pub status: Option<String>,
+    /// The disk the server boots from: it cannot be detached.
+    pub is_system: bool,
+}
+
+/// A device name that is a server's first disk (`/dev/vda`, `/dev/sda`, `/dev/xvda`, ...).
+fn is_first_device(device: &str) -> bool {
+    let name = device.trim().trim_start_matches("/dev/");
+    ["vda", "sda", "xvda", "hda"].contains(&name)
+}
+
+/// The rows, in Nova's order (the system disk first when Nova lists it first). `attached` is
+/// the server's `volumes_attached` (which says, from 2.3 on, what goes with the server);
+/// `details` is Cinder's view, `None` on a cloud without it.
+pub fn disk_rows(
+    attachments: &[VolumeAttachment],
+    attached: &[AttachedVolume],
+    details: Option<&[Volume]>,
+) -> Vec<DiskRow> {
+    let mut rows: Vec<DiskRow> = attachments
+        .iter()
+        .map(|attachment| {
+            let volume =
+                details.and_then(|volumes| volumes.iter().find(|v| v.id == attachment.volume_id));
+            let delete_on_termination = attachment.delete_on_termination.or_else(|| {
+                attached
+                    .iter()
+                    .find(|listed| listed.id == attachment.volume_id)
+                    .and_then(|listed| listed.delete_on_termination)
+            });
+            let device = attachment.device.clone().or_else(|| {
+                volume
+                    .and_then(|volume| volume.attachment_to(&attachment.server_id))
+                    .and_then(|record| record.device.clone())
+            });
+            let is_system = match device.as_deref() {
+                Some(device) => is_first_device(device),
+                None => volume.is_some_and(|volume| volume.bootable),
+            };
+            DiskRow {
+                volume_id: attachment.volume_id.clone(),
+                name: volume.map_or_else(
+                    || attachment.volume_id.clone(),
+                    |volume| volume.display_name().to_owned(),
+                ),
+                size_gb: volume.map(|volume| volume.size),
+                volume_type: volume.and_then(|volume| volume.volume_type.clone()),
+                device,
+                delete_on_termination,
+                status: volume.map(|volume| volume.status.clone()),
+                is_system,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|row| !row.is_system);
+    rows
+}
+
+/// Whether to keep watching: a volume is still changing (attaching, detaching, ...).
+pub fn disks_outcome(rows: &[DiskRow]) -> Outcome {
+    let changing = rows.iter().any(|row| {
+        row.status
+            .as_deref()
+            .is_some_and(|status| CHANGING.contains(&status))
+    });
+    if changing {
+        Outcome::Transitional
+    } else {
+        Outcome::Steady
+    }
+}
+
+/// "Deleted with the server" / "Kept when the server is deleted" / "Not said by the cloud".
+pub fn goes_with_server_text(delete_on_termination: Option<bool>) -> &'static str {
+    match delete_on_termination {
+        Some(true) => "Deleted with the server",
+        Some(false) => "Kept when the server is deleted",
+        None => "Not said by this cloud",
+    }
+}
+
+/// Cinder's status as people read it ("in-use" -> "In use").
+pub fn status_text(status: Option<&str>) -> String {
+    let Some(status) = status.filter(|status| !status.is_empty()) else {
+        return "Attached".to_owned();
+    };
+    let words = status.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Why the system disk has no Detach button.
+pub const SYSTEM_DISK_REASON: &str = "The system disk cannot be detached: the server boots from it. It goes when the server is deleted, or stays if it is kept.";
+
+/// The question the detach confirmation asks (the name is shown in bold).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetachQuestion {
+    pub lead: &'static str,
+    pub name: String,
+    pub detail: String,
+}
+
+pub fn detach_question(row: &DiskRow) -> DetachQuestion {
+    let mut facts = Vec::new();
+    if let Some(size) = row.size_gb {
+        facts.push(format!("{size} GB"));
+    }
+    if let Some(device) = &row.device {
+        facts.push(device.clone());
+    }
+    let facts = if facts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", facts.join(", "))
+    };
+    DetachQuestion {
+        lead: "Detach the volume ",
+        name: row.name.clone(),
+        detail: format!(
+            "{facts} from this server? Unmount it inside the server first; the volume and its data are kept and can be attached again."
+        ),
+    }
+}
+
+/// The volume type names to offer, the cloud's own first (public ones, in the cloud's order).
+pub fn type_names(types: &[VolumeType]) -> Vec<String> {
+    types.iter().map(|kind| kind.name.clone()).collect()
+}
+
+/// The typed volume type, trimmed: blank is the cloud's default; with the cloud's list known,
+/// a name it does not have is refused (case-sensitive, as Cinder matches it).
+pub fn chosen_type(typed: &str, types: Option<&[VolumeType]>) -> Result<String, String> {
+    let typed = typed.trim();
+    match types {
+        Some(types) if !typed.is_empty() && !types.iter().any(|kind| kind.name == typed) => {
+            Err(format!(
+                "This cloud has no volume type {typed:?}; choose one of: {}.",
+                type_names(types).join(", ")
+            ))
+        }
+        _ => Ok(typed.to_owned()),
+    }
+}
+
+/// The hint under the size: the bound and where it comes from.
+pub fn size_hint(quota_left: Option<u64>) -> String {
+    match quota_left {
+        Some(left) if left < DATA_DISK_MAX_GB => {
+            format!("1 to {left} GB: the most your volume quota allows for a new volume.")
+        }
+        _ => format!("1 to {DATA_DISK_MAX_GB} GB, the largest data disk this console creates."),
+    }
+}
+
+/// The typed size in GB, or what to tell the user.
+pub fn data_disk_size(text: &str, quota_left: Option<u64>) -> Result<u64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Enter the data disk's size in GB.".to_owned());
+    }
+    let Ok(size) = text.replace([',', '_'], "").parse::<u64>() else {
+        return Err(if text.chars().all(|c| c.is_ascii_digit()) {
+            format!("{text} GB is far more than any disk; enter at most {DATA_DISK_MAX_GB} GB.")
+        } else {
+            format!("Enter the size as a whole number of GB (not {text:?}).")
+        });
+    };
+    if size == 0 {
+        return Err("Enter a size of at least 1 GB.".to_owned());
+    }
+    if size > DATA_DISK_MAX_GB {
+        return Err(format!(
+            "{size} GB is more than the largest data disk this console creates; enter at most {DATA_DISK_MAX_GB} GB."
+        ));
+    }
+    match quota_left {
+        Some(0) => Err("Your volume quota is used up: detach and delete volumes you no longer need, or ask for a larger quota.".to_owned()),
+        Some(left) if size > left => Err(format!(
+            "{size} GB is more than your volume quota allows for a new volume ({left} GB); enter at most {left} GB."
+        )),
+        _ => Ok(size),
+    }
+}
+
+/// A name for the next data disk: `<server>-data-<n>`, the first `n` no row uses.
+pub fn suggested_name(server_name: &str, rows: &[DiskRow]) -> String {
+    let base = if server_name.trim().is_empty() {
+        "data".to_owned()
+    } else {
+        format!("{}-data", server_name.trim())
+    };
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| rows.iter().all(|row| &row.name != name))
+        .unwrap_or(base)
+}
+
+/// Where a new data disk is in its journey, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Creating {
+        name: String,
+        size_gb: u64,
+    },
+    /// Cinder says `status` (still `creating`, usually).
+    WaitingFor {
+        name: String,
+        status: String,
+    },
+    Attaching {
+        name: String,
+    },
+    Detaching {
+        name: String,
+    },
+}
+
+pub fn step_text(step: &Step) -> String {
+    match step {
+        Step::Creating { name, size_gb } => format!("Creating the volume {name} ({size_gb} GB)…"),
+        Step::WaitingFor { name, status } => format!(
+            "The volume {name} is {}; waiting until it is available…",
+            status_text(Some(status)).to_lowercase()
+        ),
+        Step::Attaching { name } => format!("Attaching {name} to the server…"),
+        Step::Detaching { name } => format!("Detaching {name}…"),
+    }
+}
+
+/// What a finished attach or detach says (the rows show the rest).
+pub fn done_text(attached: bool, name: &str, device: Option<&str>) -> String {
+    match (attached, device) {
+        (true, Some(device)) => format!("Attached {name} as {device}."),
+        (true, None) => format!("Attached {name}."),
+        (false, _) => format!("Detach of {name} requested; it leaves the list once Nova is done."),
+    }
+}
+
+/// A new volume that did not become available: what went wrong, in the user's terms.
+pub fn not_available_text(name: &str, status: &str) -> String {
+    if status.starts_with("error") {
+        format!(
+            "The cloud could not create the volume {name} (status {status}). Try another volume type or size, or ask your cloud administrator."
+        )
+    } else {
+        format!(
+            "The volume {name} is still {status}. It was not attached; once it is available, attach it with \"An existing volume\"."
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecs_api::models::VolumeAttachmentRecord;
+
+    fn attachment(volume_id: &str, device: Option<&str>) -> VolumeAttachment {
+        VolumeAttachment {
+            volume_id: volume_id.to_owned(),
+            server_id: "s1".to_owned(),
+            device: device.map(str::to_owned),
+            ..VolumeAttachment::default()
+        }
+    }
+
+    fn volume(id: &str, name: &str, size: u64, status: &str) -> Volume {
+        Volume {
+            id: id.to_owned(),
+            name: Some(name.to_owned()),
+            size,
+            volume_type: Some("SSD".to_owned()),
+            status: status.to_owned(),
+            attachments: vec![VolumeAttachmentRecord {
+                server_id: "s1".to_owned(),
+                device: Some("/dev/vdz".to_owned()),
+                ..VolumeAttachmentRecord::default()
+            }],
+            ..Volume::default()
+        }
+    }
+
+    #[test]
+    fn rows_join_nova_and_cinder_with_the_system_disk_first() {
+        let attachments = [
+            attachment("data", Some("/dev/vdb")),
+            attachment("root", Some("/dev/vda")),
+        ];
+        let attached = [
+            AttachedVolume {
+                id: "root".into(),
+                delete_on_termination: Some(true),
+            },
+            AttachedVolume {
+                id: "data".into(),
+                delete_on_termination: Some(false),
+            },
+        ];
+        let details = [
+            volume("root", "web-1-root", 40, "in-use"),
+            volume("data", "logs", 100, "in-use"),
+        ];
+        let rows = disk_rows(&attachments, &attached, Some(&details));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0],
+            DiskRow {
+                volume_id: "root".into(),
+                name: "web-1-root".into(),
+                size_gb: Some(40),
+                volume_type: Some("SSD".into()),
+                device: Some("/dev/vda".into()),
+                delete_on_termination: Some(true),
+                status: Some("in-use".into()),
+                is_system: true,
+            }
+        );
+        assert_eq!(
+            (rows[1].name.as_str(), rows[1].size_gb, rows[1].is_system),
+            ("logs", Some(100), false)
+        );
+        assert_eq!(rows[1].delete_on_termination, Some(false));
+    }
+
+    #[test]
+    fn without_cinder_the_rows_say_what_nova_tells() {
+        let mut with_flag = attachment("v2", Some("/dev/sdb"));
+        with_flag.delete_on_termination = Some(true);
+        let rows = disk_rows(&[attachment("v1", Some("/dev/sda")), with_flag], &[], None);
+        assert_eq!(rows[0].name, "v1");
+        assert!(rows[0].is_system);
+        assert_eq!((rows[0].size_gb, rows[0].status.as_deref()), (None, None));
+        assert_eq!(rows[0].delete_on_termination, None);
+        assert_eq!(rows[1].delete_on_termination, Some(true), "2.79+ says it");
+        assert_eq!(status_text(None), "Attached");
+    }
+
+    #[test]
+    fn a_device_unknown_to_nova_comes_from_cinder_and_bootable_marks_the_system_disk() {
+        let mut boot = volume("v1", "boot", 10, "in-use");
+        boot.bootable = true;
+        let rows = disk_rows(&[attachment("v1", None)], &[], Some(&[boot.clone()]));
+        assert_eq!(rows[0].device.as_deref(), Some("/dev/vdz"));
+        assert!(!rows[0].is_system, "the device decides when known");
+        boot.attachments.clear();
+        let rows = disk_rows(&[attachment("v1", None)], &[], Some(&[boot]));
+        assert!(rows[0].is_system);
+    }
+
+    #[test]
+    fn watching_goes_on_while_a_volume_changes() {
+        let details = [volume("v1", "a", 1, "attaching")];
+        let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], Some(&details));
+        assert_eq!(disks_outcome(&rows), Outcome::Transitional);
+        let details = [volume("v1", "a", 1, "in-use")];
+        let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], Some(&details));
+        assert_eq!(disks_outcome(&rows), Outcome::Steady);
+        let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], None);
+        assert_eq!(
+            disks_outcome(&rows),
+            Outcome::Steady,
+            "Nova alone says nothing changes"
+        );
+    }
+
+    #[test]
+    fn sizes_are_bounded_by_the_maximum_and_the_quota() {
+        assert_eq!(data_disk_size(" 20 ", None), Ok(20));
+        assert_eq!(data_disk_size("1,024", Some(2000)), Ok(1024));
+        assert!(data_disk_size("", None).unwrap_err().contains("Enter"));
+        assert!(
+            data_disk_size("0", None)
+                .unwrap_err()
+                .contains("at least 1 GB")
+        );
+        assert!(
+            data_disk_size("2.5", None)
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert_eq!(
+            data_disk_size("99999", None).unwrap_err(),
+            "99999 GB is more than the largest data disk this console creates; enter at most 32768 GB."
+        );
+        assert!(
+            data_disk_size("99999999999999999999999", None)
+                .unwrap_err()
+                .contains("far more")
+        );
+        assert_eq!(
+            data_disk_size("30", Some(25)).unwrap_err(),
+            "30 GB is more than your volume quota allows for a new volume (25 GB); enter at most 25 GB."
+        );
+        assert!(
+            data_disk_size("1", Some(0))
+                .unwrap_err()
+                .contains("used up")
+        );
+        assert!(size_hint(Some(25)).starts_with("1 to 25 GB"));
+        assert!(size_hint(None).starts_with("1 to 32768 GB"));
+    }
+
+    #[test]
+    fn a_type_must_be_the_clouds_when_the_cloud_lists_them() {
+        let types = [
+            VolumeType {
+                name: "SSD".into(),
+                ..VolumeType::default()
+            },
+            VolumeType {
+                name: "SATA".into(),
+                ..VolumeType::default()
+            },
+        ];
+        assert_eq!(chosen_type(" SSD ", Some(&types)), Ok("SSD".into()));
+        assert_eq!(chosen_type("", Some(&types)), Ok(String::new()));
+        assert_eq!(
+            chosen_type("ssd", Some(&types)).unwrap_err(),
+            "This cloud has no volume type \"ssd\"; choose one of: SSD, SATA."
+        );
+        assert_eq!(
+            chosen_type("GPSSD", None),
+            Ok("GPSSD".into()),
+            "typed freely without Cinder"
+        );
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(status_text(Some("in-use")), "In use");
+        assert_eq!(status_text(Some("error_deleting")), "Error deleting");
+        assert_eq!(goes_with_server_text(Some(true)), "Deleted with the server");
+        assert_eq!(
+            goes_with_server_text(Some(false)),
+            "Kept when the server is deleted"
+        );
+        let row = DiskRow {
+            volume_id: "v".into(),
+            name: "logs".into(),
+            size_gb: Some(100),
+            volume_type: None,
+            device: Some("/dev/vdb".into()),
+            delete_on_termination: None,
+            status: None,
+            is_system: false,
+        };
+        let question = detach_question(&row);
+        assert_eq!(question.name, "logs");
+        assert!(
+            question
+                .detail
+                .starts_with(" (100 GB, /dev/vdb) from this server?")
+        );
+        assert_eq!(suggested_name("web", &[]), "web-data-1");
+        let taken = DiskRow {
+            name: "web-data-1".into(),
+            ..row
+        };
+        assert_eq!(suggested_name("web", &[taken]), "web-data-2");
+        assert_eq!(suggested_name("  ", &[]), "data-1");
+        assert_eq!(
+            step_text(&Step::WaitingFor {
+                name: "d".into(),
+                status: "creating".into()
+            }),
+            "The volume d is creating; waiting until it is available…"
+        );
+        assert_eq!(
+            done_text(true, "d", Some("/dev/vdb")),
+            "Attached d as /dev/vdb."
+        );
+        assert!(not_available_text("d", "error").contains("could not create"));
+        assert!(not_available_text("d", "creating").contains("An existing volume"));
+    }
+}

@@ -1,0 +1,347 @@
+//! The details page's Disks section: every attached volume with its size, type, device, whether
+//! it goes with the server and its status (Cinder's details when the catalog lists block
+//! storage, Nova's `os-volume_attachments` alone otherwise); attaching a data disk (a new
+//! volume, watched until it is available, or an existing one) and detaching one, confirmed.
+
+mod attach;
+mod detach;
+pub mod logic;
+
+use ecs_api::models::{Server, VolumeAttachment};
+use ecs_api::requests::CreateVolume;
+use ecs_api::{ApiError, ErrorKind};
+use leptos::prelude::*;
+
+use crate::api::volumes::ServerVolumes;
+use crate::api::{Api, use_api};
+use crate::components::error_notice::ErrorNotice;
+use crate::hooks::polling::{NotFound, Polling, use_polling};
+use attach::AttachForm;
+use detach::DetachConfirmation;
+use logic::{
+    DiskRow, SYSTEM_DISK_REASON, Step, disk_rows, disks_outcome, done_text, goes_with_server_text,
+    not_available_text, status_text, step_text,
+};
+
+/// The line that reports the running or last request (focus goes there when one starts).
+const DISK_STATUS_ID: &str = "disk-status";
+/// How often, and how many times, a new volume is asked for until it is available (2 min).
+const WAIT_INTERVAL_MS: i32 = 1500;
+const WAIT_ROUNDS: u32 = 80;
+
+/// What the section asks of the cloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DiskRequest {
+    AttachNew {
+        name: String,
+        size_gb: u64,
+        volume_type: String,
+    },
+    AttachExisting {
+        volume_id: String,
+        name: String,
+    },
+    Detach {
+        volume_id: String,
+        name: String,
+    },
+}
+
+/// What the section's pieces share (a context; cheap to copy).
+#[derive(Clone, Copy)]
+struct DisksState {
+    server: Polling<Server>,
+    rows: Memo<Option<Vec<DiskRow>>>,
+    act: Action<DiskRequest, Result<String, ApiError>>,
+    /// The row whose detach is being confirmed.
+    confirming: RwSignal<Option<DiskRow>>,
+    /// The attach form is open.
+    attaching: RwSignal<bool>,
+    has_cinder: bool,
+}
+
+impl DisksState {
+    fn send(&self, request: DiskRequest) {
+        self.confirming.set(None);
+        self.attaching.set(false);
+        self.act.dispatch_local(request);
+        crate::browser::focus::focus_element(DISK_STATUS_ID);
+    }
+
+    fn busy(&self) -> bool {
+        self.act.pending().get()
+    }
+}
+
+#[component]
+pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoView {
+    let api = use_api();
+    let has_cinder = api.volume_endpoint().ok().flatten().is_some();
+    let volumes = use_polling(
+        move || {
+            let id = server_id.get();
+            async move { api.server_volumes(&id).await }
+        },
+        |found: &ServerVolumes| {
+            disks_outcome(&disk_rows(
+                &found.attachments,
+                &[],
+                found.details.as_deref(),
+            ))
+        },
+        NotFound::IsAnError,
+    );
+    let rows = Memo::new(move |_| {
+        volumes.data.with(|found| {
+            let found = found.as_ref()?;
+            Some(polling.data.with(|server| {
+                let attached = server
+                    .as_ref()
+                    .map_or(&[][..], |server| &server.volumes_attached[..]);
+                disk_rows(&found.attachments, attached, found.details.as_deref())
+            }))
+        })
+    });
+    // How many rows, `None` while loading (whether to show the table at all).
+    let listed = Memo::new(move |_| rows.with(|rows| rows.as_ref().map(Vec::len)));
+    let step = RwSignal::new(None::<Step>);
+    let act = Action::new_local(move |request: &DiskRequest| {
+        let request = request.clone();
+        let server_id = server_id.get_untracked();
+        async move {
+            let result = run(api, &server_id, request, step).await;
+            step.set(None);
+            volumes.refresh_now(true);
+            polling.refresh_now(true);
+            result
+        }
+    });
+    let state = DisksState {
+        server: polling,
+        rows,
+        act,
+        confirming: RwSignal::new(None),
+        attaching: RwSignal::new(false),
+        has_cinder,
+    };
+    provide_context(state);
+
+    let status = move || {
+        if let Some(step) = step.get() {
+            return Some(step_text(&step));
+        }
+        act.value().with(|value| {
+            value
+                .as_ref()
+                .and_then(|result| result.as_ref().ok().cloned())
+        })
+    };
+    view! {
+        <div class="card" id="disks">
+            <h2 id="disks-title">"Disks"</h2>
+            {(!has_cinder)
+                .then(|| {
+                    view! {
+                        <p class="hint">
+                            "This cloud's catalog lists no block storage service (Cinder): the disks below are what Nova tells (no size, type or status), and new volumes cannot be made here."
+                        </p>
+                    }
+                })}
+            {move || {
+                volumes
+                    .error()
+                    .map(|error| view! { <ErrorNotice error title="Loading the disks failed" /> })
+            }}
+            // Re-rendered only when the list appears or empties; rows change in place.
+            {move || match listed.get() {
+                None if volumes.error().is_none() => {
+                    view! { <p class="loading">"Loading disks…"</p> }.into_any()
+                }
+                None => ().into_any(),
+                Some(0) => view! { <p class="muted">"No volumes are attached."</p> }.into_any(),
+                Some(_) => view! { <DiskTable /> }.into_any(),
+            }}
+            <p id=DISK_STATUS_ID class="small" role="status" tabindex="-1">{status}</p>
+            {move || {
+                act.value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|error| view! { <ErrorNotice error title="The disk change failed" /> })
+            }}
+            {move || {
+                state
+                    .confirming
+                    .get()
+                    .map(|row| view! { <DetachConfirmation row /> })
+            }}
+            {move || {
+                if state.attaching.get() {
+                    view! { <AttachForm /> }.into_any()
+                } else {
+                    view! {
+                        <button type="button" id="attach-disk-open"
+                            disabled=move || state.busy()
+                            on:click=move |_| state.attaching.set(true)>
+                            "Attach a data disk…"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn DiskTable() -> impl IntoView {
+    let state = expect_context::<DisksState>();
+    let has_system = move || {
+        state
+            .rows
+            .with(|rows| rows.iter().flatten().any(|row| row.is_system))
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="disks" aria-labelledby="disks-title">
+                <thead>
+                    <tr>
+                        <th scope="col">"Volume"</th>
+                        <th scope="col">"Size"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Device"</th>
+                        <th scope="col">"When the server is deleted"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Detach"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || state.rows.get().unwrap_or_default() key=DiskRow::clone let:row>
+                        <DiskTableRow row />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <Show when=has_system>
+            <p class="hint" id="system-disk-reason">{SYSTEM_DISK_REASON}</p>
+        </Show>
+    }
+}
+
+#[component]
+fn DiskTableRow(row: DiskRow) -> impl IntoView {
+    let state = expect_context::<DisksState>();
+    let dash = || "—".to_owned();
+    let action = if row.is_system {
+        view! { <span class="small">"System disk"</span> }.into_any()
+    } else {
+        let opened = row.clone();
+        view! {
+            <button type="button" class="danger" id=format!("detach-{}", row.volume_id)
+                aria-label=format!("Detach {}…", row.name)
+                disabled=move || state.busy()
+                on:click=move |_| state.confirming.set(Some(opened.clone()))>
+                "Detach…"
+            </button>
+        }
+        .into_any()
+    };
+    view! {
+        <tr>
+            <th scope="row">{row.name.clone()}</th>
+            <td>{row.size_gb.map_or_else(dash, |size| format!("{size} GB"))}</td>
+            <td>{row.volume_type.clone().unwrap_or_else(dash)}</td>
+            <td class="mono">{row.device.clone().unwrap_or_else(dash)}</td>
+            <td>{goes_with_server_text(row.delete_on_termination)}</td>
+            <td>{status_text(row.status.as_deref())}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}
+
+/// Runs one request to its end, telling `step` where it is.
+async fn run(
+    api: Api,
+    server_id: &str,
+    request: DiskRequest,
+    step: RwSignal<Option<Step>>,
+) -> Result<String, ApiError> {
+    match request {
+        DiskRequest::AttachNew {
+            name,
+            size_gb,
+            volume_type,
+        } => {
+            step.set(Some(Step::Creating {
+                name: name.clone(),
+                size_gb,
+            }));
+            let new_disk = CreateVolume::data_disk(name.clone(), size_gb, &volume_type, None);
+            let volume = api.create_volume(&new_disk).await?;
+            wait_until_available(api, &volume.id, volume.status, &name, step).await?;
+            attach(api, server_id, &volume.id, &name, step).await
+        }
+        DiskRequest::AttachExisting { volume_id, name } => {
+            attach(api, server_id, &volume_id, &name, step).await
+        }
+        DiskRequest::Detach { volume_id, name } => {
+            step.set(Some(Step::Detaching { name: name.clone() }));
+            api.detach_volume(server_id, &volume_id).await?;
+            Ok(done_text(false, &name, None))
+        }
+    }
+}
+
+async fn attach(
+    api: Api,
+    server_id: &str,
+    volume_id: &str,
+    name: &str,
+    step: RwSignal<Option<Step>>,
+) -> Result<String, ApiError> {
+    step.set(Some(Step::Attaching {
+        name: name.to_owned(),
+    }));
+    let attachment: VolumeAttachment = api.attach_volume(server_id, volume_id).await?;
+    Ok(done_text(true, name, attachment.device.as_deref()))
+}
+
+/// Asks Cinder for the new volume until it is `available` (Cinder creates it in the background).
+async fn wait_until_available(
+    api: Api,
+    volume_id: &str,
+    mut status: String,
+    name: &str,
+    step: RwSignal<Option<Step>>,
+) -> Result<(), ApiError> {
+    for _ in 0..WAIT_ROUNDS {
+        if status == "available" {
+            return Ok(());
+        }
+        if status.starts_with("error") {
+            break;
+        }
+        step.set(Some(Step::WaitingFor {
+            name: name.to_owned(),
+            status: status.clone(),
+        }));
+        pause(WAIT_INTERVAL_MS).await;
+        status = api.get_volume(volume_id).await?.status;
+    }
+    Err(ApiError {
+        status: 0,
+        message: not_available_text(name, &status),
+        kind: ErrorKind::Other,
+        retry_after: None,
+        fault: None,
+    })
+}
+
+/// Waits `ms` milliseconds (a timer promise; nothing else here needs one).
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

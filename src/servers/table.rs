@@ -1,0 +1,223 @@
+//! The servers table: a checkbox per row and one for the page, column headings that sort, and
+//! each row's own menu of actions.
+
+use std::collections::BTreeSet;
+
+use ecs_api::models::Server;
+use leptos::html::Details;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::bulk::Bulk;
+use super::logic::ServerRow;
+use super::query::{ListQuery, SortColumn};
+use super::selection::{ListAction, Plan};
+use crate::components::keyed_rows::{KeyedRows, RowKey};
+use crate::components::timestamp::Timestamp;
+use crate::hooks::clock::use_clock;
+
+#[component]
+pub fn ServerTable(
+    servers: Memo<Option<Vec<Server>>>,
+    query: Memo<ListQuery>,
+    go: Callback<ListQuery>,
+    selected: RwSignal<BTreeSet<String>>,
+    updating: Memo<bool>,
+    bulk: Bulk,
+) -> impl IntoView {
+    let now = use_clock();
+    // Rows are keyed by what they show: a refresh rebuilds only the rows whose text changed.
+    let keys = Signal::derive(move || {
+        servers.with(|servers| {
+            servers
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(position, server)| RowKey::showing(position, &ServerRow::new(server)))
+                .collect()
+        })
+    });
+    let page_ids = Memo::new(move |_| {
+        servers.with(|servers| {
+            servers
+                .iter()
+                .flatten()
+                .map(|server| server.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let selected_on_page = move || {
+        page_ids.with(|ids| {
+            selected.with(|selected| ids.iter().filter(|id| selected.contains(*id)).count())
+        })
+    };
+    let all_selected = move || {
+        let count = selected_on_page();
+        count > 0 && count == page_ids.with(Vec::len)
+    };
+    let some_selected = move || {
+        let count = selected_on_page();
+        count > 0 && count < page_ids.with(Vec::len)
+    };
+    let toggle_all = move |_| {
+        let select = !all_selected();
+        page_ids.with_untracked(|ids| {
+            selected.update(|selected| {
+                for id in ids {
+                    if select {
+                        selected.insert(id.clone());
+                    } else {
+                        selected.remove(id);
+                    }
+                }
+            });
+        });
+    };
+    let row = Callback::new(move |position: usize| {
+        let Some(row) =
+            servers.with_untracked(|servers| servers.as_ref()?.get(position).map(ServerRow::new))
+        else {
+            return ().into_any();
+        };
+        let id = row.id.clone();
+        let name = row.name.clone();
+        let select_label = format!("Select {name}");
+        let link = format!("/servers/{}", ecs_api::urls::encode(&row.id));
+        let checked = {
+            let id = id.clone();
+            move || selected.with(|selected| selected.contains(&id))
+        };
+        let toggle = {
+            let id = id.clone();
+            move |_| {
+                selected.update(|selected| {
+                    if !selected.remove(&id) {
+                        selected.insert(id.clone());
+                    }
+                });
+            }
+        };
+        view! {
+            <tr data-server-id=row.id>
+                <td class="select-cell" data-label="Select">
+                    <input type="checkbox" class="row-select" aria-label=select_label
+                        prop:checked=checked on:change=toggle />
+                </td>
+                <td data-label="Name">
+                    <A href=link attr:class="server-link">{row.name}</A>
+                </td>
+                <td data-label="Status"><span class=row.status_class>{row.status}</span></td>
+                <td data-label="Addresses" class="mono">{row.addresses}</td>
+                <td data-label="Flavor">{row.flavor}</td>
+                <td data-label="Availability zone">{row.zone}</td>
+                <td data-label="Created"><Timestamp value=row.created now /></td>
+                <td data-label="Actions"><RowMenu id name servers bulk /></td>
+            </tr>
+        }
+        .into_any()
+    });
+    view! {
+        <div class="table-wrap card">
+            <table id="servers-table" class="stacks-narrow servers-list" aria-labelledby="servers-title"
+                aria-busy=move || updating.get().to_string()>
+                <thead>
+                    <tr>
+                        <th scope="col" class="select-cell">
+                            <input type="checkbox" id="select-page" aria-label="Select every server on this page"
+                                prop:checked=all_selected prop:indeterminate=some_selected on:change=toggle_all />
+                        </th>
+                        {SortColumn::ALL
+                            .into_iter()
+                            .map(|column| view! { <SortHeading column query go /> })
+                            .collect_view()}
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <KeyedRows rows=keys row />
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A column heading whose button sorts by the column (again: the other way round).
+#[component]
+fn SortHeading(
+    column: SortColumn,
+    query: Memo<ListQuery>,
+    go: Callback<ListQuery>,
+) -> impl IntoView {
+    let sorted = move || query.with(|query| (query.sort == column).then_some(query.direction));
+    view! {
+        <th scope="col" aria-sort=move || sorted().map_or("none", |direction| direction.aria())>
+            <button type="button" class="sort" id=format!("sort-{}", column.param())
+                on:click=move |_| go.run(query.get_untracked().sorted_by(column))>
+                {column.label()}
+                <span aria-hidden="true" class="sort-mark">
+                    {move || match sorted() {
+                        Some(super::query::Direction::Asc) => " ▲",
+                        Some(super::query::Direction::Desc) => " ▼",
+                        None => "",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// One row's menu: each action its state allows, confirmed like the selection's.
+#[component]
+fn RowMenu(
+    id: String,
+    name: String,
+    servers: Memo<Option<Vec<Server>>>,
+    bulk: Bulk,
+) -> impl IntoView {
+    let menu = NodeRef::<Details>::new();
+    let server = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            servers.with(|servers| {
+                servers
+                    .iter()
+                    .flatten()
+                    .find(|server| server.id == id)
+                    .cloned()
+            })
+        })
+    };
+    let summary_id = format!("row-menu-{id}");
+    let item = move |action: ListAction| {
+        let opener = summary_id.clone();
+        let allowed = move || {
+            server.with(|server| {
+                server
+                    .as_ref()
+                    .is_some_and(|server| action.allowed_for(server))
+            })
+        };
+        view! {
+            <button type="button" class=format!("row-{}", action.key())
+                disabled=move || !allowed() || bulk.busy()
+                on:click=move |_| {
+                    if let Some(menu) = menu.get_untracked() {
+                        menu.set_open(false);
+                    }
+                    if let Some(server) = server.get_untracked() {
+                        bulk.ask(Plan::new(action, [&server]), opener.clone());
+                    }
+                }>
+                {format!("{}…", action.label())}
+            </button>
+        }
+    };
+    view! {
+        <details class="row-menu" node_ref=menu>
+            <summary id=format!("row-menu-{id}") aria-label=format!("Actions for {name}")>"Actions"</summary>
+            <div class="menu" role="group" aria-label=format!("Actions for {name}")>
+                {ListAction::ALL.into_iter().map(item).collect_view()}
+            </div>
+        </details>
+    }
+}

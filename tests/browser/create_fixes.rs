@@ -1,0 +1,497 @@
+//! End to end in headless Chromium: what a new user tripped on (issue 12). The quota on the
+//! create page follows creates and refusals; a click anywhere in a flavor or image row chooses
+//! it; a choice the filter hides is named; counts agree with their nouns; the page says it is
+//! loading before the app runs and asks for no favicon; a details page tells a server that never
+//! existed from one that was deleted.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ecs_sim::Quota;
+use ecs_sim::test_client::TestClient;
+use fantoccini::Locator;
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::create::{GuideChoices, click_xpath, make_the_guides_choices};
+use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
+
+const IMAGE: &str = "CentOS 7.9 64bit";
+const WINDOWS_IMAGE: &str = "Windows Server 2019 Datacenter 64bit";
+/// 2 vCPUs, 4 GB of RAM.
+const FLAVOR: &str = "c1.large";
+/// 1 vCPU, 1 GB: too small for the Windows image.
+const SMALL_FLAVOR: &str = "s6.small.1";
+/// 1 vCPU, 2 GB.
+const ONE_VCPU_FLAVOR: &str = "s6.medium.2";
+
+const SIMULATOR: GuideChoices = GuideChoices {
+    zone: "az1.dc1",
+    unavailable_zone: Some("az3.dc1"),
+    small_flavor: SMALL_FLAVOR,
+    image: IMAGE,
+    image_min_disk: "40",
+};
+
+/// CSS for the element whose id is `id` (flavor ids contain dots).
+fn by_id(id: &str) -> String {
+    format!("[id='{id}']")
+}
+
+async fn is_checked(h: &Console, id: &str) -> bool {
+    h.wait_for(&by_id(id))
+        .await
+        .prop("checked")
+        .await
+        .unwrap_or_else(|error| panic!("read checked of #{id}: {error}"))
+        .as_deref()
+        == Some("true")
+}
+
+async fn text_of(h: &Console, css: &str) -> String {
+    h.wait_for(css)
+        .await
+        .text()
+        .await
+        .unwrap_or_else(|error| panic!("read the text of `{css}`: {error}"))
+}
+
+/// Clicks with the mouse in the middle of a row's `column`-th cell (1-based), away from its
+/// radio and label. A pointer action, as a user's click: WebDriver's element click refuses a
+/// cell that the row's label covers.
+async fn click_cell(h: &Console, radio_id: &str, column: usize) {
+    let cell = h
+        .browser
+        .wait()
+        .at_most(DEFAULT_WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//tr[.//input[@id='{radio_id}']]/td[{column}]"
+        )))
+        .await
+        .unwrap_or_else(|error| panic!("no cell {column} in the row of #{radio_id}: {error}"));
+    h.browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'}); return null;",
+            vec![serde_json::to_value(&cell).expect("the cell as a script argument")],
+        )
+        .await
+        .expect("scroll the cell into view");
+    let click = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveToElement {
+            element: cell,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    h.browser
+        .perform_actions(click)
+        .await
+        .unwrap_or_else(|error| panic!("click cell {column} of #{radio_id}'s row: {error}"));
+}
+
+/// Creates a server of `flavor` through the API (as another tool would) and returns its id.
+async fn create_behind_the_forms_back(api: &TestClient, name: &str, flavor: &str) -> String {
+    let images = api
+        .console_call(Method::GET, "images/detail", None)
+        .await
+        .body;
+    let image_id = images["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|image| image["name"] == IMAGE)
+        .and_then(|image| image["id"].as_str())
+        .expect("the CentOS image")
+        .to_owned();
+    let networks = api
+        .console_call(Method::GET, "os-networks", None)
+        .await
+        .body;
+    let body = json!({"server": {
+        "name": name,
+        "flavorRef": flavor,
+        "networks": [{"uuid": networks["networks"][0]["id"]}],
+        "block_device_mapping_v2": [{
+            "uuid": image_id, "source_type": "image", "destination_type": "volume",
+            "volume_size": 40, "boot_index": 0, "delete_on_termination": true
+        }]
+    }});
+    let created = api.console_call(Method::POST, "servers", Some(&body)).await;
+    assert_eq!(
+        created.status_code(),
+        202,
+        "create {name}: {}",
+        created.text
+    );
+    created.body["server"]["id"]
+        .as_str()
+        .expect("the new server's id")
+        .to_owned()
+}
+
+async fn wait_for_quota(h: &Console, expected: &str) {
+    h.wait_for_element_text("#quota-left", expected, DEFAULT_WAIT)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_quota_on_the_form_follows_creates_and_refusals() {
+    let h = Harness::start_with(HarnessOptions {
+        sim: HarnessOptions::default().sim.quota(Quota {
+            instances: 4,
+            cores: 6,
+            ..Quota::default()
+        }),
+        direct: false,
+    })
+    .await;
+    let api = h.demo_client().await;
+    h.sign_in_demo().await;
+    make_the_guides_choices(&h, &SIMULATOR, "quota-1", FLAVOR).await;
+    wait_for_quota(
+        &h,
+        "Your quota allows 4 more servers, 6 more vCPUs and 50 GB more RAM.",
+    )
+    .await;
+
+    // A server created here counts at once.
+    click_xpath(&h, "//button[normalize-space()='Create server']").await;
+    h.wait_for_text("The server is being created").await;
+    wait_for_quota(
+        &h,
+        "Your quota allows 3 more servers, 4 more vCPUs and 46 GB more RAM.",
+    )
+    .await;
+
+    // "Create another server" asks again: another tool created a server meanwhile.
+    create_behind_the_forms_back(&api, "elsewhere-1", FLAVOR).await;
+    click_xpath(
+        &h,
+        "//button[normalize-space()='I have noted the admin password']",
+    )
+    .await;
+    click_xpath(&h, "//button[normalize-space()='Create another server']").await;
+    wait_for_quota(
+        &h,
+        "Your quota allows 2 more servers, 2 more vCPUs and 42 GB more RAM.",
+    )
+    .await;
+
+    // The cloud refuses over the quota the page did not know was used: the page asks again,
+    // and the flavor table says why the chosen flavor no longer fits.
+    create_behind_the_forms_back(&api, "elsewhere-2", SMALL_FLAVOR).await;
+    h.fill("#server-name", "quota-2").await;
+    click_xpath(&h, "//button[normalize-space()='Create server']").await;
+    h.wait_for_text("Quota exceeded for cores").await;
+    wait_for_quota(
+        &h,
+        "Your quota allows 1 more server, 1 more vCPU and 41 GB more RAM.",
+    )
+    .await;
+    h.wait_for(&format!("{}[disabled]", by_id(&format!("flavor-{FLAVOR}"))))
+        .await;
+    h.wait_for_text("This flavor needs 2 vCPUs; your quota allows 1 more.")
+        .await;
+
+    h.shutdown().await;
+}
+
+/// The id of the radio in the image table's row named `name`.
+async fn image_radio(h: &Console, name: &str) -> String {
+    h.browser
+        .wait()
+        .at_most(DEFAULT_WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//tr[.//label[normalize-space()='{name}']]//input"
+        )))
+        .await
+        .unwrap_or_else(|error| panic!("no row for the image {name}: {error}"))
+        .attr("id")
+        .await
+        .expect("read the radio's id")
+        .expect("the radio has an id")
+}
+
+async fn wait_until_chosen(h: &Console, id: &str) {
+    h.wait_until(&format!("#{id} to be chosen"), DEFAULT_WAIT, || {
+        is_checked(h, id)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_click_in_a_row_chooses_it_and_a_choice_the_filter_hides_is_named() {
+    let h = Harness::start().await;
+    h.sign_in_demo().await;
+    h.open("/create").await;
+
+    // A click in an image row's Min disk cell (not the radio, not the name) chooses it.
+    let windows = image_radio(&h, WINDOWS_IMAGE).await;
+    click_cell(&h, &windows, 5).await;
+    wait_until_chosen(&h, &windows).await;
+    // A flavor too small for that image is not chosen by a click in its row.
+    let small = format!("flavor-{SMALL_FLAVOR}");
+    h.wait_for(&format!("{}[disabled]", by_id(&small))).await;
+    click_cell(&h, &small, 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !is_checked(&h, &small).await,
+        "an unfit flavor stays unchosen"
+    );
+
+    let centos = image_radio(&h, IMAGE).await;
+    click_cell(&h, &centos, 5).await;
+    wait_until_chosen(&h, &centos).await;
+    // A click in a flavor row's vCPUs cell chooses it.
+    let flavor = format!("flavor-{ONE_VCPU_FLAVOR}");
+    click_cell(&h, &flavor, 3).await;
+    wait_until_chosen(&h, &flavor).await;
+    // The keyboard is unchanged: an arrow in the radio group chooses the next flavor (by name).
+    h.wait_for(&by_id(&flavor))
+        .await
+        .send_keys(&char::from(fantoccini::key::Key::Down).to_string())
+        .await
+        .expect("press the down arrow");
+    wait_until_chosen(&h, &small).await;
+    h.wait_for(&by_id(&small))
+        .await
+        .send_keys(&char::from(fantoccini::key::Key::Up).to_string())
+        .await
+        .expect("press the up arrow");
+    wait_until_chosen(&h, &flavor).await;
+
+    // A filter that hides the chosen flavor or image says which one is chosen.
+    let hidden_flavor = format!("Chosen: {ONE_VCPU_FLAVOR} (hidden by the filter)");
+    let hidden_image = format!("Chosen: {IMAGE} (hidden by the filter)");
+    assert!(!h.body_text().await.contains("(hidden by the filter)"));
+    h.fill("#flavor-filter", "c1").await;
+    h.wait_for_text(&hidden_flavor).await;
+    h.fill("#image-filter", "windows").await;
+    h.wait_for_text(&hidden_image).await;
+    h.fill("#flavor-filter", "s6").await;
+    h.wait_until("the chosen flavor to show again", DEFAULT_WAIT, || async {
+        !h.body_text().await.contains(&hidden_flavor)
+    })
+    .await;
+    assert!(h.body_text().await.contains(&hidden_image));
+    h.fill("#image-filter", "cent").await;
+    h.wait_until("the chosen image to show again", DEFAULT_WAIT, || async {
+        !h.body_text().await.contains("(hidden by the filter)")
+    })
+    .await;
+
+    // The review counts one vCPU as one, and one problem as one.
+    h.click("input[type='checkbox'][id^='network-']").await;
+    h.fill("#server-name", "plural-1").await;
+    h.wait_for_text("1 thing to fix before the request can be built:")
+        .await;
+    h.wait_for(&format!("select#zone option[value='{}']", SIMULATOR.zone))
+        .await
+        .click()
+        .await
+        .expect("choose the zone");
+    h.wait_for_text(&format!("{ONE_VCPU_FLAVOR} (1 vCPU, 2 GB RAM)"))
+        .await;
+
+    h.shutdown().await;
+}
+
+/// A loopback proxy in front of the gateway that keeps every byte the browser sends, to see
+/// which paths it asks for.
+struct RecordingProxy {
+    url: String,
+    sent: Arc<Mutex<Vec<u8>>>,
+}
+
+impl RecordingProxy {
+    async fn start(gateway_url: &str) -> Self {
+        let target = gateway_url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("its address"));
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let recorded = sent.clone();
+        tokio::spawn(async move {
+            while let Ok((browser, _)) = listener.accept().await {
+                let target = target.clone();
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let Ok(gateway) = TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let (mut from_browser, mut to_browser) = browser.into_split();
+                    let (mut from_gateway, mut to_gateway) = gateway.into_split();
+                    let upstream = async move {
+                        let mut buffer = vec![0; 16 * 1024];
+                        while let Ok(read) = from_browser.read(&mut buffer).await {
+                            if read == 0 {
+                                break;
+                            }
+                            recorded
+                                .lock()
+                                .expect("the record")
+                                .extend_from_slice(&buffer[..read]);
+                            if to_gateway.write_all(&buffer[..read]).await.is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to_gateway.shutdown().await;
+                    };
+                    let downstream = async move {
+                        let _ = tokio::io::copy(&mut from_gateway, &mut to_browser).await;
+                        let _ = to_browser.shutdown().await;
+                    };
+                    tokio::join!(upstream, downstream);
+                });
+            }
+        });
+        Self { url, sent }
+    }
+
+    /// Whether the browser sent a request line for `path`.
+    fn asked_for(&self, path: &str) -> bool {
+        let sent = self.sent.lock().expect("the record");
+        let needle = format!("GET {path} ");
+        String::from_utf8_lossy(&sent).contains(&needle)
+    }
+}
+
+/// A Chrome DevTools command sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn devtools(h: &Console, cmd: &'static str, params: Value) {
+    h.browser
+        .issue_cmd(DevTools { cmd, params })
+        .await
+        .unwrap_or_else(|error| panic!("{cmd}: {error}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_says_it_is_loading_before_the_app_runs_and_asks_for_no_favicon() {
+    let h = Harness::start().await;
+
+    // Served as is: the product name and a loading line, no script needed.
+    let index = reqwest::get(h.url("/"))
+        .await
+        .expect("GET /")
+        .text()
+        .await
+        .expect("the page's text");
+    let body = &index[index.find("<body").expect("a body")..];
+    assert!(body.contains("ECS console"), "{body}");
+    assert!(body.contains("Loading the console…"), "{body}");
+
+    // Until the app's code arrives (here: never), the page shows them.
+    devtools(&h, "Network.enable", json!({})).await;
+    devtools(&h, "Network.setBlockedURLs", json!({"urls": ["*.wasm"]})).await;
+    h.open("/servers").await;
+    h.wait_for_text("Loading the console…").await;
+    assert!(h.body_text().await.contains("ECS console"));
+    devtools(&h, "Network.setBlockedURLs", json!({"urls": []})).await;
+
+    // Once the app runs, the loading line goes; and no page load asks for /favicon.ico (which
+    // the gateway does not have).
+    let proxy = RecordingProxy::start(&h.gateway.url()).await;
+    h.browser
+        .goto(&format!("{}/sign-in", proxy.url))
+        .await
+        .expect("open the sign-in page through the proxy");
+    h.submit_demo_sign_in("proxy", None).await;
+    h.wait_for("#servers-page").await;
+    assert!(
+        !h.body_text().await.contains("Loading the console"),
+        "the loading line is hidden once the app runs"
+    );
+    h.browser.refresh().await.expect("reload");
+    h.wait_for("#servers-page").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        proxy.asked_for("/sign-in") && proxy.asked_for("/boot.js"),
+        "the proxy saw the page's requests"
+    );
+    assert!(
+        !proxy.asked_for("/favicon.ico"),
+        "the browser asked for /favicon.ico"
+    );
+    let favicon = reqwest::get(h.url("/favicon.ico")).await.expect("GET");
+    assert_eq!(
+        favicon.status(),
+        404,
+        "the gateway has no favicon, so asking would fail"
+    );
+
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_existed_is_not_found_and_one_deleted_is_deleted() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    h.sign_in_demo().await;
+
+    h.open("/servers/6f1c1a0e-0000-4000-8000-000000000000")
+        .await;
+    h.wait_for_text("Server not found").await;
+    let notice = text_of(&h, "#server-gone").await;
+    assert!(
+        !notice.contains("deleted:") && !notice.contains("it was deleted"),
+        "{notice}"
+    );
+
+    let id = create_behind_the_forms_back(&api, "short-lived", FLAVOR).await;
+    h.open(&format!("/servers/{id}")).await;
+    h.wait_for_element_text("#server-title", "short-lived", DEFAULT_WAIT)
+        .await;
+    let deleted = api
+        .console_call(Method::DELETE, &format!("servers/{id}"), None)
+        .await;
+    assert_eq!(deleted.status_code(), 204, "delete: {}", deleted.text);
+    h.wait_until("the page to see the server gone", DEFAULT_WAIT, || async {
+        if h.body_text().await.contains("it was deleted") {
+            return true;
+        }
+        if let Ok(button) = h.browser.find(Locator::Css("#refresh-now")).await {
+            let _ = button.click().await;
+        }
+        false
+    })
+    .await;
+    assert!(!h.body_text().await.contains("Server not found"));
+
+    h.shutdown().await;
+}
