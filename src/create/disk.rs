@@ -9,18 +9,18 @@ use super::logic::disk::{
 };
 use super::logic::fields::Field;
 use super::use_page;
-use crate::api::{Api, use_api};
+use crate::api::Api;
 use crate::components::text_field::{TextBinding, TextField};
 
 /// What the cloud says about volumes: its type names (`None` without Cinder, or when the list
 /// could not be read: typing stays possible) and the GB its volume quota leaves for a new one.
 #[derive(Clone, Default)]
-struct VolumeFacts {
+pub(super) struct VolumeFacts {
     types: Option<Vec<String>>,
-    quota_left: Option<u64>,
+    pub(super) quota_left: Option<u64>,
 }
 
-async fn volume_facts(api: Api) -> VolumeFacts {
+pub(super) async fn volume_facts(api: Api) -> VolumeFacts {
     let (types, room) = futures::future::join(api.volume_types(), api.volume_room()).await;
     VolumeFacts {
         types: types
@@ -35,8 +35,7 @@ async fn volume_facts(api: Api) -> VolumeFacts {
 pub fn DiskSection() -> impl IntoView {
     let page = use_page();
     let draft = page.draft;
-    let api = use_api();
-    let facts = LocalResource::new(move || volume_facts(api));
+    let facts = page.lists.volumes;
     let facts = move || facts.get().unwrap_or_default();
     let field = Field::DiskSize;
     // What the user typed, or the default the image and flavor call for.

@@ -72,6 +72,8 @@ struct Lists {
     security_groups: Loaded<Vec<SecurityGroup>>,
     keypairs: Loaded<Vec<KeyPair>>,
     limits: Loaded<AbsoluteLimits>,
+    /// Volume types and the room the volume quota leaves (never an error: typing stays possible).
+    volumes: LocalResource<disk::VolumeFacts>,
 }
 
 impl Lists {
@@ -104,6 +106,7 @@ impl Lists {
                 move || async move { api.list_keypairs().await.map(Arc::new) },
             ),
             limits: LocalResource::new(move || async move { api.get_limits().await.map(Arc::new) }),
+            volumes: LocalResource::new(move || disk::volume_facts(api)),
         }
     }
 }
@@ -173,6 +176,9 @@ impl CreatePage {
                             image: image.as_ref(),
                             limits: loaded(limits),
                             security_groups: loaded(groups).map(Vec::as_slice),
+                            volume_room_gb: lists
+                                .volumes
+                                .with(|facts| facts.as_ref().and_then(|facts| facts.quota_left)),
                         };
                         draft.with(|draft| build_request(draft, &catalog))
                     })

@@ -57,13 +57,16 @@ pub fn CreateButton() -> impl IntoView {
             // The quota on screen follows what the cloud counts: a new server uses some, and a
             // refusal over the quota means the page's figures were out of date.
             let limits = page.lists.limits;
+            let volumes = page.lists.volumes;
             let server = api.create_server(&request).await.inspect_err(|error| {
                 announcer.announce(format!("The server was not created. {}", error.message));
                 if is_quota_refusal(error) {
                     limits.refetch();
+                    volumes.refetch();
                 }
             })?;
             limits.refetch();
+            volumes.refetch();
             let count = request.requested_count();
             let created = created_text(count, &server.id);
             if server.admin_pass.is_some() {
@@ -143,6 +146,7 @@ pub fn CreateButton() -> impl IntoView {
                         page.admin_password_unnoted.set(false);
                         create.value().set(None);
                         page.lists.limits.refetch();
+                        page.lists.volumes.refetch();
                         focus_element(Field::Name.control_id());
                     }
                 };

@@ -229,9 +229,14 @@ impl Request {
     /// Whether the server goes through a task (a status or task state change) before the
     /// request is done; rename and lock are done once the cloud answers.
     pub fn changes_state(&self) -> bool {
+        // A snapshot of a server that boots from a volume leaves no trace on the server; its
+        // progress is the image's, which the snapshot line follows.
         !matches!(
             self,
-            Self::Rename(_) | Self::Lock { .. } | Self::Plain(PlainAction::Unlock)
+            Self::Rename(_)
+                | Self::Lock { .. }
+                | Self::Plain(PlainAction::Unlock)
+                | Self::Snapshot { .. }
         )
     }
 }

@@ -218,13 +218,22 @@ async fn the_create_form_offers_the_clouds_types_and_refuses_a_huge_system_disk(
         text_of(&h, "#disk-size-hint").await.contains("At most ")
     })
     .await;
+    // More than the volume quota leaves for a new volume (the simulator's 500 GB a volume,
+    // tighter than the 1,024 GB maximum): the error names the same figure as the hint, and the
+    // review will not build the request.
     h.fill("#disk-size", "99999").await;
     h.wait_until("the huge disk refused", DEFAULT_WAIT, || async {
         text_of(&h, "#disk-size-error").await.starts_with(
-            "A system disk of 99999 GB is larger than the largest system disk (1024 GB)",
+            "A system disk of 99999 GB is more than your volume quota allows for a new volume (500 GB)",
         )
     })
     .await;
+    assert!(
+        text_of(&h, "#disk-size-hint")
+            .await
+            .contains("At most 500 GB")
+    );
+    h.wait_for("ul.problems a[href='#disk-size']").await;
     // A type the cloud does not have is refused, naming the ones it has.
     h.fill("#volume-type", "NOPE").await;
     h.wait_until("the unknown type refused", DEFAULT_WAIT, || async {

@@ -408,6 +408,10 @@ async fn key_pairs_page_on_real_nova(h: &Console, api: &TestClient) {
             json!(text_of(h, &format!("{row} td[data-label='Fingerprint']")).await),
             fingerprint
         );
+        // The creation times arrive after the list (one request per key pair): the rows are
+        // drawn again then, so wait for them before pressing a row's button.
+        h.wait_for(&format!("{row} td[data-label='Created'] time"))
+            .await;
     }
     h.click("#keypairs-table tr[data-keypair='e2e-real-imported'] button.delete-one")
         .await;

@@ -20,26 +20,22 @@ pub fn maximum_hint(quota_left: Option<u64>) -> String {
     }
 }
 
-/// The static maximum as a rule on a parsed size (for the request's checks).
-pub fn within_system_disk_maximum(size_gb: u64) -> Result<(), ValidationError> {
-    within_bound(size_gb, None)
-}
-
-fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), ValidationError> {
+/// The maximum and the volume quota as a rule on a parsed size (for the request's checks).
+pub fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), ValidationError> {
     let refuse = |message: String| {
         Err(ValidationError {
             field: "volume_size",
             message,
         })
     };
-    if size_gb > SYSTEM_DISK_MAX_GB {
-        return refuse(format!(
-            "A system disk of {size_gb} GB is larger than the largest system disk ({SYSTEM_DISK_MAX_GB} GB); enter at most {SYSTEM_DISK_MAX_GB} GB and add data disks for more space."
-        ));
-    }
-    match quota_left {
+    // The tighter bound speaks, so the message and the hint name the same figure (a quota at
+    // or above the maximum is met whenever the maximum is).
+    match quota_left.filter(|&left| left < SYSTEM_DISK_MAX_GB) {
         Some(left) if size_gb > left => refuse(format!(
             "A system disk of {size_gb} GB is more than your volume quota allows for a new volume ({left} GB); enter at most {left} GB, or free or ask for more volume quota."
+        )),
+        _ if size_gb > SYSTEM_DISK_MAX_GB => refuse(format!(
+            "A system disk of {size_gb} GB is larger than the largest system disk ({SYSTEM_DISK_MAX_GB} GB); enter at most {SYSTEM_DISK_MAX_GB} GB and add data disks for more space."
         )),
         _ => Ok(()),
     }
@@ -223,11 +219,19 @@ mod tests {
             None,
             "not a number: said elsewhere"
         );
-        assert!(within_system_disk_maximum(1024).is_ok());
-        assert_eq!(
-            within_system_disk_maximum(99_999).unwrap_err().field,
-            "volume_size"
+        // The hint and the message name the same, tighter figure.
+        assert!(
+            over_maximum("99999", Some(500))
+                .unwrap()
+                .contains("quota allows for a new volume (500 GB)")
         );
+        assert!(
+            over_maximum("99999", Some(2000))
+                .unwrap()
+                .contains("largest system disk (1024 GB)")
+        );
+        assert!(within_bound(1024, None).is_ok());
+        assert_eq!(within_bound(99_999, None).unwrap_err().field, "volume_size");
     }
 
     #[test]

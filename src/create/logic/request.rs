@@ -61,6 +61,8 @@ pub struct Catalog<'a> {
     pub image: Option<&'a Image>,
     pub limits: Option<&'a AbsoluteLimits>,
     pub security_groups: Option<&'a [SecurityGroup]>,
+    /// The GB the volume quota leaves for a new volume, when the cloud says.
+    pub volume_room_gb: Option<u64>,
 }
 
 /// Checks the form and, when everything is right, builds the request: boot from a new volume
@@ -100,7 +102,7 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
         Ok(size) => problems.check(
             Field::DiskSize,
             validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk))
-                .and_then(|()| super::disk::within_system_disk_maximum(*size)),
+                .and_then(|()| super::disk::within_bound(*size, catalog.volume_room_gb)),
         ),
     }
 
@@ -278,11 +280,25 @@ mod tests {
         assert_eq!(
             problems.get(Field::DiskSize),
             Some(
-                crate::create::logic::disk::within_system_disk_maximum(99_999)
+                crate::create::logic::disk::within_bound(99_999, None)
                     .unwrap_err()
                     .message
                     .as_str()
             )
+        );
+        // More than the volume quota leaves: refused too.
+        draft.disk_size = Some("600".to_owned());
+        let catalog = Catalog {
+            volume_room_gb: Some(500),
+            ..lists.catalog()
+        };
+        let problems = build_request(&draft, &catalog).unwrap_err();
+        assert!(
+            problems
+                .get(Field::DiskSize)
+                .unwrap()
+                .contains("volume quota"),
+            "{problems:?}"
         );
         // Beyond what Nova's schema accepts: refused here rather than by the cloud.
         draft.disk_size = Some("99999999999999".to_owned());

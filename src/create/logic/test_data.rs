@@ -95,6 +95,7 @@ impl Lists {
             image: Some(&self.image),
             limits: Some(&self.limits),
             security_groups: Some(&self.security_groups),
+            volume_room_gb: None,
         }
     }
 }
