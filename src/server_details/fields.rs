@@ -77,6 +77,9 @@ pub fn ServerFields(server: Server, names: ResolvedNames, gone: bool) -> impl In
                 <dt>"ID"</dt>
                 <dd class="mono">{server.id.clone()} " " <CopyButton value=server.id.clone() label="server id" /></dd>
                 {live_state}
+                {server.description.clone().filter(|text| !text.is_empty()).map(|text| {
+                    view! { <dt>"Description"</dt> <dd id="server-description">{text}</dd> }
+                })}
                 <dt>"Availability zone"</dt>
                 <dd>{or_dash(server.availability_zone.as_deref())}</dd>
                 <dt>"Flavor"</dt>

@@ -263,6 +263,9 @@ async fn rename_checks_the_name_and_the_page_follows() {
         .wait_for_element_text("#server-title", "web-new", Duration::from_secs(10))
         .await;
     wait_for_status_line(&harness, "Rename done.").await;
+    harness
+        .wait_for_element_text("#server-description", "front end", Duration::from_secs(10))
+        .await;
     harness.wait_for_focus("action-status").await;
     harness.shutdown().await;
 }
