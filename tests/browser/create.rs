@@ -330,7 +330,7 @@ pub(crate) async fn servers_named(api: &TestClient, name: &str) -> usize {
 }
 
 /// Waits for Chromium to finish writing `file_name` into the download folder.
-async fn downloaded_file(h: &Console, file_name: &str) -> PathBuf {
+pub(crate) async fn downloaded_file(h: &Console, file_name: &str) -> PathBuf {
     let path = h.download_dir().join(file_name);
     h.wait_until("the private key download", DEFAULT_WAIT, || {
         let path = path.clone();
@@ -341,14 +341,14 @@ async fn downloaded_file(h: &Console, file_name: &str) -> PathBuf {
 }
 
 /// `type base64` of an OpenSSH public key line, without the comment.
-fn key_material(line: &str) -> String {
+pub(crate) fn key_material(line: &str) -> String {
     line.split_whitespace()
         .take(2)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-fn public_key_of(private_key_file: &Path) -> String {
+pub(crate) fn public_key_of(private_key_file: &Path) -> String {
     std::fs::set_permissions(private_key_file, std::fs::Permissions::from_mode(0o600))
         .expect("make the key file private, as ssh-keygen requires");
     let output = std::process::Command::new("ssh-keygen")

@@ -2,15 +2,12 @@
 //! create with its one-time download, delete one or several through the dialog), the create
 //! form's answer to a taken name, and the details page's way back to the list.
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
 use ecs_sim::test_client::TestClient;
 use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::create::click_xpath;
+use crate::create::{click_xpath, downloaded_file, key_material, public_key_of};
 use crate::support::{Console, DEFAULT_WAIT, Harness};
 
 /// A public key to import through the API (any number of key pairs may share it).
@@ -98,43 +95,6 @@ async fn dialog_is_open(h: &Console) -> bool {
         .await
         .as_bool()
         .unwrap_or(false)
-}
-
-/// `type base64` of an OpenSSH public key line, without the comment.
-fn key_material(line: &str) -> String {
-    line.split_whitespace()
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Waits for Chromium to finish writing `file_name` into the download folder.
-async fn downloaded_file(h: &Console, file_name: &str) -> PathBuf {
-    let path = h.download_dir().join(file_name);
-    h.wait_until("the private key download", DEFAULT_WAIT, || {
-        let path = path.clone();
-        async move { std::fs::metadata(&path).is_ok_and(|meta| meta.is_file() && meta.len() > 0) }
-    })
-    .await;
-    path
-}
-
-/// The public half `ssh-keygen -y` derives from a private key file.
-fn public_key_of(private_key_file: &Path) -> String {
-    std::fs::set_permissions(private_key_file, std::fs::Permissions::from_mode(0o600))
-        .expect("make the key file private, as ssh-keygen requires");
-    let output = std::process::Command::new("ssh-keygen")
-        .arg("-y")
-        .arg("-f")
-        .arg(private_key_file)
-        .output()
-        .expect("run ssh-keygen (install openssh-client)");
-    assert!(
-        output.status.success(),
-        "ssh-keygen -y rejected the downloaded key: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("ssh-keygen prints text")
 }
 
 /// A fresh ed25519 public key line from `ssh-keygen`.
