@@ -19,7 +19,7 @@ pub mod volumes;
 
 use ecs_api::error::DecodeError;
 use ecs_api::microversion::microversion_for;
-use ecs_api::{ApiError, ErrorKind};
+use ecs_api::{ApiError, ErrorKind, Microversion};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -50,6 +50,9 @@ pub struct ApiRequest {
     /// Compute requests carry microversion headers; Glance and Neutron have none (and a
     /// direct-mode preflight to them would have to allow headers they do not know).
     pub service: Service,
+    /// A compute microversion chosen by the caller (who has checked that the cloud serves it)
+    /// instead of the one `ecs-api` picks for the URL.
+    pub microversion: Option<Microversion>,
 }
 
 /// Which API a request is for.
@@ -86,12 +89,36 @@ impl ApiRequest {
         Self { service, ..self }
     }
 
+    /// The same compute request, at `microversion` instead of the one for its URL.
+    pub fn at(self, microversion: Microversion) -> Self {
+        Self {
+            microversion: Some(microversion),
+            ..self
+        }
+    }
+
+    /// The microversion headers: to compute, the request's microversion or else the one for
+    /// its URL (2.67, except the image and network proxy APIs, which Nova serves only up to
+    /// 2.35); to the other services, none.
+    fn microversion_headers(&self) -> Vec<(&'static str, String)> {
+        match self.service {
+            Service::Compute => self
+                .microversion
+                .unwrap_or_else(|| microversion_for(&self.url))
+                .request_headers()
+                .into_iter()
+                .collect(),
+            Service::Image | Service::Network | Service::Volume => Vec::new(),
+        }
+    }
+
     fn without_body(method: Method, url: String) -> Self {
         Self {
             method,
             url,
             body: None,
             service: Service::Compute,
+            microversion: None,
         }
     }
 
@@ -129,18 +156,10 @@ impl Api {
         })
     }
 
-    /// Sends a request with the session's token and, to compute, the microversion for its URL.
+    /// Sends a request with the session's token and its microversion headers.
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse, ApiError> {
         let session = self.current_session()?;
-        // 2.67 for everything except the image and network proxy APIs, which Nova serves
-        // only up to 2.35 (see `ecs_api::microversion::microversion_for`).
-        let mut headers: Vec<(&'static str, String)> = match request.service {
-            Service::Compute => microversion_for(&request.url)
-                .request_headers()
-                .into_iter()
-                .collect(),
-            Service::Image | Service::Network | Service::Volume => Vec::new(),
-        };
+        let mut headers = request.microversion_headers();
         headers.push(("X-Auth-Token", session.token.expose().to_owned()));
         let response = self.exchange(&request, &headers).await?;
         if response.status == 401 {
@@ -243,5 +262,49 @@ fn decode_failure(status: u16, error: &DecodeError) -> ApiError {
         kind: ErrorKind::Other,
         retry_after: None,
         fault: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(request: &ApiRequest, name: &str) -> Option<String> {
+        request
+            .microversion_headers()
+            .into_iter()
+            .find(|(header, _)| *header == name)
+            .map(|(_, value)| value)
+    }
+
+    #[test]
+    fn a_compute_request_carries_its_own_microversion_or_the_one_for_its_url() {
+        let url = "/proxy/compute/v2.1/p/servers/id-1";
+        assert_eq!(
+            header(&ApiRequest::get(url), "X-OpenStack-Nova-API-Version").as_deref(),
+            Some("2.67")
+        );
+        let at_2_73 = ApiRequest::get(url).at(Microversion::new(2, 73));
+        assert_eq!(
+            header(&at_2_73, "X-OpenStack-Nova-API-Version").as_deref(),
+            Some("2.73")
+        );
+        assert_eq!(
+            header(&at_2_73, "OpenStack-API-Version").as_deref(),
+            Some("compute 2.73")
+        );
+        let images = ApiRequest::get("/proxy/compute/v2.1/p/images/detail");
+        assert_eq!(
+            header(&images, "X-OpenStack-Nova-API-Version").as_deref(),
+            Some("2.35")
+        );
+    }
+
+    #[test]
+    fn other_services_get_no_microversion_headers() {
+        for service in [Service::Image, Service::Network, Service::Volume] {
+            let request = ApiRequest::get("/proxy/volume/v3/p/volumes/detail").to(service);
+            assert!(request.microversion_headers().is_empty(), "{service:?}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use ecs_api::requests::{
 };
 use ecs_api::{ApiError, ErrorKind, Microversion};
 
-use super::{Api, ApiRequest, RawResponse};
+use super::{Api, ApiRequest};
 
 impl Api {
     /// The highest compute microversion the cloud serves (`GET /v2.1/`); `None` when its version
@@ -31,7 +31,7 @@ impl Api {
     ) -> Result<Server, ApiError> {
         let url = self.compute_endpoint()?.server(server_id);
         let body: ServerBody = self
-            .send_at(ApiRequest::get(url), microversion)
+            .send(ApiRequest::get(url).at(microversion))
             .await?
             .json("server")?;
         Ok(body.server)
@@ -68,7 +68,7 @@ impl Api {
         microversion: Microversion,
     ) -> Result<(), ApiError> {
         let url = self.compute_endpoint()?.server_action(server_id);
-        self.send_at(ApiRequest::post(url, &request.to_body())?, microversion)
+        self.send(ApiRequest::post(url, &request.to_body())?.at(microversion))
             .await?;
         Ok(())
     }
@@ -99,7 +99,7 @@ impl Api {
         microversion: Microversion,
     ) -> Result<(), ApiError> {
         let url = self.compute_endpoint()?.server_action(server_id);
-        self.send_at(ApiRequest::post(url, &request.to_body())?, microversion)
+        self.send(ApiRequest::post(url, &request.to_body())?.at(microversion))
             .await?;
         Ok(())
     }
@@ -108,30 +108,5 @@ impl Api {
         let url = self.compute_endpoint()?.server_action(server_id);
         self.send(ApiRequest::post(url, body)?).await?;
         Ok(())
-    }
-
-    /// [`Api::send`] for a compute request at a chosen microversion instead of the one for its
-    /// URL (the caller has checked that the cloud serves it).
-    async fn send_at(
-        &self,
-        request: ApiRequest,
-        microversion: Microversion,
-    ) -> Result<RawResponse, ApiError> {
-        let session = self.current_session()?;
-        let mut headers: Vec<(&'static str, String)> =
-            microversion.request_headers().into_iter().collect();
-        headers.push(("X-Auth-Token", session.token.expose().to_owned()));
-        let response = self.exchange(&request, &headers).await?;
-        if response.status == 401 {
-            self.session.expire(
-                crate::browser::current_location(),
-                "Your session has ended (the cloud answered 401). Sign in again to continue where you were.",
-            );
-        }
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(response.error())
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! Disks: a server's volumes (Nova's `os-volume_attachments`, with Cinder's details when the
 //! catalog lists block storage), the cloud's volume types and volume quota, and creating,
-//! attaching and detaching data disks.
+//! attaching, detaching and deleting data disks.
 
 use ecs_api::ApiError;
 use ecs_api::models::{
@@ -168,6 +168,15 @@ impl Api {
         let request = ApiRequest::post(url, &request.to_body())?.to(Service::Volume);
         let body: VolumeBody = self.fetch("volume", request).await?;
         Ok(body.volume)
+    }
+
+    /// `DELETE volumes/{id}` (Cinder): accepted (202), the volume is `deleting` until it is gone.
+    /// Cinder refuses (400) a volume that is attached or not available.
+    pub async fn delete_volume(&self, volume_id: &str) -> Result<(), ApiError> {
+        let url = self.cinder()?.volume(volume_id);
+        self.send(ApiRequest::delete(url).to(Service::Volume))
+            .await
+            .map(drop)
     }
 
     /// `POST /servers/{id}/os-volume_attachments`.

@@ -4,20 +4,22 @@ use leptos::prelude::*;
 
 use super::fields::draft_text;
 use super::logic::disk::{
-    disk_size_text, maximum_hint, minimum_size_hint, offers_suggested_size, over_maximum,
-    unknown_volume_type, volume_type_hint,
+    VolumeQuotaLeft, disk_size_text, maximum_hint, minimum_size_hint, offers_suggested_size,
+    over_maximum, volume_type_hint,
 };
 use super::logic::fields::Field;
+use super::logic::numbers::server_count;
 use super::use_page;
 use crate::api::Api;
+use crate::api::volumes::VolumeRoom;
 use crate::components::text_field::{TextBinding, TextField};
 
 /// What the cloud says about volumes: its type names (`None` without Cinder, or when the list
-/// could not be read: typing stays possible) and the GB its volume quota leaves for a new one.
+/// could not be read: typing stays possible) and what its volume quota leaves.
 #[derive(Clone, Default)]
 pub(super) struct VolumeFacts {
-    types: Option<Vec<String>>,
-    pub(super) quota_left: Option<u64>,
+    pub(super) types: Option<Vec<String>>,
+    pub(super) quota_left: VolumeQuotaLeft,
 }
 
 pub(super) async fn volume_facts(api: Api) -> VolumeFacts {
@@ -27,7 +29,18 @@ pub(super) async fn volume_facts(api: Api) -> VolumeFacts {
             .ok()
             .flatten()
             .map(|types| types.into_iter().map(|kind| kind.name).collect()),
-        quota_left: room.ok().and_then(|room| room.largest_new_volume()),
+        quota_left: match room {
+            Ok(VolumeRoom::Quota(quota)) => VolumeQuotaLeft {
+                gigabytes: quota.gigabytes.remaining(),
+                per_volume: quota.per_volume_gigabytes.finite_limit(),
+                volumes: quota.volumes.remaining(),
+            },
+            Ok(VolumeRoom::NovaLimits(gigabytes)) => VolumeQuotaLeft {
+                gigabytes,
+                ..VolumeQuotaLeft::default()
+            },
+            Err(_) => VolumeQuotaLeft::default(),
+        },
     }
 }
 
@@ -38,6 +51,9 @@ pub fn DiskSection() -> impl IntoView {
     let facts = page.lists.volumes;
     let facts = move || facts.get().unwrap_or_default();
     let field = Field::DiskSize;
+    // The servers to create, each with a system disk (a count that is not a number: one, the
+    // count field says what is wrong).
+    let servers = move || draft.with(|draft| server_count(&draft.count).map_or(1, u64::from));
     // What the user typed, or the default the image and flavor call for.
     let size = TextBinding::new(
         move || {
@@ -49,18 +65,19 @@ pub fn DiskSection() -> impl IntoView {
     );
     let size_hint = move || {
         let minimum = minimum_size_hint(page.image.get().as_ref(), page.flavor.get().as_ref());
-        format!("{minimum} {}", maximum_hint(facts().quota_left))
+        format!("{minimum} {}", maximum_hint(&facts().quota_left, servers()))
     };
     let size_error = Signal::derive(move || {
         page.problem(field).get().or_else(|| {
+            // Not about the servers just created (the quota now counts them).
+            if page.created.with(Option::is_some) {
+                return None;
+            }
             let image = page.image.get();
             let flavor = page.flavor.get();
             let typed = draft.with(|draft| disk_size_text(draft, image.as_ref(), flavor.as_ref()));
-            over_maximum(&typed, facts().quota_left)
+            over_maximum(&typed, servers(), &facts().quota_left)
         })
-    });
-    let type_error = Signal::derive(move || {
-        draft.with(|draft| unknown_volume_type(&draft.volume_type, facts().types.as_deref()))
     });
     let offer_suggested = move || {
         let image = page.image.get();
@@ -72,12 +89,12 @@ pub fn DiskSection() -> impl IntoView {
             <legend>"System disk"</legend>
             <div class="field-row">
                 <TextField
-                    id="volume-type"
-                    label="Volume type"
+                    id=Field::VolumeType.control_id()
+                    label=Field::VolumeType.label()
                     value=draft_text(draft, |draft| &draft.volume_type, |draft, value| draft.volume_type = value)
                     suggestions="volume-type-suggestions"
                     hint=move || volume_type_hint(facts().types.as_deref())
-                    error=type_error
+                    error=page.problem(Field::VolumeType)
                 />
                 <datalist id="volume-type-suggestions">
                     {move || {

@@ -12,7 +12,7 @@ use super::logic::keyfile::FormPlace;
 use super::{loaded, use_page};
 use crate::components::text_field::FieldError;
 use crate::keypairs::forms::{
-    CreateKeyPairForm, FormText, ImportKeyPairForm, KeyPairForms, PrivateKeyNotice,
+    CreateKeyPairForm, FormText, ImportKeyPairForm, KeyPairForms, PrivateKeyNotices,
 };
 
 #[component]
@@ -32,7 +32,7 @@ pub fn KeyPairSection() -> impl IntoView {
     let forms = KeyPairForms {
         place: FormPlace::CreateServer,
         taken: taken.into(),
-        generated_key: page.generated_key,
+        generated_keys: page.generated_keys,
         // What was created or imported is chosen for the server, and listed.
         added: Callback::new(move |name: String| {
             draft.update(|draft| draft.key_name = name);
@@ -81,7 +81,7 @@ pub fn KeyPairSection() -> impl IntoView {
                 </LoadedList>
                 <FieldError id=field.id() error=page.problem(field) />
             </div>
-            <PrivateKeyNotice generated_key=page.generated_key />
+            <PrivateKeyNotices generated_keys=page.generated_keys />
             <details>
                 <summary>"Create a new key pair"</summary>
                 <CreateKeyPairForm

@@ -3,7 +3,7 @@
 //! Every list loads in parallel as soon as the page opens, each with its own loading, error and
 //! retry state. What the user enters lives in one [`CreateDraft`] kept for the signed-in session
 //! ([`use_kept`]), so a 401 re-sign-in round trip brings the user back to the same form. The
-//! private key of a key pair created here is held by the page only and goes when the page goes.
+//! private keys of key pairs created here are held by the page only and go when the page goes.
 //!
 //! The rules (filtering, sorting, default disk size, validation, request building) are plain Rust
 //! in [`logic`] and [`draft`]; the section modules only render them.
@@ -127,8 +127,10 @@ struct CreatePage {
     image: Memo<Option<Image>>,
     /// The request as it would be sent now, or what is wrong with the form.
     request: Memo<Result<CreateServer, Problems>>,
-    /// The private key of a key pair created on this page; never leaves this page's memory.
-    generated_key: RwSignal<Option<GeneratedKey>>,
+    /// The request just created, while its outcome is on screen.
+    created: RwSignal<Option<CreateServer>>,
+    /// The private keys of key pairs created on this page; never leave this page's memory.
+    generated_keys: RwSignal<Vec<GeneratedKey>>,
     /// A server was created and its admin password is on screen, not yet confirmed as noted.
     admin_password_unnoted: RwSignal<bool>,
 }
@@ -162,28 +164,39 @@ impl CreatePage {
                 .images
                 .with(|images| loaded(images)?.iter().find(|image| image.id == id).cloned())
         });
+        let created = RwSignal::new(None::<CreateServer>);
         let request = Memo::new(move |_| {
             let flavor = flavor.get();
             let image = image.get();
             let choices = zone_choices.get();
-            lists.zones.with(|zones| {
+            let built = lists.zones.with(|zones| {
                 lists.limits.with(|limits| {
                     lists.security_groups.with(|groups| {
-                        let catalog = Catalog {
-                            zones: loaded(zones).map(Vec::as_slice),
-                            zone_choices: choices.as_deref(),
-                            flavor: flavor.as_ref(),
-                            image: image.as_ref(),
-                            limits: loaded(limits),
-                            security_groups: loaded(groups).map(Vec::as_slice),
-                            volume_room_gb: lists
-                                .volumes
-                                .with(|facts| facts.as_ref().and_then(|facts| facts.quota_left)),
-                        };
-                        draft.with(|draft| build_request(draft, &catalog))
+                        lists.volumes.with(|volumes| {
+                            let catalog = Catalog {
+                                zones: loaded(zones).map(Vec::as_slice),
+                                zone_choices: choices.as_deref(),
+                                flavor: flavor.as_ref(),
+                                image: image.as_ref(),
+                                limits: loaded(limits),
+                                security_groups: loaded(groups).map(Vec::as_slice),
+                                volume_left: volumes
+                                    .as_ref()
+                                    .map(|facts| facts.quota_left)
+                                    .unwrap_or_default(),
+                                volume_types: volumes
+                                    .as_ref()
+                                    .and_then(|facts| facts.types.as_deref()),
+                            };
+                            draft.with(|draft| build_request(draft, &catalog))
+                        })
                     })
                 })
-            })
+            });
+            // Until "Create another server", the form stands for what was just created: checked
+            // against the quota that now counts it, it would advise against itself. (Built all
+            // the same, so the memo keeps following the lists.)
+            created.get().map_or(built, Ok)
         });
         Self {
             draft,
@@ -193,7 +206,8 @@ impl CreatePage {
             flavor,
             image,
             request,
-            generated_key: RwSignal::new(None),
+            created,
+            generated_keys: RwSignal::new(Vec::new()),
             admin_password_unnoted: RwSignal::new(false),
         }
     }

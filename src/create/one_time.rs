@@ -12,7 +12,7 @@ use crate::keypairs::forms::ask_before_leaving;
 impl CreatePage {
     /// The question to ask before leaving now, or `None` (tracked).
     fn leave_question(self) -> Option<&'static str> {
-        let key = self.generated_key.with(|key| key_on_leaving(key.as_ref()));
+        let key = self.generated_keys.with(|keys| key_on_leaving(keys));
         leave_question(key, self.admin_password_unnoted.get())
     }
 }

@@ -8,12 +8,13 @@ use leptos_router::hooks::use_navigate;
 
 use super::draft::CreateDraft;
 use super::logic::fields::Field;
+use super::logic::names::next_server_name;
 use super::logic::quota::is_quota_refusal;
 use super::one_time::may_leave;
 use super::use_page;
 use crate::api::use_api;
-use crate::browser::confirm;
-use crate::browser::focus::{focus_after_render, focus_element};
+use crate::browser::focus::focus_after_render;
+use crate::browser::{confirm, document};
 use crate::components::announcer::use_announcer;
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::{ErrorNotice, next_step};
@@ -36,6 +37,22 @@ const PASSWORD_NOTED_ID: &str = "admin-password-noted";
 
 fn details_path(server_id: &str) -> String {
     format!("/servers/{}", ecs_api::urls::encode(server_id))
+}
+
+/// Focuses the server name with its text selected once the suggested name is on screen, so
+/// typing replaces it.
+fn select_name_after_render() {
+    request_animation_frame(|| {
+        let input = document()
+            .and_then(|document| document.get_element_by_id(Field::Name.control_id()))
+            .and_then(|element| {
+                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(element).ok()
+            });
+        if let Some(input) = input {
+            let _ = input.focus();
+            input.select();
+        }
+    });
 }
 
 #[component]
@@ -68,6 +85,7 @@ pub fn CreateButton() -> impl IntoView {
             limits.refetch();
             volumes.refetch();
             let count = request.requested_count();
+            page.created.set(Some(request));
             let created = created_text(count, &server.id);
             if server.admin_pass.is_some() {
                 page.admin_password_unnoted.set(true);
@@ -138,16 +156,22 @@ pub fn CreateButton() -> impl IntoView {
             }
             Ok((server, count)) => {
                 let server_id = server.id.clone();
-                // The values stay in the form: change the name (say) and create again.
+                // The values stay in the form but the name, which moves on (a second server
+                // of the same name is rarely meant); the user may type another at once.
                 let create_another = move |_| {
                     if !page.admin_password_unnoted.get_untracked()
                         || confirm(ADMIN_PASSWORD_GOES)
                     {
-                        page.admin_password_unnoted.set(false);
-                        create.value().set(None);
+                        // Asked first: refetched after the form's own updates in this same
+                        // handler, the limits were not asked again (found by the quota test).
                         page.lists.limits.refetch();
                         page.lists.volumes.refetch();
-                        focus_element(Field::Name.control_id());
+                        page.admin_password_unnoted.set(false);
+                        create.value().set(None);
+                        page.created.set(None);
+                        page.draft
+                            .update(|draft| draft.name = next_server_name(&draft.name, count));
+                        select_name_after_render();
                     }
                 };
                 let password = server.admin_pass.map(|password| {

@@ -1,7 +1,7 @@
 //! The key pair forms the create-server form and the key pairs page share: create (the cloud
 //! generates the key; its private key downloads at once and is offered again while the page is
-//! open), import (a public key, pasted or read from a `.pub` file), the notice that holds a
-//! created private key, and the question before leaving while it is held.
+//! open), import (a public key, pasted or read from a `.pub` file), the notices that hold the
+//! created private keys (one each), and the question before leaving while one is held.
 
 use ecs_api::ApiError;
 use ecs_api::requests::{CreateKeyPair, ImportKeyPair};
@@ -17,7 +17,7 @@ use crate::components::announcer::{Announcer, use_announcer};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::text_field::{TextBinding, TextField};
 use crate::create::logic::keyfile::{
-    self, FormPlace, GeneratedKey, check_key_name, refusal_advice,
+    self, FormPlace, GeneratedKey, check_key_name, hold_key, refusal_advice,
 };
 
 /// A `.pub` file is one line; anything much larger is not a public key.
@@ -71,8 +71,9 @@ pub struct KeyPairForms {
     pub place: FormPlace,
     /// The names the cloud listed (none while the list loads): refused before sending.
     pub taken: Signal<Vec<String>>,
-    /// The private key of a key pair created on this page; never leaves this page's memory.
-    pub generated_key: RwSignal<Option<GeneratedKey>>,
+    /// The private keys of key pairs created on this page, newest first; never leave this
+    /// page's memory.
+    pub generated_keys: RwSignal<Vec<GeneratedKey>>,
     /// Runs with the name of each key pair created or imported.
     pub added: Callback<String>,
 }
@@ -163,7 +164,8 @@ pub fn CreateKeyPairForm(forms: KeyPairForms, name: FormText) -> impl IntoView {
                     key.key_name
                 ),
             });
-            forms.generated_key.set(Some(key));
+            // Beside the keys created before: creating another loses none of them.
+            forms.generated_keys.update(|keys| hold_key(keys, key));
             // The notice is the one chance to keep the key: take the user there.
             focus_after_render(PRIVATE_KEY_NOTICE_ID);
             Ok::<(), ApiError>(())
@@ -201,87 +203,109 @@ pub fn CreateKeyPairForm(forms: KeyPairForms, name: FormText) -> impl IntoView {
     }
 }
 
-/// Shown after a key pair was created here: the one chance to keep its private key.
+/// Shown after key pairs were created here, newest first: for each, the one chance to keep its
+/// private key.
 #[component]
-pub fn PrivateKeyNotice(generated_key: RwSignal<Option<GeneratedKey>>) -> impl IntoView {
+pub fn PrivateKeyNotices(generated_keys: RwSignal<Vec<GeneratedKey>>) -> impl IntoView {
+    move || {
+        let keys = generated_keys.get();
+        (!keys.is_empty()).then(|| {
+            let notices = keys
+                .into_iter()
+                .enumerate()
+                .map(|(index, key)| private_key_notice(generated_keys, index, key))
+                .collect_view();
+            view! {
+                <div id=PRIVATE_KEY_NOTICE_ID tabindex="-1">
+                    {notices}
+                </div>
+            }
+        })
+    }
+}
+
+/// The notice of the held key `key`, the `index`-th shown.
+fn private_key_notice(
+    generated_keys: RwSignal<Vec<GeneratedKey>>,
+    index: usize,
+    key: GeneratedKey,
+) -> impl IntoView {
     let announcer = use_announcer();
-    let download_again = move |_| {
-        let mut result = None;
-        generated_key.update(|key| {
-            if let Some(key) = key {
-                result = Some((key.file_name(), download(key)));
+    let name = StoredValue::new(key.key_name.clone());
+    // Runs `change` on the held key of this notice (still held unless its key pair was deleted).
+    let change = move |change: fn(&mut GeneratedKey) -> Option<String>| {
+        let mut said = None;
+        generated_keys.update(|keys| {
+            let held = name.with_value(|name| keys.iter_mut().find(|key| &key.key_name == name));
+            if let Some(key) = held {
+                said = change(key);
             }
         });
-        match result {
-            Some((file_name, Ok(()))) => {
-                announcer.announce(format!("Downloading {file_name} again"))
-            }
-            Some((_, Err(error))) => announcer.announce(format!("The download failed: {error}")),
-            None => {}
+        if let Some(said) = said {
+            announcer.announce(said);
         }
     };
+    let download_again = move |_| {
+        change(|key| {
+            Some(match download(key) {
+                Ok(()) => format!("Downloading {} again", key.file_name()),
+                Err(error) => format!("The download failed: {error}"),
+            })
+        })
+    };
+    let private_key = key.private_key.clone();
+    let copied = format!("Private key of {} copied", key.key_name);
     let copy = move |_| {
-        let Some(key) = generated_key.get_untracked() else {
-            return;
-        };
+        let (private_key, copied) = (private_key.clone(), copied.clone());
         spawn_local(async move {
-            match clipboard::write_text(key.private_key.expose()).await {
-                Ok(()) => announcer.announce(format!("Private key of {} copied", key.key_name)),
+            match clipboard::write_text(private_key.expose()).await {
+                Ok(()) => announcer.announce(copied),
                 Err(error) => announcer.announce(format!("Could not copy: {error}")),
             }
         });
     };
     let confirm_saved = move |_| {
-        generated_key.update(|key| {
-            if let Some(key) = key {
-                key.saved = true;
-            }
+        change(|key| {
+            key.saved = true;
+            Some(format!("Private key of {} marked as saved", key.key_name))
         });
-        announcer.announce("Private key marked as saved");
-        // The button goes away with the click; focus stays on the notice, not the page.
+        // The button goes away with the click; focus stays on the notices, not the page.
         focus_after_render(PRIVATE_KEY_NOTICE_ID);
     };
-    move || {
-        let key = generated_key.get()?;
-        let file_name = key.file_name();
-        let headline = if key.downloaded {
-            format!("Private key of {} downloaded as {file_name}.", key.key_name)
-        } else {
-            format!(
-                "Private key of {}: the download of {file_name} failed. Download it again or copy it now.",
-                key.key_name
-            )
-        };
-        Some(view! {
-            <div
-                class="notice"
-                role="region"
-                aria-labelledby="private-key-title"
-                id=PRIVATE_KEY_NOTICE_ID
-                tabindex="-1"
-            >
-                <p id="private-key-title">
-                    <strong>{headline}</strong>
-                </p>
-                <p>
-                    "The cloud returns a private key only once: it cannot be downloaded again after you leave this page. Keep it somewhere safe, readable only by you (e.g. in ~/.ssh, then "
-                    <code>{format!("chmod 600 {file_name}")}</code>
-                    ": ssh refuses a key others can read)."
-                </p>
-                <div class="actions">
-                    <button type="button" on:click=download_again>"Download again"</button>
-                    <button type="button" on:click=copy>"Copy private key"</button>
-                    {(!key.saved)
-                        .then(|| {
-                            view! {
-                                <button type="button" on:click=confirm_saved>
-                                    "I have saved the private key"
-                                </button>
-                            }
-                        })}
-                </div>
+    let file_name = key.file_name();
+    let headline = if key.downloaded {
+        format!("Private key of {} downloaded as {file_name}.", key.key_name)
+    } else {
+        format!(
+            "Private key of {}: the download of {file_name} failed. Download it again or copy it now.",
+            key.key_name
+        )
+    };
+    let title_id = format!("private-key-title-{index}");
+    let labelled_by = title_id.clone();
+    view! {
+        <div class="notice" role="region" aria-labelledby=labelled_by>
+            <p id=title_id>
+                <strong>{headline}</strong>
+            </p>
+            <p>
+                "The cloud returns a private key only once: it cannot be downloaded again after you leave this page. Keep it somewhere safe, readable only by you (e.g. in ~/.ssh, then "
+                <code>{format!("chmod 600 {file_name}")}</code>
+                ": ssh refuses a key others can read)."
+            </p>
+            <div class="actions">
+                <button type="button" on:click=download_again>"Download again"</button>
+                <button type="button" on:click=copy>"Copy private key"</button>
+                {(!key.saved)
+                    .then(|| {
+                        view! {
+                            <button type="button" on:click=confirm_saved>
+                                "I have saved the private key"
+                            </button>
+                        }
+                    })}
             </div>
-        })
+        </div>
     }
 }
 

@@ -23,11 +23,11 @@ use crate::components::format::EMPTY;
 use crate::components::keyed_rows::{KeyedRows, RowKey};
 use crate::components::text_field::TextField;
 use crate::components::timestamp::Timestamp;
-use crate::create::logic::keyfile::{FormPlace, GeneratedKey, key_on_leaving};
+use crate::create::logic::keyfile::{FormPlace, GeneratedKey, forget_keys, key_on_leaving};
 use crate::create::logic::leaving::leave_question;
 use crate::hooks::clock::use_clock;
 use forms::{
-    CreateKeyPairForm, FormText, ImportKeyPairForm, KeyPairForms, PrivateKeyNotice,
+    CreateKeyPairForm, FormText, ImportKeyPairForm, KeyPairForms, PrivateKeyNotices,
     ask_before_leaving,
 };
 use logic::{
@@ -74,6 +74,8 @@ struct PageState {
     /// The names the delete dialog asks about.
     to_delete: RwSignal<Vec<String>>,
     dialog: NodeRef<Dialog>,
+    /// The private keys of key pairs created on this page; never leave this page's memory.
+    generated_keys: RwSignal<Vec<GeneratedKey>>,
 }
 
 impl PageState {
@@ -119,6 +121,7 @@ impl PageState {
             shown,
             to_delete: RwSignal::new(Vec::new()),
             dialog: NodeRef::new(),
+            generated_keys: RwSignal::new(Vec::new()),
         }
     }
 
@@ -159,17 +162,14 @@ pub fn KeyPairsPage() -> impl IntoView {
     let list: Loaded<Vec<KeyPair>> =
         LocalResource::new(move || async move { api.list_keypairs().await.map(Arc::new) });
     let page = PageState::new(list);
-    let generated_key = RwSignal::new(None::<GeneratedKey>);
+    let generated_keys = page.generated_keys;
     ask_before_leaving(Memo::new(move |_| {
-        leave_question(
-            generated_key.with(|key| key_on_leaving(key.as_ref())),
-            false,
-        )
+        leave_question(generated_keys.with(|keys| key_on_leaving(keys)), false)
     }));
     let forms = KeyPairForms {
         place: FormPlace::KeyPairsPage,
         taken: page.names.into(),
-        generated_key,
+        generated_keys,
         added: Callback::new(move |_name: String| list.refetch()),
     };
     let chosen = Memo::new(move |_| page.chosen());
@@ -180,7 +180,7 @@ pub fn KeyPairsPage() -> impl IntoView {
                 "The key pairs of your user. A server gets a key pair's public key when it is created; deleting the key pair later does not take it away from the server."
             </p>
             <div class="card keypair-forms">
-                <PrivateKeyNotice generated_key />
+                <PrivateKeyNotices generated_keys />
                 <details>
                     <summary>"Create a new key pair"</summary>
                     <CreateKeyPairForm forms name=FormText::from(RwSignal::new(String::new())) />
@@ -388,6 +388,9 @@ fn Deletions(page: PageState) -> impl IntoView {
                     selected.remove(name);
                 }
             });
+            // A deleted key pair's private key opens nothing: its notice goes.
+            page.generated_keys
+                .update(|keys| forget_keys(keys, report.removed()));
             page.list.refetch();
             if let Some(dialog) = page.dialog.get_untracked() {
                 dialog.close();

@@ -1,12 +1,15 @@
-//! The details page's actions: start, stop, reboot and delete, each but start confirmed first,
-//! and the status line that follows the last request (also the manage card's) until the server
-//! is done with it.
+//! The details page's actions: start, stop, reboot and delete, each but start confirmed first
+//! (a lock disables them all, and a line says why), and the status line that follows the last
+//! request (also the manage card's) until the server is done with it.
 
 use ecs_api::ApiError;
 use ecs_api::models::Server;
 use leptos::prelude::*;
 
-use super::logic::{Confirm, Done, Followed, Request, START, action_status_text, phase_of};
+use super::logic::{
+    Confirm, Done, Followed, Request, START, action_status_text, locked_actions_text, phase_of,
+};
+use super::manage::logic::ResizeFlavors;
 use super::manage::{ManageCard, Sender};
 use crate::api::{Api, use_api};
 use crate::browser::focus::{focus_button_or, focus_element, focused_id};
@@ -15,6 +18,9 @@ use crate::hooks::polling::Polling;
 
 /// Where focus goes after an action: the line that reports how the request went.
 pub const ACTION_STATUS_ID: &str = "action-status";
+
+/// The line that says why a lock disables the actions.
+const LOCKED_LINE_ID: &str = "actions-locked";
 
 #[component]
 pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoView {
@@ -87,10 +93,19 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
             })
         })
     };
+    // A lock disables them all: the line says why, and each disabled button points to it.
+    let locked_text = Memo::new(move |_| {
+        polling
+            .data
+            .with(|server| server.as_ref().and_then(locked_actions_text))
+    });
+    let locked_line = move || locked_text.get().map(|_| LOCKED_LINE_ID);
     let confirm_button = move |confirm: Confirm, label: &'static str| {
         let request = confirm.request();
         view! {
             <button type="button" id=confirm.opener_id()
+                class=(confirm == Confirm::Delete).then_some("danger")
+                aria-describedby=locked_line title=move || locked_text.get()
                 on:click=move |_| confirming.set(Some(confirm))
                 disabled=move || disabled(&request)>{label}</button>
         }
@@ -100,14 +115,14 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
             <h2 id="actions-title">"Actions"</h2>
             <div class="row" role="group" aria-labelledby="actions-title">
                 <button type="button" id="action-start" on:click=move |_| send.run(START)
+                    aria-describedby=locked_line title=move || locked_text.get()
                     disabled=move || disabled(&START)>"Start"</button>
                 {confirm_button(Confirm::Stop, "Stop…")}
                 {confirm_button(Confirm::SoftReboot, "Reboot (soft)…")}
                 {confirm_button(Confirm::HardReboot, "Reboot (hard)…")}
-                <button type="button" id=Confirm::Delete.opener_id() class="danger"
-                    on:click=move |_| confirming.set(Some(Confirm::Delete))
-                    disabled=move || disabled(&Request::Delete)>"Delete…"</button>
+                {confirm_button(Confirm::Delete, "Delete…")}
             </div>
+            {move || locked_text.get().map(|text| view! { <p id=LOCKED_LINE_ID class="small">{text}</p> })}
             {move || {
                 confirming
                     .get()
@@ -119,6 +134,7 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
                                 disabled=Signal::derive(move || disabled(&confirm.request()))
                                 send
                                 close
+                                flavors=Signal::stored(ResizeFlavors::default())
                             />
                         }
                     })
@@ -158,14 +174,16 @@ async fn perform(api: Api, id: &str, request: &Request) -> Result<Done, ApiError
 
 /// An inline confirmation (`alertdialog`): focus starts on Cancel and stays between its two
 /// buttons (Tab and Shift+Tab go round), Escape cancels, and a cancelled confirmation gives focus
-/// back to the button that opened it.
+/// back to the button that opened it. The manage card asks with it too.
 #[component]
-fn Confirmation(
+pub(super) fn Confirmation(
     confirm: Confirm,
     polling: Polling<Server>,
     disabled: Signal<bool>,
     send: Callback<Request>,
     close: Callback<Confirm>,
+    /// The flavors of a resize being reverted.
+    flavors: Signal<ResizeFlavors>,
 ) -> impl IntoView {
     let ids = confirm.ids();
     let cancel_button = NodeRef::<leptos::html::Button>::new();
@@ -197,14 +215,12 @@ fn Confirmation(
     let question = move || {
         polling.data.with(|server| {
             server.as_ref().map(|server| {
-                let question = confirm.question(server);
+                let question = flavors.with(|flavors| confirm.question(server, flavors));
                 view! { {question.lead} <strong>{question.name}</strong> {question.detail} }
             })
         })
     };
-    // Delete is the one that cannot be undone; the others only interrupt.
-    let confirm_class =
-        (confirm == Confirm::Delete || confirm == Confirm::HardReboot).then_some("danger");
+    let confirm_class = confirm.is_dangerous().then_some("danger");
     view! {
         <div class="notice" role="alertdialog" aria-labelledby=ids.text
             on:keydown=on_keydown>

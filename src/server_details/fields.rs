@@ -1,11 +1,16 @@
-//! The server's fields: overview, addresses, volumes, security groups and metadata.
+//! The server's fields: overview (with its lock and the count of its disks, which the Disks
+//! section lists), addresses, security groups and metadata.
 
 use ecs_api::ApiError;
 use ecs_api::models::Server;
 use ecs_api::status::ServerStatus;
 use leptos::prelude::*;
 
+use super::disks::DISKS_TITLE_ID;
+use super::disks::logic::disk_count_text;
 use super::logic::{embedded_flavor_text, power_state_text, progress_text, task_state_text};
+use super::manage::logic::is_locked;
+use crate::browser::focus::focus_element;
 use crate::components::copy_button::CopyButton;
 use crate::components::format::{EMPTY, or_dash};
 use crate::components::loaded::Loaded;
@@ -30,10 +35,14 @@ pub fn ServerFields(server: Server, names: ResolvedNames, gone: bool) -> impl In
         .fault
         .clone()
         .filter(|_| server.status == ServerStatus::Error && !gone);
+    let locked = locked_text(&server);
     let live_state = (!gone).then(|| {
         view! {
             <dt>"Status"</dt>
-            <dd><span class=status_class(&server) id="server-status">{server.status.to_string()}</span></dd>
+            <dd>
+                <span class=status_class(&server) id="server-status">{server.status.to_string()}</span>
+                {locked.map(|text| view! { " " <span id="server-locked">{text}</span> })}
+            </dd>
             <dt>"Task state"</dt>
             <dd>{task_state_text(&server)}</dd>
             <dt>"Power state"</dt>
@@ -56,18 +65,19 @@ pub fn ServerFields(server: Server, names: ResolvedNames, gone: bool) -> impl In
     .flatten()
     .find(|host| !host.is_empty())
     .map(str::to_owned);
-    let volumes = server.volumes_attached.clone();
+    let disk_count = disk_count_text(server.volumes_attached.len());
     let security_groups = server.security_groups.clone();
     let metadata = server.metadata.clone();
     view! {
         {fault.map(|fault| {
+            let advice = fault_advice(&fault.message, fault.details.as_deref());
             let code = fault.code.map(|code| format!(" (code {code})")).unwrap_or_default();
             view! {
                 <div class="error" id="server-fault" role="alert">
                     <strong>{format!("The server is in ERROR{code}")}</strong>
                     <p class="api-message">{fault.message}</p>
                     {fault.details.map(|details| view! { <pre>{details}</pre> })}
-                    <p class="small">"Try Reboot (hard), or delete it and create it again; if it keeps failing, give this message to your cloud's support."</p>
+                    <p class="small" id="server-fault-advice">{advice}</p>
                 </div>
             }
         })}
@@ -105,26 +115,29 @@ pub fn ServerFields(server: Server, names: ResolvedNames, gone: bool) -> impl In
                 <dd><Timestamp value=server.updated.clone() now /></dd>
                 <dt>"Launched"</dt>
                 <dd><Timestamp value=server.launched_at.clone() now /></dd>
+                <dt>"Disks"</dt>
+                <dd id="server-disks">
+                    {if gone {
+                        disk_count.into_any()
+                    } else {
+                        view! {
+                            <a href="#disks" id="server-disks-link"
+                                on:click=|event| {
+                                    // A fragment link only scrolls; take the keyboard there too.
+                                    event.prevent_default();
+                                    focus_element(DISKS_TITLE_ID);
+                                }>
+                                {format!("{disk_count} — see Disks")}
+                            </a>
+                        }
+                            .into_any()
+                    }}
+                </dd>
                 {host.map(|host| view! { <dt>"Host"</dt> <dd class="mono">{host}</dd> })}
             </dl>
         </div>
         <Addresses server=server.clone() />
         <div class="card">
-            <ListSection title="Attached volumes" title_id="volumes-title" empty=volumes.is_empty()>
-                <ul aria-labelledby="volumes-title">
-                        {volumes
-                            .iter()
-                            .map(|volume| {
-                                let note = match volume.delete_on_termination {
-                                    Some(true) => " (deleted with the server)",
-                                    Some(false) => " (kept when the server is deleted)",
-                                    None => "",
-                                };
-                                view! { <li><span class="mono">{volume.id.clone()}</span>{note}</li> }
-                            })
-                            .collect_view()}
-                    </ul>
-            </ListSection>
             <ListSection title="Security groups" title_id="security-groups-title" empty=security_groups.is_empty()>
                 <ul aria-labelledby="security-groups-title">
                         {security_groups
@@ -227,5 +240,80 @@ fn Resolved(
         >
             {name.unwrap_or_else(|| placeholder.clone())}
         </Loaded>
+    }
+}
+
+/// "Locked", with Nova's reason (2.73+) when there is one; `None` when not locked.
+fn locked_text(server: &Server) -> Option<String> {
+    if !is_locked(server) {
+        return None;
+    }
+    Some(
+        match server
+            .locked_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|reason| !reason.is_empty())
+        {
+            Some(reason) => format!("Locked: {reason}"),
+            None => "Locked".to_owned(),
+        },
+    )
+}
+
+/// What to do about a server in ERROR. A failed disk (Cinder refused or lost the volume, the
+/// block device could not be prepared) leaves nothing to boot: rebooting cannot help.
+fn fault_advice(message: &str, details: Option<&str>) -> &'static str {
+    let text = format!("{message} {}", details.unwrap_or_default()).to_lowercase();
+    if text.contains("volume") || text.contains("block device") {
+        "Its disk (a volume) failed, so a reboot will not help: delete this server and create it again, perhaps with a smaller disk or another disk type. If the message names the volume quota, delete volumes you no longer need or ask for more quota first; if it keeps failing, give this message to your cloud's support."
+    } else {
+        "Try Reboot (hard), or delete it and create it again; if it keeps failing, give this message to your cloud's support."
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_disk_is_not_advised_a_reboot() {
+        for message in [
+            "Build of instance 1 aborted: VolumeSizeExceedsLimit: Requested volume size 501G is larger than maximum allowed limit 500G.",
+            "Build of instance 1 aborted: Volume 9 did not finish being created even after we waited 187 seconds or 61 attempts. And its status is error.",
+            "Build of instance 1 aborted: Failure prepping block device.",
+            "Block Device Mapping is Invalid.",
+        ] {
+            let advice = fault_advice(message, None);
+            assert!(
+                advice.contains("delete this server and create it again"),
+                "{message}"
+            );
+            assert!(!advice.contains("Try Reboot"), "{message}");
+        }
+        let from_details = fault_advice(
+            "Build of instance 1 aborted",
+            Some("Traceback ... cinderclient VolumeNotFound"),
+        );
+        assert!(!from_details.contains("Try Reboot"));
+        let no_host = fault_advice(
+            "No valid host was found. There are not enough hosts available.",
+            None,
+        );
+        assert!(no_host.starts_with("Try Reboot (hard)"));
+    }
+
+    #[test]
+    fn the_lock_shows_with_its_reason() {
+        let mut server = Server::default();
+        assert_eq!(locked_text(&server), None, "an older answer says nothing");
+        server.locked = Some(false);
+        assert_eq!(locked_text(&server), None);
+        server.locked = Some(true);
+        assert_eq!(locked_text(&server).as_deref(), Some("Locked"));
+        server.locked_reason = Some("  ".into());
+        assert_eq!(locked_text(&server).as_deref(), Some("Locked"));
+        server.locked_reason = Some("maintenance".into());
+        assert_eq!(locked_text(&server).as_deref(), Some("Locked: maintenance"));
     }
 }

@@ -8,7 +8,7 @@ use ecs_api::requests::{
 };
 use ecs_api::status::{PowerState, ServerStatus, TaskState};
 
-use super::manage::logic::{Manage, is_locked};
+use super::manage::logic::{Manage, ResizeFlavors, is_locked, resized_while_stopped};
 use crate::components::format::{EMPTY, ram_text};
 use crate::hooks::polling::schedule::Outcome;
 use crate::servers::logic::{shown_name, status_text};
@@ -335,14 +335,19 @@ pub fn action_status_text(request: &Request, phase: Phase, server: Option<&Serve
     }
 }
 
-/// The requests that are confirmed first: they cannot be undone, or they interrupt what the
-/// server is doing (stop and reboots).
+/// The requests that are confirmed first: they cannot be undone, or they stop or interrupt the
+/// guest (stop, reboots, pause, suspend, shelve, and reverting a resize, which also drops what
+/// was written since). Starting a guest again (start, unpause, resume, unshelve) does not ask.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confirm {
     Delete,
     HardReboot,
     SoftReboot,
     Stop,
+    Pause,
+    Suspend,
+    Shelve,
+    RevertResize,
 }
 
 /// The ids of a confirmation's parts.
@@ -360,13 +365,39 @@ pub struct Question {
     pub detail: String,
 }
 
+/// What a stopped guest keeps, said the same way for stop, suspend and pause.
+const STILL_CHARGED: &str =
+    "Its disks and addresses are kept, and the cloud may still charge for it";
+
 impl Confirm {
+    /// The manage card's action this confirms, if it is one of the card's.
+    pub fn manage(self) -> Option<Manage> {
+        match self {
+            Self::Pause => Some(Manage::Pause),
+            Self::Suspend => Some(Manage::Suspend),
+            Self::Shelve => Some(Manage::Shelve),
+            Self::RevertResize => Some(Manage::RevertResize),
+            Self::Delete | Self::HardReboot | Self::SoftReboot | Self::Stop => None,
+        }
+    }
+
+    /// The confirmation the manage card's `manage` asks first with, if it asks.
+    pub fn of_manage(manage: Manage) -> Option<Self> {
+        [Self::Pause, Self::Suspend, Self::Shelve, Self::RevertResize]
+            .into_iter()
+            .find(|confirm| confirm.manage() == Some(manage))
+    }
+
     pub fn request(self) -> Request {
         match self {
             Self::Delete => Request::Delete,
             Self::HardReboot => HARD_REBOOT,
             Self::SoftReboot => SOFT_REBOOT,
             Self::Stop => STOP,
+            Self::Pause => Request::Plain(PlainAction::Pause),
+            Self::Suspend => Request::Plain(PlainAction::Suspend),
+            Self::Shelve => Request::Plain(PlainAction::Shelve),
+            Self::RevertResize => Request::Plain(PlainAction::RevertResize),
         }
     }
 
@@ -377,31 +408,40 @@ impl Confirm {
             Self::HardReboot => "action-reboot-hard",
             Self::SoftReboot => "action-reboot-soft",
             Self::Stop => "action-stop",
+            Self::Pause => Manage::Pause.id(),
+            Self::Suspend => Manage::Suspend.id(),
+            Self::Shelve => Manage::Shelve.id(),
+            Self::RevertResize => Manage::RevertResize.id(),
         }
     }
 
     pub fn ids(self) -> ConfirmIds {
+        let ids = |text, confirm, cancel| ConfirmIds {
+            text,
+            confirm,
+            cancel,
+        };
         match self {
-            Self::Delete => ConfirmIds {
-                text: "confirm-delete-text",
-                confirm: "confirm-delete",
-                cancel: "cancel-delete",
-            },
-            Self::HardReboot => ConfirmIds {
-                text: "confirm-reboot-hard-text",
-                confirm: "confirm-reboot-hard",
-                cancel: "cancel-reboot-hard",
-            },
-            Self::SoftReboot => ConfirmIds {
-                text: "confirm-reboot-soft-text",
-                confirm: "confirm-reboot-soft",
-                cancel: "cancel-reboot-soft",
-            },
-            Self::Stop => ConfirmIds {
-                text: "confirm-stop-text",
-                confirm: "confirm-stop",
-                cancel: "cancel-stop",
-            },
+            Self::Delete => ids("confirm-delete-text", "confirm-delete", "cancel-delete"),
+            Self::HardReboot => ids(
+                "confirm-reboot-hard-text",
+                "confirm-reboot-hard",
+                "cancel-reboot-hard",
+            ),
+            Self::SoftReboot => ids(
+                "confirm-reboot-soft-text",
+                "confirm-reboot-soft",
+                "cancel-reboot-soft",
+            ),
+            Self::Stop => ids("confirm-stop-text", "confirm-stop", "cancel-stop"),
+            Self::Pause => ids("confirm-pause-text", "confirm-pause", "cancel-pause"),
+            Self::Suspend => ids("confirm-suspend-text", "confirm-suspend", "cancel-suspend"),
+            Self::Shelve => ids("confirm-shelve-text", "confirm-shelve", "cancel-shelve"),
+            Self::RevertResize => ids(
+                "confirm-revert-resize-text",
+                "confirm-revert-resize",
+                "cancel-revert-resize",
+            ),
         }
     }
 
@@ -411,44 +451,106 @@ impl Confirm {
             Self::HardReboot => "Reboot (hard)",
             Self::SoftReboot => "Reboot (soft)",
             Self::Stop => "Stop server",
+            Self::Pause => "Pause server",
+            Self::Suspend => "Suspend server",
+            Self::Shelve => "Shelve server",
+            Self::RevertResize => "Revert resize",
         }
     }
 
-    /// The question: what exactly will happen to `server`.
-    pub fn question(self, server: &Server) -> Question {
-        let name = shown_name(server);
-        match self {
-            Self::Delete => Question {
-                lead: "Delete server ",
-                name,
-                detail: format!("? {} This cannot be undone.", delete_consequences(server)),
-            },
-            Self::HardReboot => Question {
-                lead: "Hard reboot server ",
-                name,
-                detail: "? This cuts the guest's power, like pulling the plug: anything not yet \
-                         written to disk is lost, and its file systems may need a check when it \
-                         starts again. Reboot (soft) asks its operating system to restart cleanly \
-                         instead."
-                    .to_owned(),
-            },
-            Self::SoftReboot => Question {
-                lead: "Reboot server ",
-                name,
-                detail: "? Its operating system restarts cleanly: programs are closed and \
-                         connections to it drop until it is back, usually within a minute or two."
-                    .to_owned(),
-            },
-            Self::Stop => Question {
-                lead: "Stop server ",
-                name,
-                detail: "? Its operating system shuts down: whatever it serves is unavailable \
-                         until you start it again. Its disks and addresses are kept, and the \
-                         cloud may still charge for it while it is stopped."
-                    .to_owned(),
-            },
-        }
+    /// Whether the confirm button is styled as dangerous: it loses data.
+    pub fn is_dangerous(self) -> bool {
+        matches!(self, Self::Delete | Self::HardReboot | Self::RevertResize)
     }
+
+    /// The question: what exactly will happen to `server` (a resize being reverted goes back to
+    /// `flavors.old`).
+    pub fn question(self, server: &Server, flavors: &ResizeFlavors) -> Question {
+        let name = shown_name(server);
+        let (lead, detail) = match self {
+            Self::Delete => (
+                "Delete server ",
+                format!("? {} This cannot be undone.", delete_consequences(server)),
+            ),
+            Self::HardReboot => (
+                "Hard reboot server ",
+                "? This cuts the guest's power, like pulling the plug: anything not yet \
+                 written to disk is lost, and its file systems may need a check when it \
+                 starts again. Reboot (soft) asks its operating system to restart cleanly \
+                 instead."
+                    .to_owned(),
+            ),
+            Self::SoftReboot => (
+                "Reboot server ",
+                "? Its operating system restarts cleanly: programs are closed and \
+                 connections to it drop until it is back, usually within a minute or two."
+                    .to_owned(),
+            ),
+            Self::Stop => (
+                "Stop server ",
+                format!(
+                    "? Its operating system shuts down: whatever it serves is unavailable until \
+                     you start it again. {STILL_CHARGED} while it is stopped."
+                ),
+            ),
+            Self::Pause => (
+                "Pause server ",
+                format!(
+                    "? It is frozen where it is: it stops running and answering at once, while \
+                     its memory stays in the host's RAM; Unpause lets it go on where it \
+                     stopped. Connections to it may time out meanwhile. {STILL_CHARGED} while \
+                     it is paused."
+                ),
+            ),
+            Self::Suspend => (
+                "Suspend server ",
+                format!(
+                    "? Its memory is saved to disk and it stops running: whatever it serves is \
+                     unavailable until you resume it, which brings it back as it was (open \
+                     connections will have dropped). {STILL_CHARGED} while it is suspended."
+                ),
+            ),
+            Self::Shelve => {
+                let disk = if server.is_volume_backed() {
+                    "Its boot volume"
+                } else {
+                    "Its system disk is saved as an image, and it"
+                };
+                (
+                    "Shelve server ",
+                    format!(
+                        "? It is shut down and its host's vCPUs and RAM are released: what is in \
+                         its memory is lost, and whatever it serves is unavailable until you \
+                         unshelve it, which takes a while (it is started again, perhaps on \
+                         another host). {disk} stays in your project meanwhile."
+                    ),
+                )
+            }
+            Self::RevertResize => {
+                let restart = if resized_while_stopped(server) {
+                    "it stays stopped"
+                } else {
+                    "it restarts"
+                };
+                (
+                    "Revert the resize of server ",
+                    format!(
+                        "? It goes back to {}, as it was before the resize, and {restart}. \
+                         Whatever was written to its local system disk since the resize is \
+                         lost; volumes keep their data.",
+                        flavors.old_name()
+                    ),
+                )
+            }
+        };
+        Question { lead, name, detail }
+    }
+}
+
+/// Why the power actions are disabled on a locked server, `None` when it is not locked.
+pub fn locked_actions_text(server: &Server) -> Option<&'static str> {
+    is_locked(server)
+        .then_some("Locked: unlock it under Manage to start, stop, reboot or delete it.")
 }
 
 #[cfg(test)]
@@ -595,7 +697,7 @@ mod tests {
             r#"{"id": "1", "name": "web", "status": "ACTIVE", "image": "",
                 "os-extended-volumes:volumes_attached": [{"id": "v1", "delete_on_termination": false}]}"#,
         );
-        let question = Confirm::Delete.question(&web);
+        let question = Confirm::Delete.question(&web, &ResizeFlavors::default());
         assert_eq!(
             (question.lead, question.name.as_str()),
             ("Delete server ", "web")
@@ -604,7 +706,7 @@ mod tests {
         assert!(detail.starts_with("? Its boot volume is kept"), "{detail}");
         assert!(!detail.contains("when it was created"), "{detail}");
         assert!(detail.ends_with("This cannot be undone."), "{detail}");
-        let question = Confirm::HardReboot.question(&web);
+        let question = Confirm::HardReboot.question(&web, &ResizeFlavors::default());
         assert_eq!(question.lead, "Hard reboot server ");
         assert!(
             question.detail.contains("cuts the guest's power"),
@@ -613,7 +715,12 @@ mod tests {
         );
         // A server without a name is named by its id.
         let unnamed = server(r#"{"id": "abc", "name": ""}"#);
-        assert_eq!(Confirm::Delete.question(&unnamed).name, "abc");
+        assert_eq!(
+            Confirm::Delete
+                .question(&unnamed, &ResizeFlavors::default())
+                .name,
+            "abc"
+        );
     }
 
     #[test]
@@ -708,14 +815,14 @@ mod tests {
         let web = server(r#"{"id": "1", "name": "web", "status": "ACTIVE"}"#);
         assert_eq!(Confirm::Stop.request(), STOP);
         assert_eq!(Confirm::SoftReboot.request(), SOFT_REBOOT);
-        let stop = Confirm::Stop.question(&web);
+        let stop = Confirm::Stop.question(&web, &ResizeFlavors::default());
         assert_eq!((stop.lead, stop.name.as_str()), ("Stop server ", "web"));
         assert!(
             stop.detail.contains("until you start it again"),
             "{}",
             stop.detail
         );
-        let reboot = Confirm::SoftReboot.question(&web);
+        let reboot = Confirm::SoftReboot.question(&web, &ResizeFlavors::default());
         assert!(
             reboot.detail.contains("restarts cleanly"),
             "{}",
@@ -740,12 +847,100 @@ mod tests {
     }
 
     #[test]
-    fn a_locked_server_refuses_the_power_actions() {
+    fn a_locked_server_refuses_the_power_actions_and_says_why() {
         let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
         for request in [START, STOP, SOFT_REBOOT, HARD_REBOOT, Request::Delete] {
             assert!(!request.allowed_for(&locked), "{request:?}");
         }
+        assert_eq!(
+            locked_actions_text(&locked),
+            Some("Locked: unlock it under Manage to start, stop, reboot or delete it.")
+        );
         let unlocked = server(r#"{"id": "1", "status": "ACTIVE", "locked": false}"#);
         assert!(STOP.allowed_for(&unlocked));
+        assert_eq!(locked_actions_text(&unlocked), None);
+    }
+
+    #[test]
+    fn every_action_that_stops_the_guest_asks_first() {
+        use Manage::*;
+        let asking: Vec<Manage> = [
+            Rename,
+            Resize,
+            ConfirmResize,
+            RevertResize,
+            Snapshot,
+            Rebuild,
+            Lock,
+            Unlock,
+            Pause,
+            Unpause,
+            Suspend,
+            Resume,
+            Shelve,
+            Unshelve,
+        ]
+        .into_iter()
+        .filter(|manage| Confirm::of_manage(*manage).is_some())
+        .collect();
+        // Resize and rebuild ask in their dialogs; the ways back start the guest again.
+        assert_eq!(asking, [RevertResize, Pause, Suspend, Shelve]);
+        for manage in asking {
+            let confirm = Confirm::of_manage(manage).unwrap();
+            assert_eq!(confirm.opener_id(), manage.id());
+            assert_eq!(
+                confirm.request(),
+                Request::Plain(manage.plain().expect("a bodiless action"))
+            );
+            assert_eq!(
+                confirm.ids().confirm,
+                manage.id().replace("manage-", "confirm-")
+            );
+        }
+        let web = server(r#"{"id": "1", "name": "web", "status": "ACTIVE", "image": {"id": "i"}}"#);
+        let none = ResizeFlavors::default();
+        let pause = Confirm::Pause.question(&web, &none);
+        assert_eq!((pause.lead, pause.name.as_str()), ("Pause server ", "web"));
+        assert!(
+            pause.detail.contains("memory stays in the host's RAM"),
+            "{}",
+            pause.detail
+        );
+        let suspend = Confirm::Suspend.question(&web, &none).detail;
+        assert!(
+            suspend.contains("memory is saved to disk") && suspend.contains("until you resume it"),
+            "{suspend}"
+        );
+        let shelve = Confirm::Shelve.question(&web, &none).detail;
+        assert!(
+            shelve.contains("vCPUs and RAM are released")
+                && shelve.contains("takes a while")
+                && shelve.contains("system disk is saved as an image"),
+            "{shelve}"
+        );
+        let from_volume = server(r#"{"id": "1", "name": "db", "status": "ACTIVE", "image": ""}"#);
+        assert!(
+            Confirm::Shelve
+                .question(&from_volume, &none)
+                .detail
+                .contains("Its boot volume stays")
+        );
+        let verify = server(
+            r#"{"id": "1", "name": "web", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 4}"#,
+        );
+        let flavors = ResizeFlavors {
+            old: Some("m1.small".into()),
+            new: Some("m1.medium".into()),
+        };
+        let revert = Confirm::RevertResize.question(&verify, &flavors);
+        assert_eq!(revert.lead, "Revert the resize of server ");
+        assert!(
+            revert.detail.starts_with(
+                "? It goes back to m1.small, as it was before the resize, and it stays stopped."
+            ),
+            "{}",
+            revert.detail
+        );
+        assert!(Confirm::RevertResize.is_dangerous() && !Confirm::Pause.is_dangerous());
     }
 }

@@ -197,10 +197,11 @@ pub fn ServerDetailsPage() -> impl IntoView {
                 }
                 None => ().into_any(),
             }}
-            // Under the fields, rendered once like the actions: its buttons and dialogs keep focus.
+            // Under the fields, rendered once like the actions: their buttons and dialogs keep
+            // focus. The disks come first, where the Overview's disk count points.
             <Show when=move || polling.data.with(Option::is_some) && !polling.gone.get()>
-                <Connect polling server_id=Signal::derive(server_id) image />
                 <disks::Disks polling server_id=Signal::derive(server_id) />
+                <Connect polling server_id=Signal::derive(server_id) image />
             </Show>
         </section>
     }

@@ -1,6 +1,7 @@
 //! Start, Stop, Reboot and Delete from the list: the bar of buttons for the selected servers,
 //! the one modal confirmation (a `<dialog>` naming the servers, its button naming the action)
-//! that rows' menus open too, and the report of how each server's request went.
+//! that rows' menus open too, and the report of how each server's request went, which follows
+//! the list until each server is done with it.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +10,9 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 
 use super::ListedPage;
-use super::selection::{ListAction, Plan, ServerOutcome, outcome_summary, servers_count};
+use super::selection::{
+    ListAction, Plan, Progress, Report, ServerOutcome, outcome_summary, servers_count,
+};
 use crate::api::Api;
 use crate::browser::focus::{focus_after_render, focus_element};
 use crate::hooks::polling::Polling;
@@ -18,13 +21,6 @@ use crate::server_details::logic::Request;
 const DIALOG_TITLE_ID: &str = "bulk-confirm-title";
 const OUTCOME_ID: &str = "bulk-outcome";
 
-/// One run: the action and each server's outcome.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Report {
-    pub action: ListAction,
-    pub outcomes: Vec<ServerOutcome>,
-}
-
 /// The list's actions: what waits for confirmation, and the runs.
 #[derive(Clone, Copy)]
 pub struct Bulk {
@@ -32,6 +28,8 @@ pub struct Bulk {
     /// Where focus goes back to when the confirmation is cancelled.
     opener: StoredValue<String>,
     run: Action<Plan, Report>,
+    /// The last run's report, following the list.
+    report: Memo<Option<Report>>,
 }
 
 impl Bulk {
@@ -54,11 +52,28 @@ pub fn use_bulk(
     polling: Polling<ListedPage>,
     selected: RwSignal<BTreeSet<String>>,
 ) -> Bulk {
+    let runs = StoredValue::new(0_u64);
     let run = Action::new_local(move |plan: &Plan| {
         let plan = plan.clone();
+        runs.update_value(|runs| *runs += 1);
+        let run = runs.get_value();
         async move {
+            let query = polling
+                .data
+                .with_untracked(|listed| listed.as_ref().map(|listed| listed.query.clone()));
             let mut outcomes = Vec::with_capacity(plan.targets.len());
             for target in &plan.targets {
+                // The server as listed when its request goes: what "done" is measured against.
+                let before = polling.data.with_untracked(|listed| {
+                    listed.as_ref().and_then(|listed| {
+                        listed
+                            .page
+                            .servers
+                            .iter()
+                            .find(|server| server.id == target.id)
+                            .cloned()
+                    })
+                });
                 let result = match plan.action.request() {
                     Request::Action(action) => api.server_action(&target.id, action).await,
                     _ => api.delete_server(&target.id).await,
@@ -69,21 +84,39 @@ pub fn use_bulk(
                     });
                 }
                 outcomes.push(ServerOutcome {
+                    id: target.id.clone(),
                     name: target.name.clone(),
-                    result: result.map_err(|error| error.message),
+                    result: result
+                        .map(|()| Progress::start(before.as_ref()))
+                        .map_err(|error| error.message),
                 });
             }
             polling.refresh_now(true);
             Report {
+                run,
+                query,
                 action: plan.action,
                 outcomes,
             }
         }
     });
+    // Each refresh of the run's page moves its lines on; a new run starts over.
+    let report = Memo::new(move |previous: Option<&Option<Report>>| {
+        let sent = run.value().get()?;
+        let report = match previous {
+            Some(Some(followed)) if followed.run == sent.run => followed.clone(),
+            _ => sent,
+        };
+        polling.data.with(|listed| match listed {
+            Some(listed) => Some(report.seeing(&listed.query, &listed.page.servers)),
+            None => Some(report),
+        })
+    });
     Bulk {
         pending: RwSignal::new(None),
         opener: StoredValue::new(String::new()),
         run,
+        report,
     }
 }
 
@@ -156,7 +189,7 @@ pub fn Outcomes(bulk: Bulk) -> impl IntoView {
                 if bulk.busy() {
                     return Some(view! { <p>"Sending the requests…"</p> }.into_any());
                 }
-                bulk.run.value().get().map(|report| {
+                bulk.report.get().map(|report| {
                     let lines = report
                         .outcomes
                         .iter()

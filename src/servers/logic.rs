@@ -66,6 +66,12 @@ pub fn flavor_label(server: &Server) -> String {
     or_dash(server.flavor_label())
 }
 
+/// Whether the server is locked (Nova 2.9+ says so): Nova refuses a project user's changes to it
+/// until it is unlocked. The same rule as the details page's Lock and Unlock.
+pub fn is_locked(server: &Server) -> bool {
+    server.locked == Some(true)
+}
+
 /// One row of the servers table as it reads. The table is keyed by it, so a refresh rebuilds
 /// only the rows whose text changed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -74,6 +80,8 @@ pub struct ServerRow {
     pub name: String,
     pub status_class: &'static str,
     pub status: String,
+    /// Shown as a "Locked" mark next to the status.
+    pub locked: bool,
     pub addresses: String,
     pub flavor: String,
     pub zone: String,
@@ -88,6 +96,7 @@ impl ServerRow {
             name: shown_name(server),
             status_class: status_class(server),
             status: status_text(server),
+            locked: is_locked(server),
             addresses: addresses_summary(server),
             flavor: flavor_label(server),
             zone: or_dash(server.availability_zone.as_deref()),
@@ -130,6 +139,66 @@ pub fn status_changes(before: &[StatusSnapshot], now: &[StatusSnapshot]) -> Vec<
         .filter(|old| !now.iter().any(|server| server.id == old.id))
         .map(|old| format!("{} is gone", old.name));
     changed.chain(gone).collect()
+}
+
+/// One option of a select: the value sent, the text shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+
+    /// A choice that reads as its value.
+    pub fn plain(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self::new(value.clone(), value)
+    }
+}
+
+/// A filter's options: "Any …" (the empty value) first, then the cloud's `listed` choices, then
+/// the URL's `current` value when the cloud does not list it (or its list is still loading), so
+/// the select always shows what the list is filtered by.
+pub fn filter_choices(any_label: &str, listed: Vec<Choice>, current: &str) -> Vec<Choice> {
+    let mut choices = Vec::with_capacity(listed.len() + 2);
+    choices.push(Choice::new("", any_label));
+    let missing = !current.is_empty() && !listed.iter().any(|choice| choice.value == current);
+    choices.extend(listed);
+    if missing {
+        choices.push(Choice::plain(current));
+    }
+    choices
+}
+
+/// The zone filter's choices from the cloud's zone list: sorted, each once (a cloud may list a
+/// name twice: the ECS guide's sample does), without the nameless one.
+pub fn zone_choices(names: impl IntoIterator<Item = String>) -> Vec<Choice> {
+    let mut names: Vec<String> = names.into_iter().filter(|name| !name.is_empty()).collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().map(Choice::plain).collect()
+}
+
+/// The CSS anchor name that ties a row's menu to its button (`--row-menu-` and the server id,
+/// with anything but ASCII letters, digits and `-` written as `_` and its hex code, so each id
+/// gives its own valid name).
+pub fn menu_anchor_name(server_id: &str) -> String {
+    let mut name = String::from("--row-menu-");
+    for byte in server_id.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' {
+            name.push(char::from(byte));
+        } else {
+            name.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    name
 }
 
 #[cfg(test)]
@@ -182,6 +251,10 @@ mod tests {
         assert_eq!(row.status, "BUILD (spawning)");
         assert_eq!(row.flavor, "s3.large.2");
         assert_eq!(row.zone, "—");
+        assert!(
+            !row.locked,
+            "a server that does not say it is locked is not"
+        );
         assert_eq!(row.addresses, "");
         assert_eq!(row.created.as_deref(), Some("2018-05-25T01:47:11Z"));
         assert_eq!(flavor_label(&server(r#"{"id": "1"}"#)), "—");
@@ -206,5 +279,77 @@ mod tests {
             vec!["web-1: ACTIVE".to_owned(), "db is gone".to_owned()]
         );
         assert!(status_changes(&now, &now).is_empty());
+    }
+
+    #[test]
+    fn a_locked_server_is_marked_in_its_row() {
+        let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
+        assert!(is_locked(&locked));
+        assert!(ServerRow::new(&locked).locked);
+        let unlocked = server(r#"{"id": "1", "status": "ACTIVE", "locked": false}"#);
+        assert!(!is_locked(&unlocked));
+        // Before 2.9 Nova does not say: nothing is shown.
+        assert!(!is_locked(&server(r#"{"id": "1", "status": "ACTIVE"}"#)));
+        assert_ne!(
+            ServerRow::new(&locked),
+            ServerRow::new(&unlocked),
+            "locking rebuilds the row"
+        );
+    }
+
+    #[test]
+    fn a_repeated_zone_is_offered_once() {
+        let listed = ["az2.dc1", "az1.dc1", "", "az1.dc1", "az3.dc1"].map(str::to_owned);
+        assert_eq!(
+            zone_choices(listed),
+            vec![
+                Choice::plain("az1.dc1"),
+                Choice::plain("az2.dc1"),
+                Choice::plain("az3.dc1")
+            ]
+        );
+    }
+
+    #[test]
+    fn filter_choices_start_with_any_and_keep_the_urls_choice() {
+        let listed = vec![
+            Choice::new("42", "m1.small"),
+            Choice::new("43", "m1.medium"),
+        ];
+        let values = |choices: Vec<Choice>| -> Vec<String> {
+            choices.into_iter().map(|choice| choice.value).collect()
+        };
+        assert_eq!(
+            filter_choices("Any flavor", listed.clone(), ""),
+            vec![
+                Choice::new("", "Any flavor"),
+                Choice::new("42", "m1.small"),
+                Choice::new("43", "m1.medium")
+            ]
+        );
+        assert_eq!(
+            values(filter_choices("Any flavor", listed.clone(), "43")),
+            ["", "42", "43"],
+            "a listed choice is not added again"
+        );
+        assert_eq!(
+            values(filter_choices("Any flavor", listed, "99")),
+            ["", "42", "43", "99"]
+        );
+        assert_eq!(
+            filter_choices("Any zone", Vec::new(), "az1.dc1"),
+            vec![Choice::new("", "Any zone"), Choice::plain("az1.dc1")],
+            "the URL's zone shows while the list loads"
+        );
+    }
+
+    #[test]
+    fn each_server_gets_its_own_valid_anchor_name() {
+        assert_eq!(
+            menu_anchor_name("5d6a1c3e-0b7f-4a8e-9c2d-1f3b5a7c9e0d"),
+            "--row-menu-5d6a1c3e-0b7f-4a8e-9c2d-1f3b5a7c9e0d"
+        );
+        assert_eq!(menu_anchor_name("a.b c_d"), "--row-menu-a_2eb_20c_5fd");
+        assert_ne!(menu_anchor_name("a_b"), menu_anchor_name("a.b"));
     }
 }

@@ -86,7 +86,7 @@ impl SortColumn {
         }
     }
 
-    fn from_param(text: &str) -> Option<Self> {
+    pub fn from_param(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|column| column.param() == text)
     }
 
@@ -118,6 +118,22 @@ pub enum Direction {
 }
 
 impl Direction {
+    pub const ALL: [Direction; 2] = [Self::Asc, Self::Desc];
+
+    pub fn from_param(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|direction| direction.param() == text)
+    }
+
+    /// The narrow sort control's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Asc => "Ascending",
+            Self::Desc => "Descending",
+        }
+    }
+
     pub fn param(self) -> &'static str {
         match self {
             Self::Asc => "asc",
@@ -184,11 +200,7 @@ impl ListQuery {
                 .unwrap_or_default()
         };
         let sort = get("sort").and_then(|sort| SortColumn::from_param(&sort));
-        let direction = match get("dir").as_deref() {
-            Some("asc") => Some(Direction::Asc),
-            Some("desc") => Some(Direction::Desc),
-            _ => None,
-        };
+        let direction = get("dir").and_then(|dir| Direction::from_param(&dir));
         let sort = sort.unwrap_or(SortColumn::Created);
         Self {
             name: text("name"),
@@ -274,6 +286,11 @@ impl ListQuery {
         } else {
             column.first_direction()
         };
+        self.sorted(column, direction)
+    }
+
+    /// Sorted by `column` in `direction` (the narrow sort control), on page 1.
+    pub fn sorted(&self, column: SortColumn, direction: Direction) -> Self {
         Self {
             sort: column,
             direction,
@@ -498,6 +515,27 @@ mod tests {
             "the default newest-first order turns round on the first click"
         );
         assert_eq!(third.first_page().trail, Vec::<String>::new());
+        let flavor_down = third.sorted(SortColumn::Flavor, Direction::Desc);
+        assert_eq!(
+            (
+                flavor_down.sort,
+                flavor_down.direction,
+                flavor_down.page_number()
+            ),
+            (SortColumn::Flavor, Direction::Desc, 1)
+        );
+        assert_eq!(flavor_down.status, "SHUTOFF");
+        assert_eq!(
+            flavor_down.to_search(),
+            "?status=SHUTOFF&sort=flavor&dir=desc"
+        );
+        for column in SortColumn::ALL {
+            assert_eq!(SortColumn::from_param(column.param()), Some(column));
+        }
+        for direction in Direction::ALL {
+            assert_eq!(Direction::from_param(direction.param()), Some(direction));
+        }
+        assert_eq!(Direction::from_param("up"), None);
     }
 
     #[test]

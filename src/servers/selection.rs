@@ -1,12 +1,15 @@
 //! Start, Stop, Reboot and Delete from the list, for the selected servers or one row: which
 //! servers each action is offered for (the details page's rules,
 //! `server_details::logic::Request::allowed_for`), what the confirmation says and how each
-//! server's request went.
+//! server's request went, followed until the server is done with it (the details page's rule,
+//! `server_details::logic::Followed`).
 
 use ecs_api::models::Server;
+use ecs_api::status::ServerStatus;
 
 use super::logic::{shown_name, status_text};
-use crate::server_details::logic::{Request, SOFT_REBOOT, START, STOP};
+use super::query::ListQuery;
+use crate::server_details::logic::{Followed, Phase, Request, SOFT_REBOOT, START, STOP};
 
 /// An action the list offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,13 +33,19 @@ impl ListAction {
         }
     }
 
+    /// The button's words: the details page's ("Reboot (soft)", beside its "Reboot (hard)").
     pub fn label(self) -> &'static str {
         match self {
             Self::Start => "Start",
             Self::Stop => "Stop",
-            Self::Reboot => "Reboot",
+            Self::Reboot => "Reboot (soft)",
             Self::Delete => "Delete",
         }
+    }
+
+    /// The action as the details page's status line names it ("Soft reboot").
+    fn describe(self) -> &'static str {
+        self.request().describe()
     }
 
     /// A word for element ids ("stop").
@@ -57,7 +66,9 @@ impl ListAction {
                 "Each guest is asked to shut down, then powered off: unsaved work in it is lost."
             }
             Self::Reboot => {
-                "Each guest is asked to restart: it is unavailable for a while, and unsaved work in it is lost."
+                "A soft reboot: each server's operating system restarts cleanly. Programs are closed and \
+                 connections to it drop until it is back, usually within a minute or two. A server \
+                 that does not respond needs Reboot (hard), on its own page."
             }
             Self::Delete => {
                 "Each server is deleted for good, with the volumes that go with it. This cannot be undone."
@@ -73,16 +84,6 @@ impl ListAction {
     /// The confirm button: it names the action and how many servers it goes to.
     pub fn confirm_label(self, count: usize) -> String {
         format!("{} {}", self.label(), servers_count(count))
-    }
-
-    /// What a request that went through means.
-    fn requested(self) -> &'static str {
-        match self {
-            Self::Start => "start requested",
-            Self::Stop => "stop requested",
-            Self::Reboot => "reboot requested",
-            Self::Delete => "delete requested",
-        }
     }
 }
 
@@ -142,11 +143,11 @@ impl Plan {
         }
     }
 
-    /// "Stop 3 servers?"
+    /// "Stop these 3 servers?", "Soft reboot web-1?"
     pub fn question(&self) -> String {
         format!(
             "{} {}?",
-            self.action.label(),
+            self.action.describe(),
             match self.targets.as_slice() {
                 [one] => one.name.clone(),
                 targets => format!("these {}", servers_count(targets.len())),
@@ -171,41 +172,146 @@ impl Plan {
     }
 }
 
+/// Where a request that went through is, as the list shows its server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// The server has not finished with it yet; what is known of it since the request.
+    Requested(Followed),
+    /// The server is steady again after it, in this status ("SHUTOFF").
+    Done(String),
+    /// A deleted server has left the list.
+    Deleted,
+}
+
+impl Progress {
+    /// Starts following `server` as it was listed when the request was sent.
+    pub fn start(server: Option<&Server>) -> Self {
+        Self::Requested(Followed::from(server))
+    }
+
+    /// The progress of `action` on the server `id`, having seen a page of the same query once
+    /// more. Only a deleted server is expected to leave the list: any other that is not on the
+    /// page (a status filter may hide it once it changed) stays where it was.
+    pub fn seeing(&self, action: ListAction, id: &str, page: &[Server]) -> Self {
+        let Self::Requested(followed) = self else {
+            return self.clone();
+        };
+        let server = page.iter().find(|server| server.id == id);
+        match (action, server) {
+            (ListAction::Delete, None) => Self::Deleted,
+            (ListAction::Delete, Some(server)) => {
+                if matches!(
+                    server.status,
+                    ServerStatus::Deleted | ServerStatus::SoftDeleted
+                ) {
+                    Self::Done(status_text(server))
+                } else {
+                    self.clone()
+                }
+            }
+            (_, None) => self.clone(),
+            (_, Some(server)) => {
+                let followed = followed.seeing(Some(server));
+                match followed.phase(&action.request(), Some(server)) {
+                    Phase::Finished => Self::Done(status_text(server)),
+                    _ => Self::Requested(followed),
+                }
+            }
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        !matches!(self, Self::Requested(_))
+    }
+}
+
 /// How one server's request went: `Err` holds the cloud's message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerOutcome {
+    pub id: String,
     pub name: String,
-    pub result: Result<(), String>,
+    pub result: Result<Progress, String>,
 }
 
 impl ServerOutcome {
-    /// "web-1: stop requested", "db: failed: Cannot 'stop' instance … while it is in vm_state stopped".
+    /// "web-1: stop requested", then "web-1: stop done: the server is SHUTOFF." (the details
+    /// page's words); "db: failed: Cannot 'stop' instance … while it is in vm_state stopped".
     pub fn text(&self, action: ListAction) -> String {
+        let name = &self.name;
+        let action = action.describe().to_lowercase();
         match &self.result {
-            Ok(()) => format!("{}: {}", self.name, action.requested()),
-            Err(message) => format!("{}: failed: {message}", self.name),
+            Ok(Progress::Requested(_)) => format!("{name}: {action} requested"),
+            Ok(Progress::Done(status)) => format!("{name}: {action} done: the server is {status}."),
+            Ok(Progress::Deleted) => format!("{name}: deleted."),
+            Err(message) => format!("{name}: failed: {message}"),
+        }
+    }
+
+    /// The same, having seen a page of the run's query once more.
+    pub fn seeing(&self, action: ListAction, page: &[Server]) -> Self {
+        Self {
+            result: self
+                .result
+                .as_ref()
+                .map(|progress| progress.seeing(action, &self.id, page))
+                .map_err(Clone::clone),
+            ..self.clone()
         }
     }
 }
 
-/// The first line of a run's report: "Stop: 2 of 3 requested, 1 failed."
+/// One run: the action and each server's outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// Tells runs apart (the same action may go to the same servers twice).
+    pub run: u64,
+    /// The list's query when the run was sent: only its pages tell how the servers are doing.
+    pub query: Option<ListQuery>,
+    pub action: ListAction,
+    pub outcomes: Vec<ServerOutcome>,
+}
+
+impl Report {
+    /// The report having seen the `page` listed for `query` once more: a page of another
+    /// query (filtered otherwise, another page) says nothing about the run's servers.
+    pub fn seeing(&self, query: &ListQuery, page: &[Server]) -> Self {
+        if self.query.as_ref() != Some(query) {
+            return self.clone();
+        }
+        Self {
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|outcome| outcome.seeing(self.action, page))
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// The first line of a run's report: "Stop: requested for 3 servers. …", "Stop: done for 3
+/// servers.", "Stop: 2 of 3 servers requested, 1 failed."
 pub fn outcome_summary(action: ListAction, outcomes: &[ServerOutcome]) -> String {
     let failed = outcomes
         .iter()
         .filter(|outcome| outcome.result.is_err())
         .count();
     let requested = outcomes.len() - failed;
-    if failed == 0 {
+    let label = action.label();
+    if failed > 0 {
         format!(
-            "{}: requested for {}. The list follows their status.",
-            action.label(),
-            servers_count(requested)
+            "{label}: {requested} of {} requested, {failed} failed.",
+            servers_count(outcomes.len())
         )
+    } else if outcomes
+        .iter()
+        .all(|outcome| outcome.result.as_ref().is_ok_and(Progress::is_done))
+    {
+        format!("{label}: done for {}.", servers_count(requested))
     } else {
         format!(
-            "{}: {requested} of {} requested, {failed} failed.",
-            action.label(),
-            servers_count(outcomes.len())
+            "{label}: requested for {}. The list follows their status.",
+            servers_count(requested)
         )
     }
 }
@@ -256,13 +362,46 @@ mod tests {
     }
 
     #[test]
+    fn reboot_says_it_is_the_soft_one() {
+        let web = server("1", "web", "ACTIVE");
+        let reboot = Plan::new(ListAction::Reboot, [&web]);
+        assert_eq!(ListAction::Reboot.label(), "Reboot (soft)");
+        assert_eq!(reboot.question(), "Soft reboot web?");
+        assert_eq!(
+            ListAction::Reboot.confirm_label(2),
+            "Reboot (soft) 2 servers"
+        );
+        assert!(
+            ListAction::Reboot
+                .consequence()
+                .contains("operating system restarts cleanly")
+        );
+        assert_eq!(ListAction::Reboot.request(), SOFT_REBOOT);
+    }
+
+    fn outcome(id: &str, name: &str, before: Option<&Server>) -> ServerOutcome {
+        ServerOutcome {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            result: Ok(Progress::start(before)),
+        }
+    }
+
+    fn with(id: &str, status: &str, task: Option<&str>, updated: &str) -> Server {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": "web", "status": status,
+            "OS-EXT-STS:task_state": task, "updated": updated,
+        }))
+        .expect("test server decodes")
+    }
+
+    #[test]
     fn outcomes_are_reported_per_server() {
+        let web = server("1", "web", "ACTIVE");
         let outcomes = [
+            outcome("1", "web", Some(&web)),
             ServerOutcome {
-                name: "web".to_owned(),
-                result: Ok(()),
-            },
-            ServerOutcome {
+                id: "2".to_owned(),
                 name: "db".to_owned(),
                 result: Err("Cannot 'stop' instance 2 while it is in vm_state stopped".to_owned()),
             },
@@ -273,6 +412,10 @@ mod tests {
             "db: failed: Cannot 'stop' instance 2 while it is in vm_state stopped"
         );
         assert_eq!(
+            outcomes[0].text(ListAction::Reboot),
+            "web: soft reboot requested"
+        );
+        assert_eq!(
             outcome_summary(ListAction::Stop, &outcomes),
             "Stop: 1 of 2 servers requested, 1 failed."
         );
@@ -280,5 +423,116 @@ mod tests {
             outcome_summary(ListAction::Delete, &outcomes[..1]),
             "Delete: requested for 1 server. The list follows their status."
         );
+    }
+
+    #[test]
+    fn a_stop_is_done_once_the_list_shows_the_server_stopped() {
+        let active = with("1", "ACTIVE", None, "2026-12-03T10:00:00Z");
+        let requested = outcome("1", "web", Some(&active));
+        // Still running, then powering off: requested.
+        let unchanged = requested.seeing(ListAction::Stop, std::slice::from_ref(&active));
+        assert_eq!(unchanged.text(ListAction::Stop), "web: stop requested");
+        let stopping = with("1", "ACTIVE", Some("powering-off"), "2026-12-03T10:00:01Z");
+        let busy = unchanged.seeing(ListAction::Stop, &[stopping]);
+        assert_eq!(busy.text(ListAction::Stop), "web: stop requested");
+        assert_eq!(
+            outcome_summary(ListAction::Stop, std::slice::from_ref(&busy)),
+            "Stop: requested for 1 server. The list follows their status."
+        );
+        let stopped = with("1", "SHUTOFF", None, "2026-12-03T10:00:02Z");
+        let done = busy.seeing(ListAction::Stop, std::slice::from_ref(&stopped));
+        assert_eq!(
+            done.text(ListAction::Stop),
+            "web: stop done: the server is SHUTOFF."
+        );
+        assert_eq!(
+            outcome_summary(ListAction::Stop, std::slice::from_ref(&done)),
+            "Stop: done for 1 server."
+        );
+        // Done stays done: a page without it (a filter) or a later change do not undo it.
+        assert_eq!(done.seeing(ListAction::Stop, &[]), done);
+        assert_eq!(done.seeing(ListAction::Stop, &[active]), done);
+    }
+
+    #[test]
+    fn a_reboot_is_done_when_the_server_is_back_even_between_two_refreshes() {
+        let active = with("1", "ACTIVE", None, "2026-12-03T10:00:00Z");
+        let requested = outcome("1", "web", Some(&active));
+        let rebooting = with(
+            "1",
+            "REBOOT",
+            Some("reboot_started"),
+            "2026-12-03T10:00:01Z",
+        );
+        let busy = requested.seeing(ListAction::Reboot, &[rebooting]);
+        assert_eq!(busy.text(ListAction::Reboot), "web: soft reboot requested");
+        let back = with("1", "ACTIVE", None, "2026-12-03T10:00:05Z");
+        assert_eq!(
+            busy.seeing(ListAction::Reboot, std::slice::from_ref(&back))
+                .text(ListAction::Reboot),
+            "web: soft reboot done: the server is ACTIVE."
+        );
+        // A fast cloud: ACTIVE again before the list looked; Nova's updated time moved.
+        assert_eq!(
+            requested
+                .seeing(ListAction::Reboot, &[back])
+                .text(ListAction::Reboot),
+            "web: soft reboot done: the server is ACTIVE."
+        );
+    }
+
+    #[test]
+    fn a_deleted_server_is_done_once_it_leaves_the_list() {
+        let active = with("1", "ACTIVE", None, "2026-12-03T10:00:00Z");
+        let requested = outcome("1", "web", Some(&active));
+        let deleting = with("1", "ACTIVE", Some("deleting"), "2026-12-03T10:00:01Z");
+        let busy = requested.seeing(ListAction::Delete, &[deleting]);
+        assert_eq!(busy.text(ListAction::Delete), "web: delete requested");
+        let gone = busy.seeing(ListAction::Delete, &[]);
+        assert_eq!(gone.text(ListAction::Delete), "web: deleted.");
+        assert_eq!(
+            outcome_summary(ListAction::Delete, &[gone]),
+            "Delete: done for 1 server."
+        );
+        // Any other action's server missing from the page is not taken for done.
+        assert_eq!(
+            requested
+                .seeing(ListAction::Stop, &[])
+                .text(ListAction::Stop),
+            "web: stop requested"
+        );
+        // A failed request stays failed.
+        let failed = ServerOutcome {
+            result: Err("Instance 1 is locked".to_owned()),
+            ..requested
+        };
+        assert_eq!(failed.seeing(ListAction::Delete, &[]), failed);
+    }
+
+    #[test]
+    fn a_report_follows_only_the_page_it_was_run_on() {
+        let active = with("1", "ACTIVE", None, "2026-12-03T10:00:00Z");
+        let query = ListQuery::default();
+        let report = Report {
+            run: 1,
+            query: Some(query.clone()),
+            action: ListAction::Delete,
+            outcomes: vec![outcome("1", "web", Some(&active))],
+        };
+        let filtered = ListQuery {
+            name: "db".to_owned(),
+            ..ListQuery::default()
+        };
+        assert_eq!(
+            report.seeing(&filtered, &[]),
+            report,
+            "a server missing from another query's page is not taken for deleted"
+        );
+        let followed = report.seeing(&query, &[]);
+        assert_eq!(
+            followed.outcomes[0].text(ListAction::Delete),
+            "web: deleted."
+        );
+        assert_eq!((followed.run, followed.action), (1, ListAction::Delete));
     }
 }

@@ -4,14 +4,16 @@
 use std::collections::BTreeSet;
 
 use ecs_api::models::Server;
-use leptos::html::Details;
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::bulk::Bulk;
-use super::logic::ServerRow;
-use super::query::{ListQuery, SortColumn};
+use super::filters::ChoiceField;
+use super::logic::{Choice, ServerRow, menu_anchor_name};
+use super::query::{Direction, ListQuery, SortColumn};
 use super::selection::{ListAction, Plan};
+use crate::browser::focus::focus_element;
 use crate::components::keyed_rows::{KeyedRows, RowKey};
 use crate::components::timestamp::Timestamp;
 use crate::hooks::clock::use_clock;
@@ -106,7 +108,14 @@ pub fn ServerTable(
                 <td data-label="Name">
                     <A href=link attr:class="server-link">{row.name}</A>
                 </td>
-                <td data-label="Status"><span class=row.status_class>{row.status}</span></td>
+                <td data-label="Status">
+                    <span class="status-cell">
+                        <span class=row.status_class>{row.status}</span>
+                        {row.locked.then(|| view! {
+                            <span class="locked-mark" title="Locked: Nova refuses changes to it until it is unlocked (on its own page)">"Locked"</span>
+                        })}
+                    </span>
+                </td>
                 <td data-label="Addresses" class="mono">{row.addresses}</td>
                 <td data-label="Flavor">{row.flavor}</td>
                 <td data-label="Availability zone">{row.zone}</td>
@@ -117,6 +126,7 @@ pub fn ServerTable(
         .into_any()
     });
     view! {
+        <NarrowSort query go />
         <div class="table-wrap card">
             <table id="servers-table" class="stacks-narrow servers-list" aria-labelledby="servers-title"
                 aria-busy=move || updating.get().to_string()>
@@ -137,6 +147,49 @@ pub fn ServerTable(
                     <KeyedRows rows=keys row />
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// The sort where the table reads as cards (≤ 600 px wide) and its headings are hidden: the
+/// column, and which way round. A new column starts the way its heading's first click does.
+#[component]
+fn NarrowSort(query: Memo<ListQuery>, go: Callback<ListQuery>) -> impl IntoView {
+    let columns = Signal::stored(
+        SortColumn::ALL
+            .into_iter()
+            .map(|column| Choice::new(column.param(), column.label()))
+            .collect::<Vec<_>>(),
+    );
+    let directions = Signal::stored(
+        Direction::ALL
+            .into_iter()
+            .map(|direction| Choice::new(direction.param(), direction.label()))
+            .collect::<Vec<_>>(),
+    );
+    let sort_by = Callback::new(move |param: String| {
+        if let Some(column) = SortColumn::from_param(&param) {
+            go.run(
+                query
+                    .get_untracked()
+                    .sorted(column, column.first_direction()),
+            );
+        }
+    });
+    let turn = Callback::new(move |param: String| {
+        if let Some(direction) = Direction::from_param(&param) {
+            let current = query.get_untracked();
+            go.run(current.sorted(current.sort, direction));
+        }
+    });
+    view! {
+        <div class="narrow-sort card" role="group" aria-label="Sort servers">
+            <ChoiceField id="sort-column" label="Sort by" choices=columns
+                chosen=Signal::derive(move || query.with(|query| query.sort.param().to_owned()))
+                on_choose=sort_by />
+            <ChoiceField id="sort-direction" label="Order" choices=directions
+                chosen=Signal::derive(move || query.with(|query| query.direction.param().to_owned()))
+                on_choose=turn />
         </div>
     }
 }
@@ -166,7 +219,11 @@ fn SortHeading(
     }
 }
 
-/// One row's menu: each action its state allows, confirmed like the selection's.
+/// One row's menu: each action its state allows, confirmed like the selection's. The list is a
+/// popover: the browser shows it in the top layer (never clipped by the table's scroll box, and
+/// the table's layout stays put), closes it on Escape or a click elsewhere, and keeps one open
+/// at a time. CSS anchor positioning places it under its button, or above it when the viewport
+/// has no room below (style/main.css).
 #[component]
 fn RowMenu(
     id: String,
@@ -174,7 +231,7 @@ fn RowMenu(
     servers: Memo<Option<Vec<Server>>>,
     bulk: Bulk,
 ) -> impl IntoView {
-    let menu = NodeRef::<Details>::new();
+    let menu = NodeRef::<Div>::new();
     let server = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -187,37 +244,62 @@ fn RowMenu(
             })
         })
     };
-    let summary_id = format!("row-menu-{id}");
-    let item = move |action: ListAction| {
-        let opener = summary_id.clone();
-        let allowed = move || {
-            server.with(|server| {
-                server
-                    .as_ref()
-                    .is_some_and(|server| action.allowed_for(server))
-            })
-        };
-        view! {
-            <button type="button" class=format!("row-{}", action.key())
-                disabled=move || !allowed() || bulk.busy()
-                on:click=move |_| {
-                    if let Some(menu) = menu.get_untracked() {
-                        menu.set_open(false);
-                    }
-                    if let Some(server) = server.get_untracked() {
-                        bulk.ask(Plan::new(action, [&server]), opener.clone());
-                    }
-                }>
-                {format!("{}…", action.label())}
-            </button>
+    let opener_id = format!("row-menu-{id}");
+    let menu_id = format!("row-menu-list-{id}");
+    let anchor = menu_anchor_name(&id);
+    let close = move || {
+        if let Some(menu) = menu.get_untracked() {
+            let _ = menu.hide_popover();
+        }
+    };
+    let item = {
+        let opener_id = opener_id.clone();
+        move |action: ListAction| {
+            let opener = opener_id.clone();
+            let allowed = move || {
+                server.with(|server| {
+                    server
+                        .as_ref()
+                        .is_some_and(|server| action.allowed_for(server))
+                })
+            };
+            view! {
+                <button type="button" class=format!("row-{}", action.key())
+                    disabled=move || !allowed() || bulk.busy()
+                    on:click=move |_| {
+                        close();
+                        if let Some(server) = server.get_untracked() {
+                            bulk.ask(Plan::new(action, [&server]), opener.clone());
+                        }
+                    }>
+                    {format!("{}…", action.label())}
+                </button>
+            }
+        }
+    };
+    // Escape from inside the list: the browser closes it; focus goes back to its button (a
+    // browser may otherwise leave it on the page's body).
+    let escape = {
+        let opener_id = opener_id.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if event.key() == "Escape" {
+                event.prevent_default();
+                close();
+                focus_element(&opener_id);
+            }
         }
     };
     view! {
-        <details class="row-menu" node_ref=menu>
-            <summary id=format!("row-menu-{id}") aria-label=format!("Actions for {name}")>"Actions"</summary>
-            <div class="menu" role="group" aria-label=format!("Actions for {name}")>
+        <span class="row-menu">
+            <button type="button" class="row-menu-button" id=opener_id popovertarget=menu_id.clone()
+                aria-label=format!("Actions for {name}") style:anchor-name=anchor.clone()>
+                "Actions"
+            </button>
+            <div class="menu" id=menu_id popover="auto" node_ref=menu role="group"
+                aria-label=format!("Actions for {name}") style:position-anchor=anchor
+                on:keydown=escape>
                 {ListAction::ALL.into_iter().map(item).collect_view()}
             </div>
-        </details>
+        </span>
     }
 }

@@ -17,10 +17,11 @@ use crate::connect::{assign_public_ip, the_host_keys_are_the_simulators};
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
 const ZONE: &str = "az1.dc1";
-const FLAVOR: &str = "c1.large";
+/// 2 vCPUs, 4 GB of RAM.
+pub(crate) const FLAVOR: &str = "c1.large";
 /// 8 vCPUs: two of them leave 4 of the demo project's 20.
 const LARGE_FLAVOR: &str = "c1.2xlarge";
-const IMAGE: &str = "CentOS 7.9 64bit";
+pub(crate) const IMAGE: &str = "CentOS 7.9 64bit";
 const IMAGE_MIN_DISK: &str = "40";
 
 /// What the guide chooses on a cloud, and what that cloud's catalogue makes the form show.
@@ -36,7 +37,7 @@ pub(crate) struct GuideChoices {
 }
 
 /// The simulator's catalogue.
-const SIMULATOR: GuideChoices = GuideChoices {
+pub(crate) const SIMULATOR: GuideChoices = GuideChoices {
     zone: ZONE,
     unavailable_zone: Some("az3.dc1"),
     small_flavor: "s6.small.1",
@@ -55,7 +56,7 @@ fn slow_build() -> HarnessOptions {
 }
 
 /// CSS for the element whose id is `id` (ids here contain dots, which `#...` would misread).
-fn by_id(id: &str) -> String {
+pub(crate) fn by_id(id: &str) -> String {
     format!("[id='{id}']")
 }
 
@@ -71,7 +72,15 @@ pub(crate) async fn click_xpath(h: &Console, xpath: &str) {
         .unwrap_or_else(|error| panic!("click {xpath}: {error}"));
 }
 
-async fn property(h: &Console, css: &str, name: &str) -> String {
+pub(crate) async fn text_of(h: &Console, css: &str) -> String {
+    h.wait_for(css)
+        .await
+        .text()
+        .await
+        .unwrap_or_else(|error| panic!("read the text of `{css}`: {error}"))
+}
+
+pub(crate) async fn property(h: &Console, css: &str, name: &str) -> String {
     h.wait_for(css)
         .await
         .prop(name)
@@ -81,7 +90,7 @@ async fn property(h: &Console, css: &str, name: &str) -> String {
 }
 
 /// True when the button matching `xpath` is disabled.
-async fn is_disabled(h: &Console, xpath: &str) -> bool {
+pub(crate) async fn is_disabled(h: &Console, xpath: &str) -> bool {
     h.browser
         .find(Locator::XPath(xpath))
         .await
@@ -94,7 +103,7 @@ async fn is_disabled(h: &Console, xpath: &str) -> bool {
 }
 
 /// The question of the confirmation dialog on screen, which is then declined.
-async fn decline_leaving(h: &Console) -> String {
+pub(crate) async fn decline_leaving(h: &Console) -> String {
     let question = h
         .browser
         .get_alert_text()
@@ -104,7 +113,7 @@ async fn decline_leaving(h: &Console) -> String {
     question
 }
 
-async fn is_checked(h: &Console, css: &str) -> bool {
+pub(crate) async fn is_checked(h: &Console, css: &str) -> bool {
     property(h, css, "checked").await == "true"
 }
 
@@ -365,8 +374,9 @@ pub(crate) fn public_key_of(private_key_file: &Path) -> String {
     String::from_utf8(output.stdout).expect("ssh-keygen prints text")
 }
 
-/// Creates two 8-vCPU servers through the API, leaving 4 of the project's 20 vCPUs.
-async fn use_most_cores(api: &TestClient) {
+/// Creates a server of `flavor` from the CentOS image through the API (as another tool would)
+/// and returns its id.
+pub(crate) async fn create_through_the_api(api: &TestClient, name: &str, flavor: &str) -> String {
     let images = api
         .console_call(Method::GET, "images/detail", None)
         .await
@@ -383,24 +393,32 @@ async fn use_most_cores(api: &TestClient) {
         .console_call(Method::GET, "os-networks", None)
         .await
         .body;
-    let network_id = networks["networks"][0]["id"].clone();
+    let body = json!({"server": {
+        "name": name,
+        "flavorRef": flavor,
+        "networks": [{"uuid": networks["networks"][0]["id"]}],
+        "block_device_mapping_v2": [{
+            "uuid": image_id, "source_type": "image", "destination_type": "volume",
+            "volume_size": 40, "boot_index": 0, "delete_on_termination": true
+        }]
+    }});
+    let created = api.console_call(Method::POST, "servers", Some(&body)).await;
+    assert_eq!(
+        created.status_code(),
+        202,
+        "create {name}: {}",
+        created.text
+    );
+    created.body["server"]["id"]
+        .as_str()
+        .expect("the new server's id")
+        .to_owned()
+}
+
+/// Creates two 8-vCPU servers through the API, leaving 4 of the project's 20 vCPUs.
+async fn use_most_cores(api: &TestClient) {
     for index in 0..2 {
-        let body = json!({"server": {
-            "name": format!("quota-filler-{index}"),
-            "flavorRef": LARGE_FLAVOR,
-            "networks": [{"uuid": network_id}],
-            "block_device_mapping_v2": [{
-                "uuid": image_id, "source_type": "image", "destination_type": "volume",
-                "volume_size": 40, "boot_index": 0, "delete_on_termination": true
-            }]
-        }});
-        let created = api.console_call(Method::POST, "servers", Some(&body)).await;
-        assert_eq!(
-            created.status_code(),
-            202,
-            "create a server that uses up quota: {}",
-            created.text
-        );
+        create_through_the_api(api, &format!("quota-filler-{index}"), LARGE_FLAVOR).await;
     }
 }
 

@@ -7,8 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ecs_sim::Quota;
-use ecs_sim::test_client::TestClient;
+use ecs_sim::{Quota, VolumeQuota};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use reqwest::Method;
@@ -16,48 +15,17 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::create::{GuideChoices, click_xpath, make_the_guides_choices};
+use crate::create::{
+    FLAVOR, IMAGE, SIMULATOR, by_id, click_xpath, create_through_the_api, is_checked,
+    make_the_guides_choices, text_of,
+};
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
-const IMAGE: &str = "CentOS 7.9 64bit";
 const WINDOWS_IMAGE: &str = "Windows Server 2019 Datacenter 64bit";
-/// 2 vCPUs, 4 GB of RAM.
-const FLAVOR: &str = "c1.large";
 /// 1 vCPU, 1 GB: too small for the Windows image.
-const SMALL_FLAVOR: &str = "s6.small.1";
+const SMALL_FLAVOR: &str = SIMULATOR.small_flavor;
 /// 1 vCPU, 2 GB.
 const ONE_VCPU_FLAVOR: &str = "s6.medium.2";
-
-const SIMULATOR: GuideChoices = GuideChoices {
-    zone: "az1.dc1",
-    unavailable_zone: Some("az3.dc1"),
-    small_flavor: SMALL_FLAVOR,
-    image: IMAGE,
-    image_min_disk: "40",
-};
-
-/// CSS for the element whose id is `id` (flavor ids contain dots).
-fn by_id(id: &str) -> String {
-    format!("[id='{id}']")
-}
-
-async fn is_checked(h: &Console, id: &str) -> bool {
-    h.wait_for(&by_id(id))
-        .await
-        .prop("checked")
-        .await
-        .unwrap_or_else(|error| panic!("read checked of #{id}: {error}"))
-        .as_deref()
-        == Some("true")
-}
-
-async fn text_of(h: &Console, css: &str) -> String {
-    h.wait_for(css)
-        .await
-        .text()
-        .await
-        .unwrap_or_else(|error| panic!("read the text of `{css}`: {error}"))
-}
 
 /// Clicks with the mouse in the middle of a row's `column`-th cell (1-based), away from its
 /// radio and label. A pointer action, as a user's click: WebDriver's element click refuses a
@@ -98,46 +66,6 @@ async fn click_cell(h: &Console, radio_id: &str, column: usize) {
         .unwrap_or_else(|error| panic!("click cell {column} of #{radio_id}'s row: {error}"));
 }
 
-/// Creates a server of `flavor` through the API (as another tool would) and returns its id.
-async fn create_behind_the_forms_back(api: &TestClient, name: &str, flavor: &str) -> String {
-    let images = api
-        .console_call(Method::GET, "images/detail", None)
-        .await
-        .body;
-    let image_id = images["images"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|image| image["name"] == IMAGE)
-        .and_then(|image| image["id"].as_str())
-        .expect("the CentOS image")
-        .to_owned();
-    let networks = api
-        .console_call(Method::GET, "os-networks", None)
-        .await
-        .body;
-    let body = json!({"server": {
-        "name": name,
-        "flavorRef": flavor,
-        "networks": [{"uuid": networks["networks"][0]["id"]}],
-        "block_device_mapping_v2": [{
-            "uuid": image_id, "source_type": "image", "destination_type": "volume",
-            "volume_size": 40, "boot_index": 0, "delete_on_termination": true
-        }]
-    }});
-    let created = api.console_call(Method::POST, "servers", Some(&body)).await;
-    assert_eq!(
-        created.status_code(),
-        202,
-        "create {name}: {}",
-        created.text
-    );
-    created.body["server"]["id"]
-        .as_str()
-        .expect("the new server's id")
-        .to_owned()
-}
-
 async fn wait_for_quota(h: &Console, expected: &str) {
     h.wait_for_element_text("#quota-left", expected, DEFAULT_WAIT)
         .await;
@@ -173,7 +101,7 @@ async fn the_quota_on_the_form_follows_creates_and_refusals() {
     .await;
 
     // "Create another server" asks again: another tool created a server meanwhile.
-    create_behind_the_forms_back(&api, "elsewhere-1", FLAVOR).await;
+    create_through_the_api(&api, "elsewhere-1", FLAVOR).await;
     click_xpath(
         &h,
         "//button[normalize-space()='I have noted the admin password']",
@@ -188,7 +116,7 @@ async fn the_quota_on_the_form_follows_creates_and_refusals() {
 
     // The cloud refuses over the quota the page did not know was used: the page asks again,
     // and the flavor table says why the chosen flavor no longer fits.
-    create_behind_the_forms_back(&api, "elsewhere-2", SMALL_FLAVOR).await;
+    create_through_the_api(&api, "elsewhere-2", SMALL_FLAVOR).await;
     h.fill("#server-name", "quota-2").await;
     click_xpath(&h, "//button[normalize-space()='Create server']").await;
     h.wait_for_text("Quota exceeded for cores").await;
@@ -201,6 +129,167 @@ async fn the_quota_on_the_form_follows_creates_and_refusals() {
         .await;
     h.wait_for_text("This flavor needs 2 vCPUs; your quota allows 1 more.")
         .await;
+
+    h.shutdown().await;
+}
+
+/// Clicks "I have noted the admin password" when the outcome shows one.
+async fn note_the_admin_password(h: &Console) {
+    h.wait_for_text("being created").await;
+    let noted = "//button[normalize-space()='I have noted the admin password']";
+    if h.browser.find(Locator::XPath(noted)).await.is_ok() {
+        click_xpath(h, noted).await;
+    }
+}
+
+/// The text of the review (its summary, or the problems to fix).
+async fn review_text(h: &Console) -> String {
+    let review = h
+        .eval(
+            "const legend = [...document.querySelectorAll('legend')].find((l) => l.textContent === 'Review');\
+             return legend.closest('fieldset').innerText;",
+        )
+        .await;
+    review.as_str().expect("the review's text").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_creating_servers_the_form_offers_another_without_stale_advice() {
+    let h = Harness::start_with(HarnessOptions {
+        sim: HarnessOptions::default().sim.quota(Quota {
+            instances: 5,
+            ..Quota::default()
+        }),
+        direct: false,
+    })
+    .await;
+    let api = h.demo_client().await;
+    h.sign_in_demo().await;
+    make_the_guides_choices(&h, &SIMULATOR, "web", FLAVOR).await;
+    h.fill("#server-count", "3").await;
+    h.wait_for_text("\"max_count\": 3").await;
+
+    // Three servers at once: the quota line counts them, and the review keeps showing what was
+    // created rather than advising against the count just used.
+    click_xpath(&h, "//button[normalize-space()='Create server']").await;
+    h.wait_for_text("3 servers are being created").await;
+    h.wait_until(
+        "the quota to count the new servers",
+        DEFAULT_WAIT,
+        || async {
+            text_of(&h, "#quota-left")
+                .await
+                .starts_with("Your quota allows 2 more servers,")
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let review = review_text(&h).await;
+    assert!(!review.contains("create at most"), "{review}");
+    assert!(!review.contains("to fix before"), "{review}");
+    assert!(review.contains("\"max_count\": 3"), "{review}");
+    assert!(
+        !h.body_text().await.contains("create at most"),
+        "no stale advice anywhere on the page"
+    );
+
+    // "Create another server" keeps the choices, moves the name on past the batch's names and
+    // hands it to the keyboard, selected; the count is checked against the quota left again.
+    note_the_admin_password(&h).await;
+    click_xpath(&h, "//button[normalize-space()='Create another server']").await;
+    h.wait_until("a new name is suggested", DEFAULT_WAIT, || async {
+        crate::create::property(&h, "#server-name", "value").await == "web-4"
+    })
+    .await;
+    h.wait_for_focus("server-name").await;
+    let selected = h
+        .eval("const input = document.activeElement; return input.value.substring(input.selectionStart, input.selectionEnd);")
+        .await;
+    assert_eq!(selected, json!("web-4"), "the suggestion is selected");
+    assert!(is_checked(&h, &by_id(&format!("flavor-{FLAVOR}"))).await);
+    h.wait_for_text("Your quota allows 2 more servers; create at most 2.")
+        .await;
+
+    // One more: its name moves on by one.
+    h.fill("#server-count", "1").await;
+    click_xpath(&h, "//button[normalize-space()='Create server']").await;
+    note_the_admin_password(&h).await;
+    assert_eq!(crate::create::servers_named(&api, "web-4").await, 1);
+    click_xpath(&h, "//button[normalize-space()='Create another server']").await;
+    h.wait_until("the next name", DEFAULT_WAIT, || async {
+        crate::create::property(&h, "#server-name", "value").await == "web-5"
+    })
+    .await;
+
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_volume_quota_and_the_volume_types_block_create() {
+    let h = Harness::start_with(HarnessOptions {
+        sim: HarnessOptions::default().sim.volume_quota(VolumeQuota {
+            volumes: 10,
+            gigabytes: 100,
+            per_volume_gigabytes: 500,
+        }),
+        direct: false,
+    })
+    .await;
+    let api = h.demo_client().await;
+    h.sign_in_demo().await;
+    make_the_guides_choices(&h, &SIMULATOR, "vol-1", FLAVOR).await;
+    let create = "//button[normalize-space()='Create server']";
+
+    // Two 40 GB system disks fit the 100 GB left; three do not, and the totals are said.
+    h.fill("#server-count", "2").await;
+    h.wait_for_text("\"max_count\": 2").await;
+    h.fill("#server-count", "3").await;
+    h.wait_for_element_text(
+        "#disk-size-error",
+        "3 system disks of 40 GB need 120 GB; your volume quota leaves 100 GB. Enter at most 33 GB, create fewer servers, or free or ask for more volume quota.",
+        DEFAULT_WAIT,
+    )
+    .await;
+    assert!(
+        text_of(&h, "#disk-size-hint")
+            .await
+            .contains("At most 33 GB each"),
+        "the hint names the same figure"
+    );
+    h.wait_for("ul.problems a[href='#disk-size']").await;
+    click_xpath(&h, create).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        !h.body_text().await.contains("being created"),
+        "not sent over the volume quota"
+    );
+
+    // A volume type the cloud does not list blocks Create as well.
+    h.fill("#server-count", "1").await;
+    h.fill("#volume-type", "NOPE").await;
+    h.wait_for("#volume-type-error").await;
+    h.wait_for("ul.problems a[href='#volume-type']").await;
+    click_xpath(&h, create).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        !h.body_text().await.contains("being created"),
+        "not sent with an unknown volume type"
+    );
+    assert_eq!(crate::create::servers_named(&api, "vol-1").await, 0);
+    // The link takes the keyboard to the field.
+    click_xpath(
+        &h,
+        "//ul[@class='problems']//a[normalize-space()='Volume type']",
+    )
+    .await;
+    assert_eq!(h.focused_id().await, "volume-type");
+
+    // One the cloud lists is sent.
+    h.fill("#volume-type", "SSD").await;
+    h.wait_for_text("\"volume_type\": \"SSD\"").await;
+    click_xpath(&h, create).await;
+    h.wait_for_text("The server is being created").await;
+    assert_eq!(crate::create::servers_named(&api, "vol-1").await, 1);
 
     h.shutdown().await;
 }
@@ -222,8 +311,9 @@ async fn image_radio(h: &Console, name: &str) -> String {
 }
 
 async fn wait_until_chosen(h: &Console, id: &str) {
+    let css = by_id(id);
     h.wait_until(&format!("#{id} to be chosen"), DEFAULT_WAIT, || {
-        is_checked(h, id)
+        is_checked(h, &css)
     })
     .await;
 }
@@ -244,7 +334,7 @@ async fn a_click_in_a_row_chooses_it_and_a_choice_the_filter_hides_is_named() {
     click_cell(&h, &small, 3).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
-        !is_checked(&h, &small).await,
+        !is_checked(&h, &by_id(&small)).await,
         "an unfit flavor stays unchosen"
     );
 
@@ -473,7 +563,7 @@ async fn a_server_that_never_existed_is_not_found_and_one_deleted_is_deleted() {
         "{notice}"
     );
 
-    let id = create_behind_the_forms_back(&api, "short-lived", FLAVOR).await;
+    let id = create_through_the_api(&api, "short-lived", FLAVOR).await;
     h.open(&format!("/servers/{id}")).await;
     h.wait_for_element_text("#server-title", "short-lived", DEFAULT_WAIT)
         .await;

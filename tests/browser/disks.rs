@@ -1,13 +1,18 @@
 //! End to end in headless Chromium: a server's disks against the simulator's Cinder and Nova.
-//! A new data disk is created, watched until it is attached, shown with its size and type, and
-//! detached after a confirmation naming it; the system disk cannot be detached. On a cloud
-//! without Cinder the disks come from Nova alone. The create form offers the cloud's volume
-//! types and refuses a system disk larger than the visible maximum.
+//! The Disks section comes right after the fields (the Overview counts the disks and links
+//! there) and before Connect. A new data disk is created, watched until it is attached, shown
+//! with its size and type, detached after a confirmation naming it (the line follows the
+//! detach to its end) and then deleted, confirmed; the system disk cannot be detached; at 360 px
+//! the table is one card per disk. An available volume can be deleted from the attach picker.
+//! On a cloud without Cinder the disks come from Nova alone. The Overview marks a locked server,
+//! and a server whose boot volume failed is told to be made again, not rebooted. The create form
+//! offers the cloud's volume types and refuses a system disk larger than the visible maximum.
 
 use std::time::Duration;
 
 use ecs_sim::test_client::TestClient;
-use serde_json::Value;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
@@ -46,6 +51,58 @@ async fn cloud_volume_types(h: &Harness, api: &TestClient) -> Vec<String> {
         .collect()
 }
 
+/// A call to the simulator's Cinder as the demo project (`path` under `/v3/{project}/`).
+async fn cinder(
+    h: &Harness,
+    api: &TestClient,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let url = format!("{}/volume/v3/{}/{path}", h.sim.base_url(), api.project_id());
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .header("X-Auth-Token", &api.token);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("Cinder answers");
+    let status = response.status();
+    let text = response.text().await.expect("a body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Cinder's status of a volume, `None` once it is gone (404).
+async fn volume_status(h: &Harness, api: &TestClient, volume_id: &str) -> Option<String> {
+    let (status, body) = cinder(
+        h,
+        api,
+        reqwest::Method::GET,
+        &format!("volumes/{volume_id}"),
+        None,
+    )
+    .await;
+    if status == StatusCode::NOT_FOUND {
+        return None;
+    }
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["volume"]["status"].as_str().map(str::to_owned)
+}
+
+/// The id of the server's data volume named `name` (Nova's attachments, Cinder's names).
+async fn volume_named(h: &Harness, api: &TestClient, name: &str) -> String {
+    let (status, body) = cinder(h, api, reqwest::Method::GET, "volumes/detail", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|volume| volume["name"] == name)
+        .and_then(|volume| volume["id"].as_str())
+        .unwrap_or_else(|| panic!("a volume named {name} in {body}"))
+        .to_owned()
+}
+
 /// Opens the server's page once it is ACTIVE and waits for its Disks section's table.
 async fn open_disks(h: &Console, api: &TestClient, server_id: &str) {
     api.wait_for(server_id, DISK_WAIT, |reply| {
@@ -64,6 +121,39 @@ async fn a_new_data_disk_is_attached_shown_with_size_and_type_and_detached() {
     let api = h.demo_client().await;
     let server_id = api.create_server("disks-1").await;
     open_disks(&h, &api, &server_id).await;
+
+    // Disks come right after the fields and before Connect; the Overview counts the disks and
+    // links to the section instead of listing them a second time.
+    let order = h
+        .eval(
+            "const disks = document.getElementById('disks');\
+             const connect = document.getElementById('connect');\
+             const fields = document.getElementById('overview-title');\
+             return [\
+               !!(fields.compareDocumentPosition(disks) & Node.DOCUMENT_POSITION_FOLLOWING),\
+               !!(disks.compareDocumentPosition(connect) & Node.DOCUMENT_POSITION_FOLLOWING)];",
+        )
+        .await;
+    assert_eq!(
+        order,
+        json!([true, true]),
+        "Overview, then Disks, then Connect"
+    );
+    assert_eq!(
+        h.eval("return document.getElementById('volumes-title');")
+            .await,
+        Value::Null,
+        "no second list of volumes in the fields"
+    );
+    assert_eq!(text_of(&h, "#server-disks").await, "1 disk — see Disks");
+    assert_eq!(
+        h.eval("return document.getElementById('server-disks-link').getAttribute('href');")
+            .await,
+        "#disks"
+    );
+    h.click("#server-disks-link").await;
+    h.wait_for_focus("disks-title").await;
+    assert_eq!(text_of(&h, "#server-locked").await, "", "not locked");
 
     // The guide's system disk: 40 GB SSD, /dev/vda, with no Detach button and the reason why.
     let system = text_of(&h, "#disks tbody tr:first-child").await;
@@ -131,6 +221,47 @@ async fn a_new_data_disk_is_attached_shown_with_size_and_type_and_detached() {
         "{}",
         attachments.text
     );
+    h.wait_until("the Overview to count two disks", DISK_WAIT, || async {
+        text_of(&h, "#server-disks").await == "2 disks — see Disks"
+    })
+    .await;
+    let logs_id = volume_named(&h, &api, "logs").await;
+
+    // On a phone-sized window each disk is a card: nothing scrolls sideways, and every value
+    // keeps its label.
+    h.browser
+        .set_window_size(360, 800)
+        .await
+        .expect("resize the window");
+    h.assert_no_sideways_scrolling(
+        "document.querySelector('#disks .table-wrap')",
+        "the disks table",
+        360,
+    )
+    .await;
+    h.assert_no_sideways_scrolling("document.documentElement", "the details page", 360)
+        .await;
+    let labels = h
+        .eval(
+            "return Array.from(document.querySelectorAll('#disks tbody tr:first-child td'))\
+             .map(cell => getComputedStyle(cell, '::before').content);",
+        )
+        .await;
+    assert_eq!(
+        labels,
+        json!([
+            "\"Size\"",
+            "\"Type\"",
+            "\"Device\"",
+            "\"Server deleted\"",
+            "\"Status\"",
+            "\"Detach\""
+        ])
+    );
+    h.browser
+        .set_window_size(1280, 900)
+        .await
+        .expect("resize the window back");
 
     // Detach, confirmed in a dialog that names the disk; Cancel first keeps it.
     h.click("button[aria-label='Detach logs…']").await;
@@ -148,6 +279,15 @@ async fn a_new_data_disk_is_attached_shown_with_size_and_type_and_detached() {
         !rows.is_empty() && !rows.contains("logs")
     })
     .await;
+    // The line follows the detach to its end, and offers to delete the kept volume.
+    h.wait_until("the detach to be reported done", DISK_WAIT, || async {
+        text_of(&h, "#disk-status")
+            .await
+            .starts_with("logs detached.")
+    })
+    .await;
+    let line = text_of(&h, "#disk-status").await;
+    assert!(!line.contains("requested"), "{line}");
     let attachments = api
         .get(
             &format!("servers/{server_id}/os-volume_attachments"),
@@ -162,6 +302,149 @@ async fn a_new_data_disk_is_attached_shown_with_size_and_type_and_detached() {
         "{}",
         attachments.text
     );
+    assert_eq!(
+        volume_status(&h, &api, &logs_id).await.as_deref(),
+        Some("available"),
+        "kept after the detach"
+    );
+
+    // Delete the kept volume, confirmed in a dialog naming it; Cancel first keeps it.
+    h.click("button[aria-label='Delete volume logs…']").await;
+    let question = text_of(&h, "#delete-volume-question").await;
+    assert!(
+        question.starts_with("Delete the volume logs (20 GB)? Its data is lost for good"),
+        "{question}"
+    );
+    h.wait_for_focus("delete-volume-cancel").await;
+    h.click("#delete-volume-cancel").await;
+    h.wait_for_focus("delete-detached").await;
+    assert_eq!(text_of(&h, "#delete-volume-question").await, "");
+    h.click("#delete-detached").await;
+    assert_eq!(text_of(&h, "#delete-volume-confirm").await, "Delete");
+    h.click("#delete-volume-confirm").await;
+    h.wait_until("the volume to be deleted", DISK_WAIT, || async {
+        text_of(&h, "#disk-status").await == "The volume logs was deleted."
+    })
+    .await;
+    assert_eq!(
+        volume_status(&h, &api, &logs_id).await,
+        None,
+        "gone from Cinder"
+    );
+    assert_eq!(
+        text_of(&h, "#delete-detached").await,
+        "",
+        "nothing left to delete"
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_available_volume_can_be_deleted_from_the_attach_picker() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    let server_id = api.create_server("disks-picker").await;
+    let (status, created) = cinder(
+        &h,
+        &api,
+        reqwest::Method::POST,
+        "volumes",
+        Some(&json!({"volume": {"size": 7, "name": "old-backup"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+    let volume_id = created["volume"]["id"].as_str().expect("an id").to_owned();
+    open_disks(&h, &api, &server_id).await;
+    h.wait_until("the volume to be available", DISK_WAIT, || async {
+        volume_status(&h, &api, &volume_id).await.as_deref() == Some("available")
+    })
+    .await;
+
+    h.click("#attach-disk-open").await;
+    h.click("#disk-source-existing").await;
+    h.wait_for("#existing-volume").await;
+    assert_eq!(
+        text_of(&h, "#existing-volume-delete").await,
+        "",
+        "nothing chosen yet"
+    );
+    h.eval(&format!(
+        "const select = document.getElementById('existing-volume');\
+         select.value = {volume_id:?};\
+         select.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+    ))
+    .await;
+    h.wait_for("button[aria-label='Delete volume old-backup…']")
+        .await;
+    h.click("#existing-volume-delete").await;
+    let question = text_of(&h, "#delete-volume-question").await;
+    assert!(
+        question.starts_with("Delete the volume old-backup (7 GB)?"),
+        "{question}"
+    );
+    h.click("#delete-volume-confirm").await;
+    h.wait_until("the volume to be deleted", DISK_WAIT, || async {
+        text_of(&h, "#disk-status").await == "The volume old-backup was deleted."
+    })
+    .await;
+    assert_eq!(volume_status(&h, &api, &volume_id).await, None);
+    // Not offered any more.
+    h.click("#attach-disk-open").await;
+    h.click("#disk-source-existing").await;
+    h.wait_for_text("No volume of this project is available to attach.")
+        .await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_overview_marks_a_lock_and_a_failed_boot_volume_is_not_advised_a_reboot() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+
+    // Locked (by the API): the Overview says so next to the status.
+    let server_id = api.create_server("disks-locked").await;
+    api.wait_for(&server_id, DISK_WAIT, |reply| {
+        reply.body["server"]["status"] == "ACTIVE"
+    })
+    .await;
+    let locked = api
+        .post(
+            &format!("servers/{server_id}/action"),
+            "2.67",
+            &json!({"lock": null}),
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::ACCEPTED, "{}", locked.text);
+    h.sign_in_demo().await;
+    h.open(&format!("/servers/{server_id}")).await;
+    h.wait_for_element_text("#server-locked", "Locked", DISK_WAIT)
+        .await;
+
+    // A system disk larger than one volume may be (500 GB here): Cinder refuses it and the
+    // build ends in ERROR. Rebooting cannot help; making it again (smaller) can.
+    let mut body = api.guide_server("disks-huge").await;
+    body["server"]["block_device_mapping_v2"][0]["volume_size"] = json!(501);
+    let created = api.post("servers", "2.67", &body).await;
+    assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
+    let failed_id = created.body["server"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    api.wait_for(&failed_id, DISK_WAIT, |reply| {
+        reply.body["server"]["status"] == "ERROR"
+    })
+    .await;
+    h.open(&format!("/servers/{failed_id}")).await;
+    h.wait_for_within("#server-fault-advice", DISK_WAIT).await;
+    let fault = text_of(&h, "#server-fault").await;
+    assert!(fault.contains("VolumeSizeExceedsLimit"), "{fault}");
+    let advice = text_of(&h, "#server-fault-advice").await;
+    assert!(
+        advice.contains("delete this server and create it again, perhaps with a smaller disk"),
+        "{advice}"
+    );
+    assert!(!advice.contains("Reboot"), "{advice}");
+    assert_eq!(text_of(&h, "#server-locked").await, "");
     h.shutdown().await;
 }
 

@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::create::{click_xpath, downloaded_file, key_material, public_key_of};
+use crate::create::{click_xpath, downloaded_file, key_material, public_key_of, text_of};
 use crate::support::{Console, DEFAULT_WAIT, Harness};
 
 /// A public key to import through the API (any number of key pairs may share it).
@@ -41,14 +41,6 @@ async fn shown_public_key(api: &TestClient, name: &str) -> Option<String> {
         404 => None,
         status => panic!("show {name}: HTTP {status} {}", reply.text),
     }
-}
-
-async fn text_of(h: &Console, css: &str) -> String {
-    h.wait_for(css)
-        .await
-        .text()
-        .await
-        .unwrap_or_else(|error| panic!("read the text of `{css}`: {error}"))
 }
 
 async fn attribute(h: &Console, css: &str, name: &str) -> Option<String> {
@@ -291,6 +283,96 @@ async fn key_pairs_are_listed_imported_created_and_deleted_on_their_page() {
     for name in ["keep-me", "page-key", "pasted-key"] {
         assert!(shown_public_key(&api, name).await.is_some(), "{name} stays");
     }
+
+    h.shutdown().await;
+}
+
+/// Creates the key pair `name` on the page and waits for its notice.
+async fn create_on_the_page(h: &Console, name: &str) {
+    h.fill("#new-key-name", name).await;
+    h.click("#keypairs-page form.subform button[type='submit']")
+        .await;
+    h.wait_for_text(&format!("Private key of {name} downloaded as {name}.pem."))
+        .await;
+}
+
+/// The key pair names whose private key notices are on screen, top to bottom.
+async fn notices(h: &Console) -> Vec<String> {
+    let headlines = h
+        .eval(
+            "return [...document.querySelectorAll('#private-key-notice [role=region] strong')]\
+               .map((headline) => headline.textContent);",
+        )
+        .await;
+    serde_json::from_value::<Vec<String>>(headlines)
+        .expect("headlines")
+        .iter()
+        .map(|headline| {
+            headline
+                .trim_start_matches("Private key of ")
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_created_key_keeps_its_notice_until_its_key_pair_is_deleted() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    h.sign_in_demo().await;
+    h.open("/keypairs").await;
+    h.wait_for("#no-keypairs").await;
+    click_xpath(&h, "//summary[normalize-space()='Create a new key pair']").await;
+
+    // A second key does not take the first one's notice: each can still be downloaded.
+    create_on_the_page(&h, "first-key").await;
+    create_on_the_page(&h, "second-key").await;
+    assert_eq!(notices(&h).await, ["second-key", "first-key"]);
+    h.wait_for_focus("private-key-notice").await;
+    downloaded_file(&h, "first-key.pem").await;
+    let second = downloaded_file(&h, "second-key.pem").await;
+    std::fs::remove_file(&second).expect("remove the first download");
+    click_xpath(
+        &h,
+        "//div[@role='region'][.//strong[starts-with(., 'Private key of second-key ')]]//button[normalize-space()='Download again']",
+    )
+    .await;
+    assert_eq!(
+        key_material(&public_key_of(&downloaded_file(&h, "second-key.pem").await)),
+        key_material(&shown_public_key(&api, "second-key").await.expect("listed")),
+        "each notice downloads its own key"
+    );
+    // Saving one leaves the other's question for leaving.
+    click_xpath(
+        &h,
+        "//div[@role='region'][.//strong[starts-with(., 'Private key of second-key ')]]//button[normalize-space()='I have saved the private key']",
+    )
+    .await;
+    h.click("header nav a[href='/servers']").await;
+    let question = h
+        .browser
+        .get_alert_text()
+        .await
+        .expect("leaving asks first: first-key is not marked as saved");
+    h.browser.dismiss_alert().await.expect("stay on the page");
+    assert!(question.contains("downloaded once"), "{question}");
+
+    // Deleting a key pair takes its notice away; leaving then asks nothing.
+    h.click(&format!("{} button.delete-one", row("first-key")))
+        .await;
+    h.wait_until("the dialog to open", DEFAULT_WAIT, || dialog_is_open(&h))
+        .await;
+    h.click("#delete-confirm").await;
+    h.wait_for_text("Deleted key pair first-key.").await;
+    h.wait_until("the deleted key's notice to go", DEFAULT_WAIT, || async {
+        notices(&h).await == ["second-key"]
+    })
+    .await;
+    h.click("header nav a[href='/servers']").await;
+    h.wait_for("#servers-page").await;
 
     h.shutdown().await;
 }

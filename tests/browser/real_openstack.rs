@@ -208,16 +208,29 @@ async fn the_server_reads_as_nova_describes_it(h: &Console, server: &Value) {
     let volume = server["os-extended-volumes:volumes_attached"][0]["id"]
         .as_str()
         .expect("an attached volume");
-    for shown in [
-        text("key_name"),
-        text("OS-EXT-AZ:availability_zone"),
-        format!("{volume} (deleted with the server)"),
-    ] {
+    for shown in [text("key_name"), text("OS-EXT-AZ:availability_zone")] {
         assert!(
             !shown.is_empty() && details.contains(&shown),
             "{shown:?} is shown:\n{details}"
         );
     }
+    // The boot volume is a row of the Disks section (named by its id when it has no name).
+    let disk_row = h
+        .browser
+        .wait()
+        .at_most(DEFAULT_WAIT)
+        .for_element(fantoccini::Locator::XPath(&format!(
+            "//section[@id='server-details']//*[@id='disks']//tr[contains(., '{volume}')]"
+        )))
+        .await
+        .unwrap_or_else(|error| panic!("the boot volume {volume} in Disks: {error}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        disk_row.contains("Deleted with the server"),
+        "the boot volume goes with the server: {disk_row:?}"
+    );
 
     h.click("header a[href='/servers']").await;
     h.wait_for("#servers-page").await;
@@ -351,6 +364,7 @@ async fn day_two_on_real_nova(h: &Console, api: &TestClient, server_id: &str) {
     wait_for_nova_to_finish(h, api, server_id, "unlock").await;
 
     h.click("#manage-pause").await;
+    h.click("#confirm-pause").await;
     h.wait_for_element_text("#server-status", "PAUSED", DEFAULT_WAIT)
         .await;
     wait_for_status_line(h, "Pause done: the server is PAUSED.").await;
@@ -369,6 +383,7 @@ async fn day_two_on_real_nova(h: &Console, api: &TestClient, server_id: &str) {
     assert_eq!(nova_view().await["flavor"]["original_name"], resized);
     resize_to_another_flavor(h).await;
     h.click("#manage-revert-resize").await;
+    h.click("#confirm-revert-resize").await;
     h.wait_for_element_text("#server-status", "ACTIVE", DEFAULT_WAIT)
         .await;
     wait_for_status_line(h, "Revert resize done: the server is ACTIVE.").await;

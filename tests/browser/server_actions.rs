@@ -1,8 +1,11 @@
 //! Day-two actions on the details page against the simulator: stop is confirmed and the status
 //! line follows the server to its end; resize then confirm, and resize then revert; a snapshot
 //! watched until its image is active (Glance, and Nova's image proxy); rename with its checks;
-//! lock and unlock; pause and unpause; rebuild from another image (and why a server that boots
-//! from a volume cannot be, below 2.93); suspend and resume; shelve and unshelve.
+//! lock and unlock (and why the power actions are disabled); pause and unpause; rebuild from
+//! another image (an image too large for the flavor's disk is marked unfit, and a server that
+//! boots from a volume cannot be rebuilt below 2.93); suspend and resume; shelve and unshelve
+//! (pause, suspend, shelve and revert ask first; a cancelled one sends nothing); a stopped
+//! server is resized and stays stopped, and revert names the flavor it goes back to.
 
 use std::time::Duration;
 
@@ -98,18 +101,24 @@ async fn stop_is_confirmed_and_the_status_line_follows_the_server_to_its_end() {
     harness.shutdown().await;
 }
 
-/// Opens the resize dialog, picks the first flavor that can be chosen and sends it; returns the
-/// flavor line before the resize.
+/// The flavor's name in the details page's flavor line ("m1.small · 1 vCPU · 2 GB RAM").
+fn flavor_name(line: &str) -> &str {
+    line.split(" · ").next().unwrap_or(line)
+}
+
+/// Opens the resize dialog, picks the first flavor that can be chosen and sends it; checks that
+/// the confirm and revert lines name both flavors; returns the flavor line before the resize.
 pub(crate) async fn resize_to_another_flavor(harness: &Console) -> String {
     let before = text_of(harness, "#server-flavor").await;
+    let old = flavor_name(&before).to_owned();
     harness.click("#manage-resize").await;
     harness.wait_for("#manage-resize-title").await;
     // The current flavor is in the table but cannot be chosen.
     harness.wait_for_text("The server's current flavor.").await;
     // A click on a row's name chooses it (as in the create form).
-    harness
-        .click("dialog[open] tbody tr:not(.unavailable) label")
-        .await;
+    let choice = "dialog[open] tbody tr:not(.unavailable) label";
+    let new = text_of(harness, choice).await;
+    harness.click(choice).await;
     harness.click("#manage-resize-submit").await;
     wait_for_absence(harness, "dialog[open]").await;
     harness.wait_for_focus("action-status").await;
@@ -119,11 +128,37 @@ pub(crate) async fn resize_to_another_flavor(harness: &Console) -> String {
     wait_for_status_line(harness, "Resize done: the server is VERIFY_RESIZE.").await;
     let notice = text_of(harness, "#verify-resize").await;
     assert!(
-        notice.contains("Confirm to keep it") && notice.contains("frees the old one"),
-        "{notice}"
+        notice.contains(&format!("revert to go back to {old}")),
+        "the notice names the old flavor: {notice}"
     );
-    assert!(notice.contains("Goes back to the old flavor"), "{notice}");
+    // Nova shows only the new flavor now: the page remembers the one it resized from.
+    let revert = text_of(harness, "#manage-revert-resize-what").await;
+    assert!(
+        revert.starts_with(&format!("Revert: back to {old}, as the server was before")),
+        "{revert}"
+    );
+    let confirm = text_of(harness, "#manage-confirm-resize-what").await;
+    assert_eq!(
+        confirm,
+        format!("Confirm: keeps {new} and frees {old}; it cannot be reverted afterwards.")
+    );
     before
+}
+
+/// Presses Revert resize: it asks first, naming the flavor it goes back to (`old_line`'s).
+async fn revert_resize_confirmed(harness: &Console, old_line: &str, stays: &str) {
+    harness.click("#manage-revert-resize").await;
+    let question = text_of(harness, "#confirm-revert-resize-text").await;
+    assert!(
+        question.contains(&format!(
+            "It goes back to {}, as it was before the resize, and {stays}.",
+            flavor_name(old_line)
+        )) && question.contains("written to its local system disk since the resize is lost"),
+        "{question}"
+    );
+    harness.wait_for_focus("cancel-revert-resize").await;
+    harness.click("#confirm-revert-resize").await;
+    wait_for_absence(harness, "#confirm-revert-resize-text").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -131,6 +166,11 @@ async fn resize_then_confirm_and_resize_then_revert() {
     let (harness, server_id) = active_server(HarnessOptions::default(), "web-resize").await;
 
     let original = resize_to_another_flavor(&harness).await;
+    let notice = text_of(&harness, "#verify-resize").await;
+    assert!(
+        notice.starts_with("The server runs on") && notice.contains("Confirm to keep it"),
+        "{notice}"
+    );
     harness
         .wait_until(
             "the new flavor to show",
@@ -150,8 +190,8 @@ async fn resize_then_confirm_and_resize_then_revert() {
         "confirm keeps the new size"
     );
 
-    resize_to_another_flavor(&harness).await;
-    harness.click("#manage-revert-resize").await;
+    let before_revert = resize_to_another_flavor(&harness).await;
+    revert_resize_confirmed(&harness, &before_revert, "it restarts").await;
     harness
         .wait_for_element_text("#server-status", "ACTIVE", Duration::from_secs(30))
         .await;
@@ -166,6 +206,63 @@ async fn resize_then_confirm_and_resize_then_revert() {
     assert_eq!(
         harness.sim.simulator().server_actions(&server_id),
         ["resize", "confirmResize", "resize", "revertResize"]
+    );
+    harness.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_server_is_resized_without_starting_and_revert_names_the_old_flavor() {
+    let (harness, server_id) = active_server(HarnessOptions::default(), "web-stopped").await;
+    let api = harness.demo_client().await;
+    let stopped = api
+        .post(
+            &format!("servers/{server_id}/action"),
+            "2.67",
+            &serde_json::json!({"os-stop": null}),
+        )
+        .await;
+    assert_eq!(stopped.status_code(), 202, "{}", stopped.text);
+    harness
+        .wait_for_element_text("#server-status", "SHUTOFF", Duration::from_secs(30))
+        .await;
+
+    // Nova resizes a stopped server without starting it: no word of restarting or running.
+    let line = text_of(&harness, "#manage-resize-what").await;
+    assert!(
+        line.contains("without starting it") && line.contains("it stays stopped"),
+        "{line}"
+    );
+    harness.click("#manage-resize").await;
+    let now = text_of(&harness, "#resize-current").await;
+    assert!(
+        now.contains("The server stays stopped") && !now.contains("restarts"),
+        "{now}"
+    );
+    harness.click("#manage-resize-cancel").await;
+    wait_for_absence(&harness, "dialog[open]").await;
+
+    let before = resize_to_another_flavor(&harness).await;
+    let notice = text_of(&harness, "#verify-resize").await;
+    assert!(
+        notice.contains("is still stopped, as it was before the resize")
+            && notice.contains("either way it stays stopped until you start it")
+            && !notice.contains("runs on"),
+        "{notice}"
+    );
+    let revert = text_of(&harness, "#manage-revert-resize-what").await;
+    assert!(revert.contains("it stays stopped"), "{revert}");
+    revert_resize_confirmed(&harness, &before, "it stays stopped").await;
+    wait_for_status_line(&harness, "Revert resize done: the server is SHUTOFF.").await;
+    harness
+        .wait_until(
+            "the old flavor to come back",
+            Duration::from_secs(10),
+            || async { text_of(&harness, "#server-flavor").await == before },
+        )
+        .await;
+    assert_eq!(
+        harness.sim.simulator().server_actions(&server_id),
+        ["os-stop", "resize", "revertResize"]
     );
     harness.shutdown().await;
 }
@@ -295,6 +392,33 @@ async fn lock_refuses_changes_until_unlocked() {
     assert!(is_disabled(&harness, "#action-stop").await);
     assert!(is_disabled(&harness, "#manage-pause").await);
     assert!(!is_disabled(&harness, "#manage-rename").await);
+    // The actions card says why its buttons are disabled, and each points to that line.
+    assert_eq!(
+        text_of(&harness, "#actions-locked").await,
+        "Locked: unlock it under Manage to start, stop, reboot or delete it."
+    );
+    for button in [
+        "#action-start",
+        "#action-stop",
+        "#action-reboot-soft",
+        "#action-reboot-hard",
+        "#action-delete",
+    ] {
+        let element = harness.wait_for(button).await;
+        assert_eq!(
+            element.attr("aria-describedby").await.unwrap().as_deref(),
+            Some("actions-locked"),
+            "{button}"
+        );
+        assert!(
+            element
+                .attr("title")
+                .await
+                .unwrap()
+                .is_some_and(|title| title.starts_with("Locked: unlock it")),
+            "{button}"
+        );
+    }
     harness.click("#manage-unlock").await;
     harness
         .wait_until("the lock to go", Duration::from_secs(10), || async {
@@ -303,6 +427,16 @@ async fn lock_refuses_changes_until_unlocked() {
         .await;
     wait_for_status_line(&harness, "Unlock done.").await;
     assert!(!is_disabled(&harness, "#action-stop").await);
+    wait_for_absence(&harness, "#actions-locked").await;
+    assert_eq!(
+        harness
+            .wait_for("#action-stop")
+            .await
+            .attr("aria-describedby")
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(
         harness.sim.simulator().server_actions(&server_id),
         ["lock", "unlock"]
@@ -313,13 +447,15 @@ async fn lock_refuses_changes_until_unlocked() {
 #[tokio::test(flavor = "multi_thread")]
 async fn pause_and_unpause() {
     let (harness, server_id) = active_server(HarnessOptions::default(), "web-pause").await;
-    let line = text_of(&harness, "#manage-pause-what").await;
-    assert!(line.contains("Freezes the server in memory"), "{line}");
-    harness.click("#manage-pause").await;
-    harness.wait_for_focus("action-status").await;
-    harness
-        .wait_for_element_text("#server-status", "PAUSED", Duration::from_secs(30))
-        .await;
+    manage_until(
+        &harness,
+        &server_id,
+        "pause",
+        "Freezes the server in memory; it keeps its resources and goes on where it stopped.",
+        Some("memory stays in the host's RAM"),
+        "PAUSED",
+    )
+    .await;
     wait_for_status_line(&harness, "Pause done: the server is PAUSED.").await;
     // The pair now offers the way back.
     harness.click("#manage-unpause").await;
@@ -386,6 +522,26 @@ async fn rebuild_from_another_image_is_confirmed_and_keeps_the_key_pair() {
             .is_err(),
         "a server on its local disk can be rebuilt"
     );
+    // m1.medium has 4 GB of RAM, as the Windows image needs, but a 40 GB disk where the image
+    // needs 60 GB: it is listed, unfit, with the reason.
+    let windows = api
+        .image_named("Windows Server 2019 Datacenter 64bit")
+        .await;
+    assert_eq!(
+        (&windows["minDisk"], &windows["minRam"]),
+        (&serde_json::json!(60), &serde_json::json!(4096)),
+        "{windows}"
+    );
+    let windows_option = format!(
+        "#rebuild-image option[value='{}']",
+        windows["id"].as_str().expect("image id")
+    );
+    assert!(is_disabled(&harness, &windows_option).await);
+    let label = text_of(&harness, &windows_option).await;
+    assert!(
+        label.contains("The image needs a system disk of at least 60 GB but the flavor's is 40 GB"),
+        "{label}"
+    );
     harness
         .click(&format!("#rebuild-image option[value='{target}']"))
         .await;
@@ -421,8 +577,17 @@ async fn rebuild_from_another_image_is_confirmed_and_keeps_the_key_pair() {
 }
 
 /// Presses the Manage card's `action` button (after checking its one-line explanation) and
-/// waits for the server to reach `status`.
-async fn manage_until(harness: &Console, action: &str, explanation: &str, status: &str) {
+/// waits for the server to reach `status`. An action that stops the guest asks first, saying
+/// `asks` among what it does: it is cancelled once (nothing is sent, focus goes back to the
+/// button), then confirmed.
+async fn manage_until(
+    harness: &Harness,
+    server_id: &str,
+    action: &str,
+    explanation: &str,
+    asks: Option<&str>,
+    status: &str,
+) {
     let line = text_of(harness, &format!("#manage-{action}-what")).await;
     assert_eq!(line, explanation);
     assert_eq!(
@@ -436,6 +601,26 @@ async fn manage_until(harness: &Console, action: &str, explanation: &str, status
         Some(format!("manage-{action}-what").as_str())
     );
     harness.click(&format!("#manage-{action}")).await;
+    if let Some(asks) = asks {
+        let sent = harness.sim.simulator().server_actions(server_id);
+        let question = text_of(
+            harness,
+            &format!("[role='alertdialog'] #confirm-{action}-text"),
+        )
+        .await;
+        assert!(question.contains(asks), "{question}");
+        harness.wait_for_focus(&format!("cancel-{action}")).await;
+        harness.click(&format!("#cancel-{action}")).await;
+        wait_for_absence(harness, &format!("#confirm-{action}-text")).await;
+        harness.wait_for_focus(&format!("manage-{action}")).await;
+        assert_eq!(
+            harness.sim.simulator().server_actions(server_id),
+            sent,
+            "a cancelled {action} sends nothing"
+        );
+        harness.click(&format!("#manage-{action}")).await;
+        harness.click(&format!("#confirm-{action}")).await;
+    }
     harness.wait_for_focus("action-status").await;
     harness
         .wait_for_element_text("#server-status", status, Duration::from_secs(30))
@@ -447,16 +632,20 @@ async fn suspend_and_resume_then_shelve_and_unshelve() {
     let (harness, server_id) = active_server(HarnessOptions::default(), "web-rest").await;
     manage_until(
         &harness,
+        &server_id,
         "suspend",
         "Saves the server's memory to disk and stops it; Resume brings it back as it was.",
+        Some("Its memory is saved to disk and it stops running"),
         "SUSPENDED",
     )
     .await;
     wait_for_status_line(&harness, "Suspend done: the server is SUSPENDED.").await;
     manage_until(
         &harness,
+        &server_id,
         "resume",
         "Brings the suspended server back as it was.",
+        None,
         "ACTIVE",
     )
     .await;
@@ -464,8 +653,10 @@ async fn suspend_and_resume_then_shelve_and_unshelve() {
 
     manage_until(
         &harness,
+        &server_id,
         "shelve",
         "Stops the server and frees its host, keeping its disk; Unshelve starts it again.",
+        Some("its host's vCPUs and RAM are released"),
         "SHELVED_OFFLOADED",
     )
     .await;
@@ -475,8 +666,10 @@ async fn suspend_and_resume_then_shelve_and_unshelve() {
     assert!(is_disabled(&harness, "#manage-snapshot").await);
     manage_until(
         &harness,
+        &server_id,
         "unshelve",
         "Starts the shelved server again from what was kept.",
+        None,
         "ACTIVE",
     )
     .await;

@@ -1,6 +1,9 @@
 //! End to end in headless Chromium: the servers list with more servers than a page holds. Sort
-//! by name, page 2 (kept by a reload), filters by name, status, flavor and zone, a bulk stop
-//! confirmed in a dialog that names the servers, and one row's own menu.
+//! by name, page 2 (kept by a reload), filters by name, status, flavor and zone (each zone
+//! offered once), a bulk stop confirmed in a dialog that names the servers and reported until
+//! the servers are stopped, and the rows' own menus (over the page, one at a time, closed by
+//! Escape, a click elsewhere or a choice). Then a locked server's mark and the sort control of
+//! the narrow, card-like list.
 
 use std::time::Duration;
 
@@ -9,6 +12,9 @@ use ecs_sim::test_client::TestClient;
 use serde_json::{Value, json};
 
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
+
+/// The rows' menu buttons.
+const MENU_BUTTONS: &str = "#servers-table tbody .row-menu-button";
 
 /// Servers made by one request (Nova names them `list-1` … `list-55`), plus `db-main`.
 const COPIES: u64 = 55;
@@ -50,6 +56,153 @@ async fn choose(h: &Console, css: &str, value: &str) {
          return null;"
     ))
     .await;
+}
+
+/// How many rows' menus show their actions (the test asks the browser what is visible, so it
+/// holds however a menu is built).
+async fn open_menus(h: &Console) -> u64 {
+    h.eval(
+        "return [...document.querySelectorAll('#servers-table .row-menu .menu')]\
+           .filter((menu) => menu.checkVisibility()).length;",
+    )
+    .await
+    .as_u64()
+    .expect("a count")
+}
+
+/// The element id of the `n`th row's menu button (from 1).
+async fn menu_button_id(h: &Console, n: usize) -> String {
+    let id = h
+        .eval(&format!(
+            "return document.querySelectorAll('{MENU_BUTTONS}')[{}].id;",
+            n - 1
+        ))
+        .await;
+    id.as_str().expect("a menu button id").to_owned()
+}
+
+/// The table's size and its scroll box's extent: what opening a menu must not change.
+async fn table_layout(h: &Console) -> Value {
+    h.eval(
+        "const table = document.querySelector('#servers-table').getBoundingClientRect();\
+         const wrap = document.querySelector('#servers-table').closest('.table-wrap');\
+         return [table.width, table.height, wrap.scrollWidth, wrap.scrollHeight];",
+    )
+    .await
+}
+
+/// The items of the open menu of button `id` that are not whole in the viewport, or that
+/// something else covers (a scroll box clipping them): empty when all can be seen and clicked.
+async fn menu_items_out_of_view(h: &Console, id: &str) -> Value {
+    h.eval(&format!(
+            "const items = [...document.querySelector('#{id}').closest('.row-menu').querySelectorAll('.menu button')];\
+             return items.filter((item) => {{\
+               const box = item.getBoundingClientRect();\
+               const inside = box.top >= 0 && box.left >= 0\
+                 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;\
+               const seen = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);\
+               return !inside || seen !== item;\
+             }}).map((item) => item.textContent + ' at ' + JSON.stringify(item.getBoundingClientRect()));"
+        ))
+        .await
+}
+
+/// The rows' menus behave as menus: one open at a time, over the page without moving the
+/// table, closed by a click elsewhere, by Escape (focus back on its button) and by a choice;
+/// the last row's menu is whole within the viewport.
+async fn row_menus_behave_as_menus(h: &Console) {
+    let first = menu_button_id(h, 1).await;
+    // Far enough down not to be under the first row's open menu.
+    let other = menu_button_id(h, 10).await;
+    let layout = table_layout(h).await;
+    h.click(&format!("#{first}")).await;
+    h.wait_until("the first row's menu to open", DEFAULT_WAIT, || async {
+        open_menus(h).await == 1
+    })
+    .await;
+    assert_eq!(
+        table_layout(h).await,
+        layout,
+        "an open menu does not move the table"
+    );
+    h.click(&format!("#{other}")).await;
+    h.wait_until("the other row's menu alone", DEFAULT_WAIT, || async {
+        open_menus(h).await == 1
+            && h.eval(&format!(
+                "return document.querySelector('#{other}').closest('.row-menu').querySelector('.menu').checkVisibility();"
+            ))
+            .await
+                == true
+    })
+    .await;
+    // A click elsewhere closes it.
+    h.click("#servers-title").await;
+    h.wait_until(
+        "a click elsewhere to close the menu",
+        DEFAULT_WAIT,
+        || async { open_menus(h).await == 0 },
+    )
+    .await;
+    // Escape from inside the menu closes it and gives focus back to its button.
+    h.click(&format!("#{first}")).await;
+    h.wait_until("the menu to open again", DEFAULT_WAIT, || async {
+        open_menus(h).await == 1
+    })
+    .await;
+    h.eval(&format!(
+        "document.querySelector('#{first}').closest('.row-menu').querySelector('.row-delete').focus(); return null;"
+    ))
+    .await;
+    assert_eq!(
+        h.eval("return document.activeElement.classList.contains('row-delete');")
+            .await,
+        true,
+        "focus is on the menu's Delete"
+    );
+    h.browser
+        .active_element()
+        .await
+        .expect("the focused item")
+        .send_keys("\u{e00c}")
+        .await
+        .expect("Escape");
+    h.wait_until("Escape to close the menu", DEFAULT_WAIT, || async {
+        open_menus(h).await == 0
+    })
+    .await;
+    h.wait_for_focus(&first).await;
+
+    // The last row's menu, its button at the bottom of the viewport: every action is whole
+    // in the viewport and not hidden by the table's scroll box.
+    let rows = h
+        .eval(&format!(
+            "return document.querySelectorAll('{MENU_BUTTONS}').length;"
+        ))
+        .await
+        .as_u64()
+        .expect("a count");
+    let last = menu_button_id(h, usize::try_from(rows).expect("a row count")).await;
+    h.eval(&format!(
+        "document.querySelector('#{last}').scrollIntoView({{block: 'end'}}); return null;"
+    ))
+    .await;
+    h.click(&format!("#{last}")).await;
+    h.wait_until("the last row's menu to open", DEFAULT_WAIT, || async {
+        open_menus(h).await == 1
+    })
+    .await;
+    let hidden = menu_items_out_of_view(h, &last).await;
+    assert_eq!(
+        hidden,
+        json!([]),
+        "the last row's menu items are all in view"
+    );
+    // Choosing an action closes the menu; cancelling its confirmation gives focus back.
+    h.click(&format!("#{last} ~ .menu .row-delete")).await;
+    h.wait_for("#bulk-confirm-dialog[open]").await;
+    assert_eq!(open_menus(h).await, 0, "a choice closes the menu");
+    h.click("#bulk-cancel").await;
+    h.wait_for_focus(&last).await;
 }
 
 async fn url_query(h: &Console) -> String {
@@ -102,6 +255,17 @@ async fn filter_sort_page_and_act_on_many_servers() {
             .unwrap_or_default(),
         "Page 1"
     );
+    // Rows are rebuilt when their text changes: the menus are tried on steady rows.
+    h.wait_until(
+        "the first page to be ACTIVE",
+        Duration::from_secs(60),
+        || async {
+            let statuses = statuses(&h).await;
+            statuses.len() == 50 && statuses.iter().all(|status| status == "ACTIVE")
+        },
+    )
+    .await;
+    row_menus_behave_as_menus(&h).await;
 
     // Sorted by name (Nova sorts; "list-10" comes before "list-2" as text does).
     h.click("#sort-name").await;
@@ -190,6 +354,19 @@ async fn filter_sort_page_and_act_on_many_servers() {
         .eval("return document.querySelectorAll('#bulk-outcome-list li').length;")
         .await;
     assert_eq!(outcome_lines, 7, "one line per server");
+    // The report follows the list until each server has stopped.
+    h.wait_for_text_within("Stop: done for 7 servers.", Duration::from_secs(30))
+        .await;
+    let lines: Vec<String> = serde_json::from_value(
+        h.eval("return [...document.querySelectorAll('#bulk-outcome-list li')].map((li) => li.textContent);")
+            .await,
+    )
+    .expect("the report's lines");
+    let stopped: Vec<String> = fives
+        .iter()
+        .map(|name| format!("{name}: stop done: the server is SHUTOFF."))
+        .collect();
+    assert_eq!(lines, stopped);
     // The status filter (sent to Nova) finds them stopped.
     choose(&h, "#filter-status", "SHUTOFF").await;
     assert!(url_query(&h).await.contains("status=SHUTOFF"));
@@ -208,6 +385,11 @@ async fn filter_sort_page_and_act_on_many_servers() {
     choose(&h, "#filter-zone", "az2.dc1").await;
     wait_for_names(&h, "the zone filter", |names| names == ["db-main"]).await;
     assert!(url_query(&h).await.contains("zone=az2.dc1"));
+    // The simulator's zone list names az1.dc1 twice, as the ECS guide's does: offered once.
+    let zones = h
+        .eval("return [...document.querySelectorAll('#filter-zone option')].map((option) => option.value);")
+        .await;
+    assert_eq!(zones, json!(["", "az1.dc1", "az2.dc1", "az3.dc1"]));
 
     // db-main's own menu: Start is not offered to a running server; Stop asks first.
     h.wait_until("db-main to be ACTIVE", Duration::from_secs(30), || async {
@@ -215,7 +397,7 @@ async fn filter_sort_page_and_act_on_many_servers() {
     })
     .await;
     let row = "#servers-table tbody tr";
-    h.click(&format!("{row} summary")).await;
+    h.click(&format!("{row} .row-menu-button")).await;
     let start_disabled = h
         .eval(&format!(
             "return document.querySelector('{row} .row-start').disabled;"
@@ -227,10 +409,103 @@ async fn filter_sort_page_and_act_on_many_servers() {
     h.wait_for_element_text("#bulk-confirm-title", "Stop db-main?", DEFAULT_WAIT)
         .await;
     h.click("#bulk-confirm").await;
-    h.wait_for_text("db-main: stop requested").await;
-    h.wait_until("db-main to stop", Duration::from_secs(30), || async {
-        statuses(&h).await == ["SHUTOFF"]
+    h.wait_for_text_within(
+        "db-main: stop done: the server is SHUTOFF.",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert_eq!(statuses(&h).await, ["SHUTOFF"]);
+    h.shutdown().await;
+}
+
+/// The texts of the rows' "Locked" marks, by server name.
+async fn locked_marks(h: &Console) -> Value {
+    h.eval(
+        "return [...document.querySelectorAll('#servers-table tbody tr')]\
+           .filter((row) => row.querySelector('td[data-label=\"Status\"] .locked-mark'))\
+           .map((row) => row.querySelector('.server-link').textContent.trim() + ': '\
+             + row.querySelector('.locked-mark').textContent.trim());",
+    )
+    .await
+}
+
+async fn is_visible(h: &Console, css: &str) -> bool {
+    h.eval(&format!(
+        "return document.querySelector('{css}').checkVisibility();"
+    ))
+    .await
+        == true
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_server_is_marked_and_narrow_cards_can_be_sorted() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    let mut bravo = String::new();
+    for name in ["bravo", "alpha", "charlie"] {
+        let id = api.create_server(name).await;
+        if name == "bravo" {
+            bravo = id;
+        }
+    }
+    let locked = api
+        .post(
+            &format!("servers/{bravo}/action"),
+            "2.67",
+            &json!({"lock": null}),
+        )
+        .await;
+    assert_eq!(locked.status.as_u16(), 202, "{}", locked.text);
+
+    h.sign_in_demo().await;
+    wait_for_names(&h, "the three servers", |names| names.len() == 3).await;
+    assert_eq!(locked_marks(&h).await, json!(["bravo: Locked"]));
+
+    // Wide, the headings sort and the narrow control is hidden.
+    assert!(!is_visible(&h, "#sort-column").await);
+    h.browser
+        .set_window_size(360, 800)
+        .await
+        .expect("a narrow window");
+    h.wait_until("the narrow sort control", DEFAULT_WAIT, || async {
+        is_visible(&h, "#sort-column").await
+            && h.eval("return document.querySelector('#servers-table thead').getBoundingClientRect().height;")
+                .await
+                .as_f64()
+                .is_some_and(|height| height <= 1.0)
     })
     .await;
+    choose(&h, "#sort-column", "name").await;
+    wait_for_names(&h, "the cards sorted by name", |names| {
+        names == ["alpha", "bravo", "charlie"]
+    })
+    .await;
+    assert!(url_query(&h).await.contains("sort=name&dir=asc"));
+    choose(&h, "#sort-direction", "desc").await;
+    wait_for_names(&h, "the cards sorted by name, Z to A", |names| {
+        names == ["charlie", "bravo", "alpha"]
+    })
+    .await;
+    assert!(url_query(&h).await.contains("sort=name&dir=desc"));
+    let shown: Vec<String> = serde_json::from_value(
+        h.eval("return ['#sort-column', '#sort-direction'].map((css) => document.querySelector(css).value);")
+            .await,
+    )
+    .expect("the control's values");
+    assert_eq!(shown, ["name", "desc"], "the control shows the sort");
+    h.assert_no_sideways_scrolling("document.documentElement", "the servers list", 360)
+        .await;
+    // The last card's menu, at the bottom of the narrow viewport, is whole in view.
+    let last = menu_button_id(&h, 3).await;
+    h.eval(&format!(
+        "document.querySelector('#{last}').scrollIntoView({{block: 'end'}}); return null;"
+    ))
+    .await;
+    h.click(&format!("#{last}")).await;
+    h.wait_until("the last card's menu to open", DEFAULT_WAIT, || async {
+        open_menus(&h).await == 1
+    })
+    .await;
+    assert_eq!(menu_items_out_of_view(&h, &last).await, json!([]));
     h.shutdown().await;
 }

@@ -1,6 +1,8 @@
 //! Request bodies. Each serializes to the exact JSON Nova / Keystone expect (see
 //! [`NovaRequest::to_body`]) and deserializes tolerantly (numbers as strings, Nova's boolean
-//! words, unknown fields ignored) so the simulator can decode what any client sends.
+//! words, unknown fields ignored) so the simulator can decode what any client sends. An optional
+//! field takes two attributes: how it decodes (`default` and a decoder of `crate::de`) and when
+//! it is left out (`skip_serializing_if`).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
 use crate::Secret;
+use crate::de::{
+    null_as_default, opt_bool, opt_count, opt_i32, opt_i64, opt_string, opt_u64, string_map,
+};
 use crate::error::DecodeError;
 
 mod neutron;
@@ -17,9 +22,8 @@ mod volumes;
 
 pub use neutron::{CreateFloatingIp, UpdateFloatingIp};
 pub use server_actions::{
-    CreateImage, CreatedImage, DESCRIPTION_MAX_CHARS, DESCRIPTION_MICROVERSION,
-    LOCKED_REASON_MICROVERSION, LockServer, PlainAction, REBUILD_KEY_NAME_MICROVERSION,
-    RebuildServer, ResizeServer, UpdateServer, description_text,
+    CreateImage, CreatedImage, DESCRIPTION_MICROVERSION, LOCKED_REASON_MICROVERSION, LockServer,
+    PlainAction, REBUILD_KEY_NAME_MICROVERSION, RebuildServer, ResizeServer, UpdateServer,
 };
 pub use volumes::{AttachVolume, CreateVolume};
 
@@ -71,65 +75,38 @@ pub struct CreateServer {
         deserialize_with = "crate::de::opt_string"
     )]
     pub image_ref: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::de::null_as_default"
-    )]
+    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub block_device_mapping_v2: Vec<BlockDeviceMapping>,
     /// Required since 2.37. Absent in an incoming body decodes as `Auto` for older clients.
     #[serde(default)]
     pub networks: NetworkChoice,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::de::null_as_default"
-    )]
+    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<SecurityGroupName>,
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::de::string_map"
-    )]
+    #[serde(default, deserialize_with = "string_map")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
     /// Base64 text (see [`crate::validate::encode_user_data`]); at most 65535 bytes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_count"
-    )]
+    #[serde(default, deserialize_with = "opt_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_count: Option<u32>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_count"
-    )]
+    #[serde(default, deserialize_with = "opt_count")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_count: Option<u32>,
     #[serde(rename = "adminPass", default, skip_serializing_if = "Option::is_none")]
     pub admin_pass: Option<Secret>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -174,58 +151,34 @@ pub struct BlockDeviceMapping {
     #[serde(deserialize_with = "crate::de::string_or_empty")]
     pub source_type: String,
     /// `volume` or `local`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_type: Option<String>,
     /// Image/volume/snapshot id for the source.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// 0 for the boot disk; Nova accepts a number, a numeric string or null.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_i32"
-    )]
+    #[serde(default, deserialize_with = "opt_i32")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boot_index: Option<i32>,
     /// GiB; Nova accepts a number or a numeric string.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_u64"
-    )]
+    #[serde(default, deserialize_with = "opt_u64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<u64>,
     /// Cinder volume type (2.67+, and an ECS extension at any microversion).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
     /// Nova accepts a boolean or words like "true"/"True"/"yes"/"0".
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_bool"
-    )]
+    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -303,29 +256,17 @@ impl<'de> Deserialize<'de> for NetworkChoice {
 /// One `networks` item.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NetworkRequest {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_ip: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
@@ -414,11 +355,8 @@ pub struct KeyPairRequest {
     #[serde(deserialize_with = "crate::de::string_or_empty")]
     pub name: String,
     /// Present: import; absent: generate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     #[serde(
         rename = "type",
@@ -428,11 +366,8 @@ pub struct KeyPairRequest {
     )]
     pub key_type: Option<String>,
     /// Admins may act for another user (2.10+).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -539,11 +474,8 @@ impl<'de> Deserialize<'de> for ServerAction {
 /// lines of the boot log (all of it when `length` is absent, or `-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ConsoleOutputRequest {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_i64"
-    )]
+    #[serde(default, deserialize_with = "opt_i64")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
 }
 

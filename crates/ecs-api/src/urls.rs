@@ -179,10 +179,6 @@ impl ComputeEndpoint {
         self.path("servers")
     }
 
-    pub fn servers_detail(&self, query: &ServerQuery) -> String {
-        self.path("servers/detail") + &query.to_query_string()
-    }
-
     pub fn server(&self, server_id: &str) -> String {
         self.path(&format!("servers/{}", encode(server_id)))
     }
@@ -373,30 +369,6 @@ impl FlavorQuery {
     }
 }
 
-/// `GET /servers/detail` filters.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ServerQuery {
-    /// A regular expression Nova matches against names.
-    pub name: Option<String>,
-    /// e.g. `ACTIVE`, `ERROR`.
-    pub status: Option<String>,
-    pub sort_key: Option<String>,
-    pub sort_dir: Option<SortDir>,
-    pub page: PageQuery,
-}
-
-impl ServerQuery {
-    pub fn to_query_string(&self) -> String {
-        let mut query = QueryString::default();
-        query.push("name", self.name.as_deref());
-        query.push("status", self.status.as_deref());
-        query.push("sort_key", self.sort_key.as_deref());
-        query.push("sort_dir", self.sort_dir);
-        self.page.append_to(&mut query);
-        query.0
-    }
-}
-
 /// Keystone v3: `{base}/v3`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityEndpoint {
@@ -510,13 +482,12 @@ mod tests {
             compute.flavors_detail(&FlavorQuery::default()),
             "https://ecs.example.com/v2.1/p/flavors/detail"
         );
-        let servers = ServerQuery {
-            name: Some("web 01".into()),
-            status: Some("ACTIVE".into()),
-            ..ServerQuery::default()
-        };
+        let servers = [
+            ("name", "web 01".to_owned()),
+            ("status", "ACTIVE".to_owned()),
+        ];
         assert_eq!(
-            compute.servers_detail(&servers),
+            compute.servers_detail_with(&servers),
             "https://ecs.example.com/v2.1/p/servers/detail?name=web%2001&status=ACTIVE"
         );
         assert_eq!(

@@ -54,20 +54,31 @@ fn nova_name(field: &'static str, what: &str, name: &str) -> Result<(), Validati
     if name.trim_matches(NAME_SPACES).is_empty() {
         return Err(ValidationError::new(field, format!("Enter a {what}.")));
     }
-    let length = name.chars().count();
-    if length > NAME_MAX_CHARS {
-        return Err(ValidationError::new(
-            field,
-            format!("The {what} is {length} characters long; use at most {NAME_MAX_CHARS}."),
-        ));
-    }
+    at_most(field, what, name, NAME_MAX_CHARS)?;
     if name.starts_with(NAME_SPACES) || name.ends_with(NAME_SPACES) {
         return Err(ValidationError::new(
             field,
             format!("Remove the spaces at the start or end of the {what}."),
         ));
     }
-    if let Some(bad) = name.chars().find(|c| !is_name_char(*c)) {
+    printable(field, what, name)
+}
+
+/// At most `max` characters.
+fn at_most(field: &'static str, what: &str, text: &str, max: usize) -> Result<(), ValidationError> {
+    let length = text.chars().count();
+    if length > max {
+        return Err(ValidationError::new(
+            field,
+            format!("The {what} is {length} characters long; use at most {max}."),
+        ));
+    }
+    Ok(())
+}
+
+/// Only the printable characters Nova's `name`, `description` and `locked_reason` formats allow.
+fn printable(field: &'static str, what: &str, text: &str) -> Result<(), ValidationError> {
+    if let Some(bad) = text.chars().find(|c| !is_name_char(*c)) {
         return Err(ValidationError::new(
             field,
             format!(
@@ -264,6 +275,20 @@ pub fn metadata_value(key: &str, value: &str) -> Result<(), ValidationError> {
         ));
     }
     Ok(())
+}
+
+/// Longest server description (2.19+) and lock reason (2.73+) Nova accepts, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 255;
+
+/// A server description (2.19+) or lock reason (2.73+) as Nova's schema allows it: at most 255
+/// printable characters; empty is allowed (Nova's `description` and `locked_reason` formats).
+pub fn description_text(
+    field: &'static str,
+    what: &str,
+    text: &str,
+) -> Result<(), ValidationError> {
+    at_most(field, what, text, DESCRIPTION_MAX_CHARS)?;
+    printable(field, what, text)
 }
 
 /// One server of a flavor with `vcpus` and `ram_mb` must fit in the remaining vCPU and RAM
@@ -582,6 +607,42 @@ pub fn public_key(text: &str) -> Result<PublicKey, ValidationError> {
     })
 }
 
+/// A server on a local disk (the flavor's root disk, when it is not 0) must hold the image: its
+/// minimum (`minDisk`) and its file, as Nova checks on create, rebuild and resize. A root disk of
+/// 0 takes the image's size, and a server that boots from a volume does not use it: the caller
+/// checks only a local disk.
+pub fn flavor_disk(
+    flavor_disk_gb: u64,
+    image_min_disk_gb: u64,
+    image_size_bytes: Option<u64>,
+) -> Result<(), ValidationError> {
+    if flavor_disk_gb == 0 {
+        return Ok(());
+    }
+    if image_min_disk_gb > flavor_disk_gb {
+        return Err(ValidationError::new(
+            "flavorRef",
+            format!(
+                "The image needs a system disk of at least {image_min_disk_gb} GB but the flavor's is {flavor_disk_gb} GB; choose a flavor with a larger disk."
+            ),
+        ));
+    }
+    const GIB: u64 = 1 << 30;
+    if let Some(size) = image_size_bytes.filter(|size| *size > flavor_disk_gb.saturating_mul(GIB)) {
+        // In tenths of a GB, rounded up: "40.1 GB" never reads as fitting in 40 GB.
+        let tenths = size.saturating_mul(10).div_ceil(GIB);
+        return Err(ValidationError::new(
+            "flavorRef",
+            format!(
+                "The image's file ({}.{} GB) is larger than the flavor's {flavor_disk_gb} GB system disk; choose a flavor with a larger disk.",
+                tenths / 10,
+                tenths % 10
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,6 +705,35 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("spaces at the start or end")
+        );
+    }
+
+    #[test]
+    fn descriptions_are_bounded_and_printable() {
+        assert!(description_text("description", "description", "").is_ok());
+        assert!(description_text("description", "description", " web tier ").is_ok());
+        assert!(description_text("description", "description", &"x".repeat(255)).is_ok());
+        let long = description_text("description", "description", &"x".repeat(256)).unwrap_err();
+        assert_eq!(long.field, "description");
+        assert!(long.message.contains("256 characters"), "{long}");
+        assert!(description_text("locked_reason", "reason", "a\nb").is_err());
+    }
+
+    #[test]
+    fn a_local_disk_must_hold_the_image() {
+        assert_eq!(flavor_disk(40, 40, Some(40 << 30)), Ok(()));
+        // A root disk of 0 takes the image's size.
+        assert_eq!(flavor_disk(0, 60, Some(80 << 30)), Ok(()));
+        let small = flavor_disk(40, 60, None).unwrap_err();
+        assert_eq!(small.field, "flavorRef");
+        assert_eq!(
+            small.message,
+            "The image needs a system disk of at least 60 GB but the flavor's is 40 GB; choose a flavor with a larger disk."
+        );
+        let large = flavor_disk(40, 0, Some((40 << 30) + 1)).unwrap_err();
+        assert_eq!(
+            large.message,
+            "The image's file (40.1 GB) is larger than the flavor's 40 GB system disk; choose a flavor with a larger disk."
         );
     }
 }

@@ -10,7 +10,7 @@ use clap::Parser;
 use serde::Deserialize;
 use url::Url;
 
-use ecs_sim::DEMO;
+use ecs_sim::{DEMO, Quota, VolumeQuota};
 
 use crate::{GatewayConfig, GatewayError, Upstream};
 
@@ -81,6 +81,22 @@ pub struct Args {
     /// Glance, no Neutron, no Cinder: images, networks and volumes through Nova's APIs).
     #[arg(long, env = "ECS_GATEWAY_SIM_NOVA_ONLY")]
     pub sim_nova_only: bool,
+    /// Simulate mode: the demo project's server quota [default: 10, Nova's] (the servers list
+    /// shows 50 a page: a second page needs more, and the vCPU, RAM and volume quotas with it).
+    #[arg(long, env = "ECS_GATEWAY_SIM_QUOTA_INSTANCES")]
+    pub sim_quota_instances: Option<u64>,
+    /// Simulate mode: the vCPU quota [default: 20, Nova's].
+    #[arg(long, env = "ECS_GATEWAY_SIM_QUOTA_CORES")]
+    pub sim_quota_cores: Option<u64>,
+    /// Simulate mode: the RAM quota in MiB [default: 51200, Nova's].
+    #[arg(long, env = "ECS_GATEWAY_SIM_QUOTA_RAM_MB")]
+    pub sim_quota_ram_mb: Option<u64>,
+    /// Simulate mode: the volume quota, boot volumes included [default: 10, Cinder's].
+    #[arg(long, env = "ECS_GATEWAY_SIM_QUOTA_VOLUMES")]
+    pub sim_quota_volumes: Option<u64>,
+    /// Simulate mode: the GiB quota over all volumes [default: 1000, Cinder's].
+    #[arg(long, env = "ECS_GATEWAY_SIM_QUOTA_GIGABYTES")]
+    pub sim_quota_gigabytes: Option<u64>,
 }
 
 /// The TOML file: the same settings as the flags, with upstreams as a table.
@@ -118,6 +134,11 @@ struct FileConfig {
     sim_catalogue_size: Option<usize>,
     sim_admin: Option<bool>,
     sim_nova_only: Option<bool>,
+    sim_quota_instances: Option<u64>,
+    sim_quota_cores: Option<u64>,
+    sim_quota_ram_mb: Option<u64>,
+    sim_quota_volumes: Option<u64>,
+    sim_quota_gigabytes: Option<u64>,
 }
 
 impl FileConfig {
@@ -190,6 +211,34 @@ impl Args {
         if self.sim_nova_only || file.sim_nova_only.unwrap_or(false) {
             simulator = simulator.nova_only(true);
         }
+        let quota = simulator.quota;
+        simulator = simulator.quota(Quota {
+            instances: self
+                .sim_quota_instances
+                .or(file.sim_quota_instances)
+                .unwrap_or(quota.instances),
+            cores: self
+                .sim_quota_cores
+                .or(file.sim_quota_cores)
+                .unwrap_or(quota.cores),
+            ram_mb: self
+                .sim_quota_ram_mb
+                .or(file.sim_quota_ram_mb)
+                .unwrap_or(quota.ram_mb),
+            ..quota
+        });
+        let volume_quota = simulator.volume_quota;
+        simulator = simulator.volume_quota(VolumeQuota {
+            volumes: self
+                .sim_quota_volumes
+                .or(file.sim_quota_volumes)
+                .unwrap_or(volume_quota.volumes),
+            gigabytes: self
+                .sim_quota_gigabytes
+                .or(file.sim_quota_gigabytes)
+                .unwrap_or(volume_quota.gigabytes),
+            ..volume_quota
+        });
         Ok(GatewayConfig {
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             dist: self.dist.or(file.dist),
@@ -389,6 +438,86 @@ mod tests {
         assert_eq!(config.simulator.knobs.latency(), Duration::from_millis(50));
         assert!(config.simulator.admin_enabled);
         assert!(!GatewayConfig::default().simulator.admin_enabled);
+    }
+
+    #[tokio::test]
+    async fn the_simulators_quotas_come_from_flags_or_the_file_and_reach_its_limits() {
+        let config = args(&[
+            "--simulate",
+            "--listen",
+            "127.0.0.1:0",
+            "--sim-quota-instances",
+            "60",
+            "--sim-quota-cores",
+            "64",
+            "--sim-quota-ram-mb",
+            "131072",
+            "--sim-quota-volumes",
+            "70",
+            "--sim-quota-gigabytes",
+            "5000",
+        ])
+        .into_config()
+        .unwrap();
+        let gateway = crate::spawn(config).await.unwrap();
+        let client = ecs_sim::test_client::TestClient::sign_in(&format!(
+            "{}/proxy/identity/v3",
+            gateway.url()
+        ))
+        .await;
+        let limits = client.get("limits", "2.67").await;
+        let absolute = &limits.body["limits"]["absolute"];
+        assert_eq!(absolute["maxTotalInstances"], 60, "{}", limits.text);
+        assert_eq!(absolute["maxTotalCores"], 64);
+        assert_eq!(absolute["maxTotalRAMSize"], 131_072);
+        let cinder_limits = client
+            .call(
+                reqwest::Method::GET,
+                &format!(
+                    "{}/proxy/volume/v3/{}/limits",
+                    gateway.url(),
+                    client.project_id()
+                ),
+                ecs_sim::test_client::Version::Unset,
+                None,
+            )
+            .await;
+        let absolute = &cinder_limits.body["limits"]["absolute"];
+        assert_eq!(absolute["maxTotalVolumes"], 70, "{}", cinder_limits.text);
+        assert_eq!(absolute["maxTotalVolumeGigabytes"], 5000);
+        gateway.shutdown().await;
+
+        // Unset, each stays Nova's or Cinder's default; the file sets them too.
+        let defaults = args(&["--sim-quota-cores", "30"]).into_config().unwrap();
+        assert_eq!(
+            defaults.simulator.quota,
+            ecs_sim::Quota {
+                cores: 30,
+                ..ecs_sim::Quota::default()
+            }
+        );
+        assert_eq!(
+            defaults.simulator.volume_quota,
+            ecs_sim::VolumeQuota::default()
+        );
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(
+            &file,
+            "sim_quota_instances = 55\nsim_quota_ram_mb = 65536\nsim_quota_gigabytes = 2000\n",
+        )
+        .unwrap();
+        let config = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert_eq!(
+            (
+                config.simulator.quota.instances,
+                config.simulator.quota.ram_mb
+            ),
+            (55, 65_536)
+        );
+        assert_eq!(config.simulator.volume_quota.gigabytes, 2000);
     }
 
     #[test]

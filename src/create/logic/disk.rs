@@ -10,18 +10,70 @@ use crate::create::draft::CreateDraft;
 /// cloud's volume quota may leave less.
 pub const SYSTEM_DISK_MAX_GB: u64 = 1024;
 
+/// What the volume quota leaves for new volumes, each part `None` where it sets no bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VolumeQuotaLeft {
+    /// GB left over all volumes.
+    pub gigabytes: Option<u64>,
+    /// GB one volume may have.
+    pub per_volume: Option<u64>,
+    /// How many more volumes.
+    pub volumes: Option<u64>,
+}
+
+impl VolumeQuotaLeft {
+    /// The largest system disk each of `count` new servers may have: the gigabytes left shared
+    /// between them, the per-volume limit, and 0 when fewer volumes are left than servers.
+    pub fn largest_each(&self, count: u64) -> Option<u64> {
+        let count = count.max(1);
+        if self.volumes.is_some_and(|left| left < count) {
+            return Some(0);
+        }
+        [self.gigabytes.map(|gb| gb / count), self.per_volume]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
+
 /// The line next to the size that says how large it may be, and why.
-pub fn maximum_hint(quota_left: Option<u64>) -> String {
-    match quota_left {
-        Some(left) if left < SYSTEM_DISK_MAX_GB => {
-            format!("At most {left} GB: the most your volume quota allows for a new volume.")
+pub fn maximum_hint(left: &VolumeQuotaLeft, count: u64) -> String {
+    match left.largest_each(count) {
+        Some(each) if each < SYSTEM_DISK_MAX_GB && count > 1 => format!(
+            "At most {each} GB each: the most your volume quota allows for {count} new volumes."
+        ),
+        Some(each) if each < SYSTEM_DISK_MAX_GB => {
+            format!("At most {each} GB: the most your volume quota allows for a new volume.")
         }
         _ => format!("At most {SYSTEM_DISK_MAX_GB} GB, the largest system disk."),
     }
 }
 
-/// The maximum and the volume quota as a rule on a parsed size (for the request's checks).
-pub fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), ValidationError> {
+/// Why `count` system disks of `size_gb` are more than the volume quota leaves (`each`: the
+/// largest each may be), with the totals when several servers share it.
+fn over_quota(size_gb: u64, count: u64, left: &VolumeQuotaLeft, each: u64) -> String {
+    let fix = "or free or ask for more volume quota.";
+    match (left.volumes, left.gigabytes) {
+        (Some(volumes), _) if count > 1 && volumes < count => format!(
+            "{count} servers need {count} new volumes for their system disks; your volume quota allows {volumes} more. Create at most {volumes} servers, {fix}"
+        ),
+        (_, Some(gigabytes)) if count > 1 && gigabytes / count == each => format!(
+            "{count} system disks of {size_gb} GB need {} GB; your volume quota leaves {gigabytes} GB. Enter at most {each} GB, create fewer servers, {fix}",
+            count.saturating_mul(size_gb)
+        ),
+        _ => format!(
+            "A system disk of {size_gb} GB is more than your volume quota allows for a new volume ({each} GB); enter at most {each} GB, {fix}"
+        ),
+    }
+}
+
+/// The maximum and the volume quota as a rule on a parsed size, for `count` servers (each gets
+/// a system disk of that size).
+pub fn within_bound(
+    size_gb: u64,
+    count: u64,
+    left: &VolumeQuotaLeft,
+) -> Result<(), ValidationError> {
     let refuse = |message: String| {
         Err(ValidationError {
             field: "volume_size",
@@ -30,10 +82,11 @@ pub fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), Validat
     };
     // The tighter bound speaks, so the message and the hint name the same figure (a quota at
     // or above the maximum is met whenever the maximum is).
-    match quota_left.filter(|&left| left < SYSTEM_DISK_MAX_GB) {
-        Some(left) if size_gb > left => refuse(format!(
-            "A system disk of {size_gb} GB is more than your volume quota allows for a new volume ({left} GB); enter at most {left} GB, or free or ask for more volume quota."
-        )),
+    match left
+        .largest_each(count)
+        .filter(|&each| each < SYSTEM_DISK_MAX_GB)
+    {
+        Some(each) if size_gb > each => refuse(over_quota(size_gb, count.max(1), left, each)),
         _ if size_gb > SYSTEM_DISK_MAX_GB => refuse(format!(
             "A system disk of {size_gb} GB is larger than the largest system disk ({SYSTEM_DISK_MAX_GB} GB); enter at most {SYSTEM_DISK_MAX_GB} GB and add data disks for more space."
         )),
@@ -41,11 +94,11 @@ pub fn within_bound(size_gb: u64, quota_left: Option<u64>) -> Result<(), Validat
     }
 }
 
-/// What to say when the typed size is over the maximum or the quota; `None` when it is within
-/// them or not a number (the form's own checks explain that).
-pub fn over_maximum(size_text: &str, quota_left: Option<u64>) -> Option<String> {
+/// What to say when the typed size is over the maximum or the quota for `count` servers;
+/// `None` when it is within them or not a number (the form's own checks explain that).
+pub fn over_maximum(size_text: &str, count: u64, left: &VolumeQuotaLeft) -> Option<String> {
     let size = whole_number(size_text).ok()?;
-    within_bound(size, quota_left)
+    within_bound(size, count, left)
         .err()
         .map(|error| error.message)
 }
@@ -191,47 +244,105 @@ mod tests {
         assert!(offers_suggested_size(&draft, Some(&image(80, 0)), None));
     }
 
+    /// A quota that leaves `gigabytes` over all volumes and sets no other bound.
+    fn gigabytes_left(gigabytes: u64) -> VolumeQuotaLeft {
+        VolumeQuotaLeft {
+            gigabytes: Some(gigabytes),
+            ..VolumeQuotaLeft::default()
+        }
+    }
+
     #[test]
     fn the_system_disk_is_bounded_by_the_maximum_and_the_quota() {
+        let unbounded = VolumeQuotaLeft::default();
         assert_eq!(
-            maximum_hint(None),
+            maximum_hint(&unbounded, 1),
             "At most 1024 GB, the largest system disk."
         );
         assert_eq!(
-            maximum_hint(Some(300)),
+            maximum_hint(&gigabytes_left(300), 1),
             "At most 300 GB: the most your volume quota allows for a new volume."
         );
         assert_eq!(
-            over_maximum("99999", None).as_deref(),
+            over_maximum("99999", 1, &unbounded).as_deref(),
             Some(
                 "A system disk of 99999 GB is larger than the largest system disk (1024 GB); enter at most 1024 GB and add data disks for more space."
             )
         );
-        assert_eq!(over_maximum("1024", None), None);
-        assert_eq!(over_maximum("40", Some(300)), None);
+        assert_eq!(over_maximum("1024", 1, &unbounded), None);
+        assert_eq!(over_maximum("40", 1, &gigabytes_left(300)), None);
         assert!(
-            over_maximum("400", Some(300))
+            over_maximum("400", 1, &gigabytes_left(300))
                 .unwrap()
                 .contains("quota allows for a new volume (300 GB)")
         );
         assert_eq!(
-            over_maximum("forty", Some(1)),
+            over_maximum("forty", 1, &gigabytes_left(1)),
             None,
             "not a number: said elsewhere"
         );
         // The hint and the message name the same, tighter figure.
         assert!(
-            over_maximum("99999", Some(500))
+            over_maximum("99999", 1, &gigabytes_left(500))
                 .unwrap()
                 .contains("quota allows for a new volume (500 GB)")
         );
         assert!(
-            over_maximum("99999", Some(2000))
+            over_maximum("99999", 1, &gigabytes_left(2000))
                 .unwrap()
                 .contains("largest system disk (1024 GB)")
         );
-        assert!(within_bound(1024, None).is_ok());
-        assert_eq!(within_bound(99_999, None).unwrap_err().field, "volume_size");
+        assert!(within_bound(1024, 1, &unbounded).is_ok());
+        assert_eq!(
+            within_bound(99_999, 1, &unbounded).unwrap_err().field,
+            "volume_size"
+        );
+    }
+
+    #[test]
+    fn several_servers_share_what_the_volume_quota_leaves() {
+        // 100 GB left: one 40 GB disk fits, three do not (120 GB).
+        let left = gigabytes_left(100);
+        assert!(within_bound(40, 1, &left).is_ok());
+        assert!(within_bound(40, 2, &left).is_ok());
+        assert_eq!(
+            within_bound(40, 3, &left).unwrap_err().message,
+            "3 system disks of 40 GB need 120 GB; your volume quota leaves 100 GB. Enter at most 33 GB, create fewer servers, or free or ask for more volume quota."
+        );
+        assert_eq!(
+            maximum_hint(&left, 3),
+            "At most 33 GB each: the most your volume quota allows for 3 new volumes."
+        );
+        assert_eq!(
+            over_maximum("34", 3, &left).as_deref(),
+            Some(within_bound(34, 3, &left).unwrap_err().message.as_str())
+        );
+        assert_eq!(over_maximum("33", 3, &left), None);
+        // Each server needs a volume of its own.
+        let two_volumes = VolumeQuotaLeft {
+            volumes: Some(2),
+            ..VolumeQuotaLeft::default()
+        };
+        assert!(within_bound(40, 2, &two_volumes).is_ok());
+        assert_eq!(
+            within_bound(40, 3, &two_volumes).unwrap_err().message,
+            "3 servers need 3 new volumes for their system disks; your volume quota allows 2 more. Create at most 2 servers, or free or ask for more volume quota."
+        );
+        // The per-volume limit binds each disk whatever the count: said as for one.
+        let per_volume = VolumeQuotaLeft {
+            gigabytes: Some(1000),
+            per_volume: Some(60),
+            volumes: Some(10),
+        };
+        assert_eq!(per_volume.largest_each(3), Some(60));
+        assert!(
+            within_bound(80, 3, &per_volume)
+                .unwrap_err()
+                .message
+                .starts_with("A system disk of 80 GB is more than your volume quota allows for a new volume (60 GB)")
+        );
+        // A count of 0 is the count field's problem; the disk is checked as for one.
+        assert_eq!(left.largest_each(0), Some(100));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub enum Field {
     Image,
     Network,
     KeyPair,
+    VolumeType,
     DiskSize,
     Name,
     Count,
@@ -19,12 +20,13 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 10] = [
+    pub const ALL: [Field; 11] = [
         Self::Zone,
         Self::Flavor,
         Self::Image,
         Self::Network,
         Self::KeyPair,
+        Self::VolumeType,
         Self::DiskSize,
         Self::Name,
         Self::Count,
@@ -40,6 +42,7 @@ impl Field {
             Self::Image => "Image",
             Self::Network => "Network",
             Self::KeyPair => "Key pair",
+            Self::VolumeType => "Volume type",
             Self::DiskSize => "System disk size (GB)",
             Self::Name => "Server name",
             Self::Count => "Count",
@@ -57,6 +60,7 @@ impl Field {
             Self::Image => "image",
             Self::Network => "network",
             Self::KeyPair => "key-pair",
+            Self::VolumeType => "volume-type",
             Self::DiskSize => "disk-size",
             Self::Name => "server-name",
             Self::Count => "server-count",
@@ -74,6 +78,7 @@ impl Field {
             Self::Image => "image-filter",
             Self::Network => "network-label",
             Self::KeyPair => "key-pair",
+            Self::VolumeType => "volume-type",
             Self::DiskSize => "disk-size",
             Self::Name => "server-name",
             Self::Count => "server-count",
@@ -99,7 +104,10 @@ pub fn is_filled(draft: &CreateDraft, field: Field) -> bool {
         Field::Network => !draft.network_ids.is_empty(),
         Field::DiskSize => draft.disk_size.is_some(),
         Field::Name => !draft.name.is_empty(),
-        Field::KeyPair | Field::Count | Field::UserData | Field::Metadata => true,
+        // A volume type has a problem only once typed.
+        Field::KeyPair | Field::VolumeType | Field::Count | Field::UserData | Field::Metadata => {
+            true
+        }
     }
 }
 

@@ -66,8 +66,9 @@ pub struct GeneratedKey {
     pub saved: bool,
 }
 
-/// What leaving the page would mean for the private key it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What leaving the page would mean for the private key it holds; in the order of how much
+/// would be lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum KeyOnLeaving {
     /// No key held, or the user said they saved it.
     Safe,
@@ -93,9 +94,30 @@ impl GeneratedKey {
     }
 }
 
-/// What leaving would mean for the key `key` (if the page holds one).
-pub fn key_on_leaving(key: Option<&GeneratedKey>) -> KeyOnLeaving {
-    key.map_or(KeyOnLeaving::Safe, GeneratedKey::on_leaving)
+/// What leaving would mean for the keys the page holds: the most any of them would lose.
+pub fn key_on_leaving(keys: &[GeneratedKey]) -> KeyOnLeaving {
+    keys.iter()
+        .map(GeneratedKey::on_leaving)
+        .max()
+        .unwrap_or(KeyOnLeaving::Safe)
+}
+
+/// Holds a newly created key first (its notice on top), beside the keys created before: each
+/// keeps its notice, and so its one chance to be downloaded, while the page is open.
+pub fn hold_key(keys: &mut Vec<GeneratedKey>, key: GeneratedKey) {
+    // A key of the same name is of a key pair that no longer exists.
+    keys.retain(|held| held.key_name != key.key_name);
+    keys.insert(0, key);
+}
+
+/// Lets go of the keys of the key pairs `deleted`: their private keys open nothing now.
+pub fn forget_keys<'a>(
+    keys: &mut Vec<GeneratedKey>,
+    deleted: impl IntoIterator<Item = &'a String>,
+) {
+    for name in deleted {
+        keys.retain(|held| &held.key_name != name);
+    }
 }
 
 #[cfg(test)]
@@ -194,15 +216,46 @@ mod tests {
 
     #[test]
     fn leaving_depends_on_whether_the_key_was_downloaded_or_saved() {
-        assert_eq!(key_on_leaving(None), KeyOnLeaving::Safe);
+        assert_eq!(key_on_leaving(&[]), KeyOnLeaving::Safe);
         let mut held = key("demo");
-        assert_eq!(key_on_leaving(Some(&held)), KeyOnLeaving::Unsaved);
+        assert_eq!(
+            key_on_leaving(std::slice::from_ref(&held)),
+            KeyOnLeaving::Unsaved
+        );
         held.downloaded = true;
         assert_eq!(held.on_leaving(), KeyOnLeaving::DownloadedOnce);
         held.saved = true;
         assert_eq!(held.on_leaving(), KeyOnLeaving::Safe);
         held.downloaded = false;
         assert_eq!(held.on_leaving(), KeyOnLeaving::Safe, "saved by copying");
+    }
+
+    #[test]
+    fn every_key_created_is_held_until_its_key_pair_is_deleted() {
+        let mut keys = Vec::new();
+        let mut first = key("first");
+        first.downloaded = true;
+        hold_key(&mut keys, first);
+        hold_key(&mut keys, key("second"));
+        let held = |keys: &[GeneratedKey]| -> Vec<String> {
+            keys.iter().map(|key| key.key_name.clone()).collect()
+        };
+        assert_eq!(
+            held(&keys),
+            ["second", "first"],
+            "newest first, none replaced"
+        );
+        // The most that leaving would lose speaks.
+        assert_eq!(key_on_leaving(&keys), KeyOnLeaving::Unsaved);
+        keys[0].saved = true;
+        assert_eq!(key_on_leaving(&keys), KeyOnLeaving::DownloadedOnce);
+        // A key pair deleted (and made again under its name) is held once, as the new one.
+        forget_keys(&mut keys, &names(&["first", "other"]));
+        assert_eq!(held(&keys), ["second"]);
+        assert_eq!(key_on_leaving(&keys), KeyOnLeaving::Safe);
+        hold_key(&mut keys, key("second"));
+        assert_eq!(held(&keys), ["second"]);
+        assert!(!keys[0].saved, "the new key, not the old one");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod keyfile;
 pub mod leaving;
 pub mod listing;
 pub mod metadata;
+pub mod names;
 pub mod numbers;
 pub mod quota;
 pub mod request;

@@ -8,7 +8,9 @@ use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, SecurityG
 use ecs_api::requests::{BlockDeviceMapping, CreateServer, NetworkChoice, NetworkRequest};
 use ecs_api::validate;
 
-use super::disk::{default_disk_size, disk_size_text};
+use super::disk::{
+    VolumeQuotaLeft, default_disk_size, disk_size_text, unknown_volume_type, within_bound,
+};
 use super::fields::Field;
 use super::flavors::flavor_unfit_reason;
 use super::metadata::metadata;
@@ -61,8 +63,10 @@ pub struct Catalog<'a> {
     pub image: Option<&'a Image>,
     pub limits: Option<&'a AbsoluteLimits>,
     pub security_groups: Option<&'a [SecurityGroup]>,
-    /// The GB the volume quota leaves for a new volume, when the cloud says.
-    pub volume_room_gb: Option<u64>,
+    /// What the volume quota leaves, as far as the cloud says.
+    pub volume_left: VolumeQuotaLeft,
+    /// The cloud's volume type names; `None` without Cinder (any typed type is sent).
+    pub volume_types: Option<&'a [String]>,
 }
 
 /// Checks the form and, when everything is right, builds the request: boot from a new volume
@@ -95,20 +99,28 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
         problems.check(Field::KeyPair, validate::key_pair_name(&draft.key_name));
     }
 
+    if let Some(message) = unknown_volume_type(&draft.volume_type, catalog.volume_types) {
+        problems.add(Field::VolumeType, message);
+    }
+    let count = server_count(&draft.count);
     let size_text = disk_size_text(draft, catalog.image, catalog.flavor);
     let size = disk_size(&size_text, default_disk_size(catalog.image, catalog.flavor));
     match &size {
         Err(message) => problems.add(Field::DiskSize, message.clone()),
+        // Each server gets a system disk: the quota is checked for all of them.
         Ok(size) => problems.check(
             Field::DiskSize,
-            validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk))
-                .and_then(|()| super::disk::within_bound(*size, catalog.volume_room_gb)),
+            validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk)).and_then(
+                |()| {
+                    let servers = count.as_ref().map_or(1, |&count| u64::from(count));
+                    within_bound(*size, servers, &catalog.volume_left)
+                },
+            ),
         ),
     }
 
     problems.check(Field::Name, validate::server_name(&draft.name));
 
-    let count = server_count(&draft.count);
     match &count {
         Err(message) => problems.add(Field::Count, message.clone()),
         Ok(count) => {
@@ -280,7 +292,7 @@ mod tests {
         assert_eq!(
             problems.get(Field::DiskSize),
             Some(
-                crate::create::logic::disk::within_bound(99_999, None)
+                within_bound(99_999, 1, &VolumeQuotaLeft::default())
                     .unwrap_err()
                     .message
                     .as_str()
@@ -289,7 +301,10 @@ mod tests {
         // More than the volume quota leaves: refused too.
         draft.disk_size = Some("600".to_owned());
         let catalog = Catalog {
-            volume_room_gb: Some(500),
+            volume_left: VolumeQuotaLeft {
+                gigabytes: Some(500),
+                ..VolumeQuotaLeft::default()
+            },
             ..lists.catalog()
         };
         let problems = build_request(&draft, &catalog).unwrap_err();
@@ -487,6 +502,78 @@ mod tests {
             "one server is not too many"
         );
         assert!(flavor_unfit_reason(&lists.flavor, None, Some(&lists.limits)).is_some());
+    }
+
+    #[test]
+    fn the_volume_quota_is_checked_for_every_server_of_the_count() {
+        let lists = Lists::new();
+        let mut draft = complete_draft();
+        let catalog = Catalog {
+            volume_left: VolumeQuotaLeft {
+                gigabytes: Some(100),
+                volumes: Some(10),
+                per_volume: None,
+            },
+            ..lists.catalog()
+        };
+        // One 40 GB system disk fits in 100 GB, and so do two.
+        build_request(&draft, &catalog).unwrap();
+        draft.count = "2".to_owned();
+        build_request(&draft, &catalog).unwrap();
+        // Three need 120 GB: refused, with the totals (the server quota allows 2 here, so
+        // that problem is the count's own).
+        draft.count = "3".to_owned();
+        let problems = build_request(&draft, &catalog).unwrap_err();
+        assert_eq!(
+            problems.get(Field::DiskSize),
+            Some(
+                "3 system disks of 40 GB need 120 GB; your volume quota leaves 100 GB. Enter at most 33 GB, create fewer servers, or free or ask for more volume quota."
+            )
+        );
+        // Fewer volumes left than servers.
+        let catalog = Catalog {
+            volume_left: VolumeQuotaLeft {
+                volumes: Some(1),
+                ..VolumeQuotaLeft::default()
+            },
+            ..lists.catalog()
+        };
+        draft.count = "2".to_owned();
+        let problems = build_request(&draft, &catalog).unwrap_err();
+        assert!(
+            problems
+                .get(Field::DiskSize)
+                .unwrap()
+                .starts_with("2 servers need 2 new volumes"),
+            "{problems:?}"
+        );
+        draft.count = "1".to_owned();
+        build_request(&draft, &catalog).unwrap();
+    }
+
+    #[test]
+    fn a_volume_type_the_cloud_does_not_list_blocks_the_request() {
+        let lists = Lists::new();
+        let types = ["SSD".to_owned(), "SATA".to_owned()];
+        let catalog = Catalog {
+            volume_types: Some(&types),
+            ..lists.catalog()
+        };
+        let mut draft = complete_draft();
+        build_request(&draft, &catalog).unwrap();
+        draft.volume_type = "GPSSD".to_owned();
+        let problems = build_request(&draft, &catalog).unwrap_err();
+        assert_eq!(
+            problems.get(Field::VolumeType),
+            Some("This cloud has no volume type \"GPSSD\"; choose one of: SSD, SATA.")
+        );
+        assert_eq!(problems.len(), 1);
+        // Without Cinder there is no list to check against: the typed type is sent.
+        let request = build_request(&draft, &lists.catalog()).unwrap();
+        assert_eq!(
+            request.to_body()["server"]["block_device_mapping_v2"][0]["volume_type"],
+            json!("GPSSD")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use ecs_api::models::{AbsoluteLimits, AvailabilityZone, Flavor, Image, SecurityGroup, ZoneState};
 
+use super::disk::VolumeQuotaLeft;
 use super::request::Catalog;
 use super::zones::{ZoneChoice, merge_zones};
 use crate::create::draft::CreateDraft;
@@ -95,7 +96,8 @@ impl Lists {
             image: Some(&self.image),
             limits: Some(&self.limits),
             security_groups: Some(&self.security_groups),
-            volume_room_gb: None,
+            volume_left: VolumeQuotaLeft::default(),
+            volume_types: None,
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The attach form: a new volume (name, size bounded by the volume quota, a type from the
-//! cloud's list) or an existing available one (by id on a cloud without Cinder). The lists load
-//! when the form opens.
+//! cloud's list) or an existing available one (by id on a cloud without Cinder), which may also
+//! be deleted from here when no server needs it any more. The lists load when the form opens.
 
 use leptos::prelude::*;
 
-use super::logic::{chosen_type, data_disk_size, size_hint, suggested_name, type_names};
+use super::confirm::Confirm;
+use super::logic::{VolumeRef, chosen_type, data_disk_size, size_hint, suggested_name, type_names};
 use super::{DiskRequest, DisksState};
 use crate::api::use_api;
 use crate::components::error_notice::ErrorNotice;
@@ -12,6 +13,8 @@ use crate::components::text_field::{FieldError, TextField};
 
 /// The size a new data disk starts with (GB).
 const DEFAULT_SIZE: &str = "10";
+/// The button that offers to delete the chosen available volume.
+const DELETE_CHOSEN_ID: &str = "existing-volume-delete";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -184,6 +187,16 @@ pub fn AttachForm() -> impl IntoView {
                                     .into_any()
                             }
                             Ok(volumes) => {
+                                let listed = volumes.clone();
+                                // The chosen volume, to delete instead of attaching it.
+                                let chosen = move || {
+                                    existing.with(|id| {
+                                        listed
+                                            .iter()
+                                            .find(|volume| &volume.id == id)
+                                            .map(VolumeRef::of_volume)
+                                    })
+                                };
                                 view! {
                                     <div class="field">
                                         <label for="existing-volume">"Volume"</label>
@@ -206,6 +219,26 @@ pub fn AttachForm() -> impl IntoView {
                                         <FieldError id="existing-volume"
                                             error=Signal::derive(move || shown(existing_problem())) />
                                     </div>
+                                    {move || {
+                                        chosen()
+                                            .map(|volume| {
+                                                let label = format!("Delete volume {}…", volume.name);
+                                                view! {
+                                                    <p>
+                                                        <button type="button" class="danger" id=DELETE_CHOSEN_ID
+                                                            aria-label=label
+                                                            disabled=move || state.busy()
+                                                            on:click=move |_| {
+                                                                state
+                                                                    .confirming
+                                                                    .set(Some(Confirm::delete(volume.clone(), DELETE_CHOSEN_ID)));
+                                                            }>
+                                                            "Delete volume…"
+                                                        </button>
+                                                    </p>
+                                                }
+                                            })
+                                    }}
                                 }
                                     .into_any()
                             }

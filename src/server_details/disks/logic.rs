@@ -94,12 +94,15 @@ pub fn disk_rows(
     rows
 }
 
-/// Whether to keep watching: a volume is still changing (attaching, detaching, ...).
-pub fn disks_outcome(rows: &[DiskRow]) -> Outcome {
+/// Whether to keep watching: a volume is still changing (attaching, detaching, ...), or the
+/// volume whose detach Nova accepted (`awaited`) is still listed (a cloud may keep saying
+/// `in-use` for a moment after the 202).
+pub fn disks_outcome(rows: &[DiskRow], awaited: Option<&str>) -> Outcome {
     let changing = rows.iter().any(|row| {
         row.status
             .as_deref()
             .is_some_and(|status| CHANGING.contains(&status))
+            || awaited == Some(row.volume_id.as_str())
     });
     if changing {
         Outcome::Transitional
@@ -133,15 +136,15 @@ pub fn status_text(status: Option<&str>) -> String {
 /// Why the system disk has no Detach button.
 pub const SYSTEM_DISK_REASON: &str = "The system disk cannot be detached: the server boots from it. It goes when the server is deleted, or stays if it is kept.";
 
-/// The question the detach confirmation asks (the name is shown in bold).
+/// The question a confirmation asks (the name is shown in bold).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetachQuestion {
+pub struct Question {
     pub lead: &'static str,
     pub name: String,
     pub detail: String,
 }
 
-pub fn detach_question(row: &DiskRow) -> DetachQuestion {
+pub fn detach_question(row: &DiskRow) -> Question {
     let mut facts = Vec::new();
     if let Some(size) = row.size_gb {
         facts.push(format!("{size} GB"));
@@ -154,11 +157,51 @@ pub fn detach_question(row: &DiskRow) -> DetachQuestion {
     } else {
         format!(" ({})", facts.join(", "))
     };
-    DetachQuestion {
+    Question {
         lead: "Detach the volume ",
         name: row.name.clone(),
         detail: format!(
             "{facts} from this server? Unmount it inside the server first; the volume and its data are kept and can be attached again."
+        ),
+    }
+}
+
+/// A volume the section offers to delete: enough to name it and to ask Cinder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeRef {
+    pub volume_id: String,
+    pub name: String,
+    pub size_gb: Option<u64>,
+}
+
+impl VolumeRef {
+    pub fn of_row(row: &DiskRow) -> Self {
+        Self {
+            volume_id: row.volume_id.clone(),
+            name: row.name.clone(),
+            size_gb: row.size_gb,
+        }
+    }
+
+    pub fn of_volume(volume: &Volume) -> Self {
+        Self {
+            volume_id: volume.id.clone(),
+            name: volume.display_name().to_owned(),
+            size_gb: Some(volume.size),
+        }
+    }
+}
+
+pub fn delete_question(volume: &VolumeRef) -> Question {
+    let size = volume
+        .size_gb
+        .map(|size| format!(" ({size} GB)"))
+        .unwrap_or_default();
+    Question {
+        lead: "Delete the volume ",
+        name: volume.name.clone(),
+        detail: format!(
+            "{size}? Its data is lost for good: this cannot be undone, and the volume's space is freed from your quota."
         ),
     }
 }
@@ -254,6 +297,9 @@ pub enum Step {
     Detaching {
         name: String,
     },
+    Deleting {
+        name: String,
+    },
 }
 
 pub fn step_text(step: &Step) -> String {
@@ -265,15 +311,99 @@ pub fn step_text(step: &Step) -> String {
         ),
         Step::Attaching { name } => format!("Attaching {name} to the server…"),
         Step::Detaching { name } => format!("Detaching {name}…"),
+        Step::Deleting { name } => format!("Deleting the volume {name}…"),
     }
 }
 
-/// What a finished attach or detach says (the rows show the rest).
-pub fn done_text(attached: bool, name: &str, device: Option<&str>) -> String {
-    match (attached, device) {
-        (true, Some(device)) => format!("Attached {name} as {device}."),
-        (true, None) => format!("Attached {name}."),
-        (false, _) => format!("Detach of {name} requested; it leaves the list once Nova is done."),
+/// What a finished request did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    Attached {
+        name: String,
+        device: Option<String>,
+    },
+    /// Nova accepted the detach (202); the volume leaves the server in the background.
+    DetachRequested(VolumeRef),
+    Deleted {
+        name: String,
+    },
+}
+
+impl Done {
+    /// The volume whose detach is accepted but may still be listed.
+    pub fn detaching_volume(&self) -> Option<&str> {
+        match self {
+            Self::DetachRequested(volume) => Some(&volume.volume_id),
+            _ => None,
+        }
+    }
+}
+
+/// The status line after a request, and the volume it offers to delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneLine {
+    pub text: String,
+    /// A volume just detached (with Cinder, which can delete it).
+    pub deletable: Option<VolumeRef>,
+}
+
+/// What a finished request says, following the live rows (`None` while not loaded): a detach
+/// is "requested" while the volume is listed, and done once it has left the server.
+pub fn done_line(done: &Done, rows: Option<&[DiskRow]>, has_cinder: bool) -> DoneLine {
+    let text = |text: String| DoneLine {
+        text,
+        deletable: None,
+    };
+    match done {
+        Done::Attached {
+            name,
+            device: Some(device),
+        } => text(format!("Attached {name} as {device}.")),
+        Done::Attached { name, device: None } => text(format!("Attached {name}.")),
+        Done::Deleted { name } => text(format!("The volume {name} was deleted.")),
+        Done::DetachRequested(volume) => {
+            let listed =
+                rows.is_none_or(|rows| rows.iter().any(|row| row.volume_id == volume.volume_id));
+            let name = &volume.name;
+            if listed {
+                text(format!(
+                    "Detach of {name} requested; waiting for the server to let it go…"
+                ))
+            } else if has_cinder {
+                DoneLine {
+                    text: format!(
+                        "{name} detached. The volume and its data are kept: attach it again with \"An existing volume\", or delete it if you no longer need it."
+                    ),
+                    deletable: Some(volume.clone()),
+                }
+            } else {
+                text(format!(
+                    "{name} detached. The volume and its data are kept: attach it again by its id."
+                ))
+            }
+        }
+    }
+}
+
+/// A deleted volume that did not go away: what went wrong.
+pub fn not_deleted_text(name: &str, status: &str) -> String {
+    if status.starts_with("error") {
+        format!(
+            "The cloud could not delete the volume {name} (status {status}). Try again, or ask your cloud administrator."
+        )
+    } else {
+        format!(
+            "The volume {name} is still {status}; the cloud is taking long to delete it. The list of volumes shows when it is gone."
+        )
+    }
+}
+
+/// The Overview's count of a server's disks ("No disks", "1 disk", "2 disks").
+pub fn disk_count_text(count: usize) -> String {
+    match count {
+        0 => "No disks".to_owned(),
+        1 => "1 disk".to_owned(),
+        count => format!("{count} disks"),
     }
 }
 
@@ -391,13 +521,19 @@ mod tests {
     fn watching_goes_on_while_a_volume_changes() {
         let details = [volume("v1", "a", 1, "attaching")];
         let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], Some(&details));
-        assert_eq!(disks_outcome(&rows), Outcome::Transitional);
+        assert_eq!(disks_outcome(&rows, None), Outcome::Transitional);
         let details = [volume("v1", "a", 1, "in-use")];
         let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], Some(&details));
-        assert_eq!(disks_outcome(&rows), Outcome::Steady);
+        assert_eq!(disks_outcome(&rows, None), Outcome::Steady);
+        assert_eq!(
+            disks_outcome(&rows, Some("v1")),
+            Outcome::Transitional,
+            "a detach accepted while the cloud still says in-use"
+        );
+        assert_eq!(disks_outcome(&rows, Some("gone")), Outcome::Steady);
         let rows = disk_rows(&[attachment("v1", Some("/dev/vdb"))], &[], None);
         assert_eq!(
-            disks_outcome(&rows),
+            disks_outcome(&rows, None),
             Outcome::Steady,
             "Nova alone says nothing changes"
         );
@@ -506,10 +642,107 @@ mod tests {
             "The volume d is creating; waiting until it is available…"
         );
         assert_eq!(
-            done_text(true, "d", Some("/dev/vdb")),
+            done_line(
+                &Done::Attached {
+                    name: "d".into(),
+                    device: Some("/dev/vdb".into())
+                },
+                None,
+                true
+            )
+            .text,
             "Attached d as /dev/vdb."
         );
+        assert_eq!(
+            step_text(&Step::Deleting { name: "d".into() }),
+            "Deleting the volume d…"
+        );
+        assert_eq!(disk_count_text(0), "No disks");
+        assert_eq!(disk_count_text(1), "1 disk");
+        assert_eq!(disk_count_text(3), "3 disks");
         assert!(not_available_text("d", "error").contains("could not create"));
         assert!(not_available_text("d", "creating").contains("An existing volume"));
+    }
+
+    fn logs_row() -> DiskRow {
+        DiskRow {
+            volume_id: "v-logs".into(),
+            name: "logs".into(),
+            size_gb: Some(20),
+            volume_type: Some("SAS".into()),
+            device: Some("/dev/vdb".into()),
+            delete_on_termination: Some(false),
+            status: Some("in-use".into()),
+            is_system: false,
+        }
+    }
+
+    #[test]
+    fn a_detach_line_follows_the_rows_and_ends_done_with_a_delete_offer() {
+        let logs = logs_row();
+        let done = Done::DetachRequested(VolumeRef::of_row(&logs));
+        assert_eq!(done.detaching_volume(), Some("v-logs"));
+        let requested = done_line(&done, Some(std::slice::from_ref(&logs)), true);
+        assert_eq!(
+            requested.text,
+            "Detach of logs requested; waiting for the server to let it go…"
+        );
+        assert_eq!(requested.deletable, None);
+        let loading = done_line(&done, None, true);
+        assert!(loading.text.starts_with("Detach of logs requested"));
+        let detaching = DiskRow {
+            status: Some("detaching".into()),
+            ..logs.clone()
+        };
+        assert!(
+            done_line(&done, Some(&[detaching]), true)
+                .text
+                .contains("requested")
+        );
+
+        let left = done_line(&done, Some(&[]), true);
+        assert!(left.text.starts_with("logs detached."), "{}", left.text);
+        assert!(!left.text.contains("requested"));
+        assert_eq!(
+            left.deletable,
+            Some(VolumeRef {
+                volume_id: "v-logs".into(),
+                name: "logs".into(),
+                size_gb: Some(20),
+            })
+        );
+        let without_cinder = done_line(&done, Some(&[]), false);
+        assert!(without_cinder.text.starts_with("logs detached."));
+        assert_eq!(without_cinder.deletable, None, "nothing can delete it");
+        assert_eq!(
+            done_line(
+                &Done::Deleted {
+                    name: "logs".into()
+                },
+                Some(&[]),
+                true
+            )
+            .text,
+            "The volume logs was deleted."
+        );
+        assert_eq!(Done::Deleted { name: "x".into() }.detaching_volume(), None);
+    }
+
+    #[test]
+    fn the_delete_question_names_the_volume_and_says_it_is_for_good() {
+        let question = delete_question(&VolumeRef::of_row(&logs_row()));
+        assert_eq!(question.lead, "Delete the volume ");
+        assert_eq!(question.name, "logs");
+        assert!(
+            question
+                .detail
+                .starts_with(" (20 GB)? Its data is lost for good")
+        );
+        let unnamed = volume("v9", "", 5, "available");
+        let question = delete_question(&VolumeRef::of_volume(&unnamed));
+        assert_eq!(question.name, unnamed.display_name());
+        assert!(question.detail.starts_with(" (5 GB)?"));
+        assert!(not_deleted_text("d", "error_deleting").contains("could not delete"));
+        assert!(not_deleted_text("d", "deleting").contains("still deleting"));
     }
 }

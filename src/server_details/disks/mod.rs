@@ -1,10 +1,11 @@
 //! The details page's Disks section: every attached volume with its size, type, device, whether
 //! it goes with the server and its status (Cinder's details when the catalog lists block
 //! storage, Nova's `os-volume_attachments` alone otherwise); attaching a data disk (a new
-//! volume, watched until it is available, or an existing one) and detaching one, confirmed.
+//! volume, watched until it is available, or an existing one), detaching one and deleting a
+//! volume no server uses (the one just detached, or one in the attach picker), confirmed.
 
 mod attach;
-mod detach;
+mod confirm;
 pub mod logic;
 
 use ecs_api::models::{Server, VolumeAttachment};
@@ -17,14 +18,18 @@ use crate::api::{Api, use_api};
 use crate::components::error_notice::ErrorNotice;
 use crate::hooks::polling::{NotFound, Polling, use_polling};
 use attach::AttachForm;
-use detach::DetachConfirmation;
+use confirm::{Confirm, Confirmation, detach_button_id};
 use logic::{
-    DiskRow, SYSTEM_DISK_REASON, Step, disk_rows, disks_outcome, done_text, goes_with_server_text,
-    not_available_text, status_text, step_text,
+    DiskRow, Done, SYSTEM_DISK_REASON, Step, VolumeRef, disk_rows, disks_outcome, done_line,
+    goes_with_server_text, not_available_text, not_deleted_text, status_text, step_text,
 };
 
 /// The line that reports the running or last request (focus goes there when one starts).
 const DISK_STATUS_ID: &str = "disk-status";
+/// The section's heading: the Overview's link to the section lands there.
+pub const DISKS_TITLE_ID: &str = "disks-title";
+/// The button offering to delete the volume just detached.
+const DELETE_DETACHED_ID: &str = "delete-detached";
 /// How often, and how many times, a new volume is asked for until it is available (2 min).
 const WAIT_INTERVAL_MS: i32 = 1500;
 const WAIT_ROUNDS: u32 = 80;
@@ -41,10 +46,8 @@ enum DiskRequest {
         volume_id: String,
         name: String,
     },
-    Detach {
-        volume_id: String,
-        name: String,
-    },
+    Detach(VolumeRef),
+    Delete(VolumeRef),
 }
 
 /// What the section's pieces share (a context; cheap to copy).
@@ -52,9 +55,9 @@ enum DiskRequest {
 struct DisksState {
     server: Polling<Server>,
     rows: Memo<Option<Vec<DiskRow>>>,
-    act: Action<DiskRequest, Result<String, ApiError>>,
-    /// The row whose detach is being confirmed.
-    confirming: RwSignal<Option<DiskRow>>,
+    act: Action<DiskRequest, Result<Done, ApiError>>,
+    /// The open confirmation (one at a time).
+    confirming: RwSignal<Option<Confirm>>,
     /// The attach form is open.
     attaching: RwSignal<bool>,
     has_cinder: bool,
@@ -77,17 +80,16 @@ impl DisksState {
 pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoView {
     let api = use_api();
     let has_cinder = api.volume_endpoint().ok().flatten().is_some();
+    // The volume whose detach Nova accepted: watched closely until it leaves the list.
+    let awaited = RwSignal::new(None::<String>);
     let volumes = use_polling(
         move || {
             let id = server_id.get();
             async move { api.server_volumes(&id).await }
         },
-        |found: &ServerVolumes| {
-            disks_outcome(&disk_rows(
-                &found.attachments,
-                &[],
-                found.details.as_deref(),
-            ))
+        move |found: &ServerVolumes| {
+            let rows = disk_rows(&found.attachments, &[], found.details.as_deref());
+            awaited.with_untracked(|awaited| disks_outcome(&rows, awaited.as_deref()))
         },
         NotFound::IsAnError,
     );
@@ -111,6 +113,13 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
         async move {
             let result = run(api, &server_id, request, step).await;
             step.set(None);
+            awaited.set(
+                result
+                    .as_ref()
+                    .ok()
+                    .and_then(Done::detaching_volume)
+                    .map(str::to_owned),
+            );
             volumes.refresh_now(true);
             polling.refresh_now(true);
             result
@@ -126,19 +135,22 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
     };
     provide_context(state);
 
-    let status = move || {
-        if let Some(step) = step.get() {
-            return Some(step_text(&step));
-        }
+    // The last request's outcome as the live rows tell it (a detach ends once the disk is gone).
+    let line = Memo::new(move |_| {
         act.value().with(|value| {
-            value
-                .as_ref()
-                .and_then(|result| result.as_ref().ok().cloned())
+            let done = value.as_ref()?.as_ref().ok()?;
+            Some(rows.with(|rows| done_line(done, rows.as_deref(), has_cinder)))
         })
+    });
+    let status = move || match step.get() {
+        Some(step) => Some(step_text(&step)),
+        None => line.with(|line| line.as_ref().map(|line| line.text.clone())),
     };
+    let deletable =
+        Memo::new(move |_| line.with(|line| line.as_ref().and_then(|line| line.deletable.clone())));
     view! {
         <div class="card" id="disks">
-            <h2 id="disks-title">"Disks"</h2>
+            <h2 id=DISKS_TITLE_ID tabindex="-1">"Disks"</h2>
             {(!has_cinder)
                 .then(|| {
                     view! {
@@ -163,6 +175,28 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
             }}
             <p id=DISK_STATUS_ID class="small" role="status" tabindex="-1">{status}</p>
             {move || {
+                deletable
+                    .get()
+                    .filter(|_| step.with(Option::is_none))
+                    .map(|volume| {
+                        let label = format!("Delete volume {}…", volume.name);
+                        view! {
+                            <p>
+                                <button type="button" class="danger" id=DELETE_DETACHED_ID
+                                    aria-label=label
+                                    disabled=move || state.busy()
+                                    on:click=move |_| {
+                                        state
+                                            .confirming
+                                            .set(Some(Confirm::delete(volume.clone(), DELETE_DETACHED_ID)));
+                                    }>
+                                    "Delete volume…"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
                 act.value()
                     .get()
                     .and_then(Result::err)
@@ -172,7 +206,7 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
                 state
                     .confirming
                     .get()
-                    .map(|row| view! { <DetachConfirmation row /> })
+                    .map(|confirm| view! { <Confirmation confirm /> })
             }}
             {move || {
                 if state.attaching.get() {
@@ -202,7 +236,7 @@ fn DiskTable() -> impl IntoView {
     };
     view! {
         <div class="table-wrap">
-            <table class="disks" aria-labelledby="disks-title">
+            <table class="disks stacks-narrow" aria-labelledby=DISKS_TITLE_ID>
                 <thead>
                     <tr>
                         <th scope="col">"Volume"</th>
@@ -234,9 +268,9 @@ fn DiskTableRow(row: DiskRow) -> impl IntoView {
     let action = if row.is_system {
         view! { <span class="small">"System disk"</span> }.into_any()
     } else {
-        let opened = row.clone();
+        let opened = Confirm::detach(&row);
         view! {
-            <button type="button" class="danger" id=format!("detach-{}", row.volume_id)
+            <button type="button" class="danger" id=detach_button_id(&row.volume_id)
                 aria-label=format!("Detach {}…", row.name)
                 disabled=move || state.busy()
                 on:click=move |_| state.confirming.set(Some(opened.clone()))>
@@ -248,12 +282,12 @@ fn DiskTableRow(row: DiskRow) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{row.name.clone()}</th>
-            <td>{row.size_gb.map_or_else(dash, |size| format!("{size} GB"))}</td>
-            <td>{row.volume_type.clone().unwrap_or_else(dash)}</td>
-            <td class="mono">{row.device.clone().unwrap_or_else(dash)}</td>
-            <td>{goes_with_server_text(row.delete_on_termination)}</td>
-            <td>{status_text(row.status.as_deref())}</td>
-            <td>{action}</td>
+            <td data-label="Size">{row.size_gb.map_or_else(dash, |size| format!("{size} GB"))}</td>
+            <td data-label="Type">{row.volume_type.clone().unwrap_or_else(dash)}</td>
+            <td data-label="Device" class="mono">{row.device.clone().unwrap_or_else(dash)}</td>
+            <td data-label="Server deleted">{goes_with_server_text(row.delete_on_termination)}</td>
+            <td data-label="Status">{status_text(row.status.as_deref())}</td>
+            <td data-label="Detach">{action}</td>
         </tr>
     }
 }
@@ -264,7 +298,7 @@ async fn run(
     server_id: &str,
     request: DiskRequest,
     step: RwSignal<Option<Step>>,
-) -> Result<String, ApiError> {
+) -> Result<Done, ApiError> {
     match request {
         DiskRequest::AttachNew {
             name,
@@ -283,10 +317,20 @@ async fn run(
         DiskRequest::AttachExisting { volume_id, name } => {
             attach(api, server_id, &volume_id, &name, step).await
         }
-        DiskRequest::Detach { volume_id, name } => {
-            step.set(Some(Step::Detaching { name: name.clone() }));
-            api.detach_volume(server_id, &volume_id).await?;
-            Ok(done_text(false, &name, None))
+        DiskRequest::Detach(volume) => {
+            step.set(Some(Step::Detaching {
+                name: volume.name.clone(),
+            }));
+            api.detach_volume(server_id, &volume.volume_id).await?;
+            Ok(Done::DetachRequested(volume))
+        }
+        DiskRequest::Delete(volume) => {
+            step.set(Some(Step::Deleting {
+                name: volume.name.clone(),
+            }));
+            api.delete_volume(&volume.volume_id).await?;
+            wait_until_deleted(api, &volume).await?;
+            Ok(Done::Deleted { name: volume.name })
         }
     }
 }
@@ -297,12 +341,15 @@ async fn attach(
     volume_id: &str,
     name: &str,
     step: RwSignal<Option<Step>>,
-) -> Result<String, ApiError> {
+) -> Result<Done, ApiError> {
     step.set(Some(Step::Attaching {
         name: name.to_owned(),
     }));
     let attachment: VolumeAttachment = api.attach_volume(server_id, volume_id).await?;
-    Ok(done_text(true, name, attachment.device.as_deref()))
+    Ok(Done::Attached {
+        name: name.to_owned(),
+        device: attachment.device,
+    })
 }
 
 /// Asks Cinder for the new volume until it is `available` (Cinder creates it in the background).
@@ -327,13 +374,36 @@ async fn wait_until_available(
         pause(WAIT_INTERVAL_MS).await;
         status = api.get_volume(volume_id).await?.status;
     }
-    Err(ApiError {
+    Err(console_error(not_available_text(name, &status)))
+}
+
+/// Asks Cinder for a deleted volume until it is gone (404; Cinder deletes in the background).
+async fn wait_until_deleted(api: Api, volume: &VolumeRef) -> Result<(), ApiError> {
+    let mut status = "deleting".to_owned();
+    for _ in 0..WAIT_ROUNDS {
+        pause(WAIT_INTERVAL_MS).await;
+        match api.get_volume(&volume.volume_id).await {
+            Err(error) if error.status == 404 => return Ok(()),
+            Err(error) => return Err(error),
+            Ok(found) if found.status.starts_with("error") => {
+                status = found.status;
+                break;
+            }
+            Ok(found) => status = found.status,
+        }
+    }
+    Err(console_error(not_deleted_text(&volume.name, &status)))
+}
+
+/// An error the console tells (no HTTP answer behind it).
+fn console_error(message: String) -> ApiError {
+    ApiError {
         status: 0,
-        message: not_available_text(name, &status),
+        message,
         kind: ErrorKind::Other,
         retry_after: None,
         fault: None,
-    })
+    }
 }
 
 /// Waits `ms` milliseconds (a timer promise; nothing else here needs one).

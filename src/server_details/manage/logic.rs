@@ -5,10 +5,9 @@
 use ecs_api::models::{AbsoluteLimits, Flavor, Image, Server};
 use ecs_api::requests::{
     DESCRIPTION_MICROVERSION, LOCKED_REASON_MICROVERSION, LockServer, PlainAction, UpdateServer,
-    description_text,
 };
-use ecs_api::status::ServerStatus;
-use ecs_api::validate;
+use ecs_api::status::{PowerState, ServerStatus};
+use ecs_api::validate::{self, description_text};
 use ecs_api::{CONSOLE_MICROVERSION, Microversion};
 
 use crate::components::format::ram_text;
@@ -200,11 +199,139 @@ pub fn lock_text(server: &Server, reason: Option<&str>) -> Option<String> {
     })
 }
 
-/// While the server waits in `VERIFY_RESIZE`: what to do next.
-pub fn verify_resize_text(server: &Server) -> Option<&'static str> {
-    (server.status == ServerStatus::VerifyResize).then_some(
-        "The server runs on its new flavor. Confirm to keep it (the old one is freed), or revert to go back to the old flavor. Some clouds confirm by themselves after a while.",
-    )
+/// Whether the server is, and stays, powered off through a resize: stopped before it, or
+/// waiting in `VERIFY_RESIZE` powered off. Nova resizes a stopped server without starting it
+/// (`finish_resize` powers on only what was not stopped), and confirming or reverting leaves it
+/// stopped.
+pub fn resized_while_stopped(server: &Server) -> bool {
+    match server.status {
+        ServerStatus::Shutoff => true,
+        ServerStatus::Resize | ServerStatus::VerifyResize | ServerStatus::RevertResize => {
+            server.power_state == Some(PowerState::Shutdown)
+        }
+        _ => false,
+    }
+}
+
+/// A resize sent from this page: the flavor the server left and the one it asked for. At
+/// `VERIFY_RESIZE` Nova shows only the new flavor; its migration records (admin-only by default)
+/// carry internal flavor ids and its instance actions none, so what this page sent is the only
+/// place the old flavor's name comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartedResize {
+    pub from: Option<String>,
+    pub to_id: String,
+    pub to: Option<String>,
+}
+
+impl StartedResize {
+    /// A resize of `server` to flavor `to_id`, named from `flavors` where the server does not
+    /// name its own (before 2.47 it carries only the flavor's id).
+    pub fn of(server: &Server, to_id: &str, flavors: &[Flavor]) -> Self {
+        let name_of = |id: &str| {
+            flavors
+                .iter()
+                .find(|flavor| flavor.id == id)
+                .map(|flavor| flavor.name.clone())
+        };
+        let current = server.flavor.as_ref();
+        let from = current
+            .and_then(|flavor| flavor.original_name.clone())
+            .or_else(|| {
+                current
+                    .and_then(|flavor| flavor.id.as_deref())
+                    .and_then(name_of)
+            });
+        Self {
+            from,
+            to_id: to_id.to_owned(),
+            to: name_of(to_id),
+        }
+    }
+}
+
+/// The two flavors of a resize waiting for confirmation, as far as they are known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResizeFlavors {
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl ResizeFlavors {
+    /// From the server (it shows the new flavor) and the resize sent from this page, when the
+    /// server now shows the flavor that resize asked for (otherwise it was another one).
+    pub fn of(server: &Server, started: Option<&StartedResize>) -> Self {
+        let shown = server.flavor.as_ref();
+        let shown_name = shown.and_then(|flavor| flavor.original_name.clone());
+        let shown_id = shown.and_then(|flavor| flavor.id.as_deref());
+        let started = started.filter(|started| {
+            shown_id == Some(started.to_id.as_str())
+                || (shown_name.is_some() && shown_name == started.to)
+        });
+        Self {
+            old: started.and_then(|started| started.from.clone()),
+            new: shown_name.or_else(|| started.and_then(|started| started.to.clone())),
+        }
+    }
+
+    /// The old flavor's name, or honestly "the previous flavor" when this page did not see it.
+    pub fn old_name(&self) -> &str {
+        self.old.as_deref().unwrap_or("the previous flavor")
+    }
+
+    pub fn new_name(&self) -> &str {
+        self.new.as_deref().unwrap_or("the new flavor")
+    }
+}
+
+/// While the server waits in `VERIFY_RESIZE`: where it is and what to do next.
+pub fn verify_resize_text(server: &Server, flavors: &ResizeFlavors) -> Option<String> {
+    (server.status == ServerStatus::VerifyResize).then(|| {
+        let (new, old) = (flavors.new_name(), flavors.old_name());
+        if resized_while_stopped(server) {
+            format!(
+                "The server has moved to {new} and is still stopped, as it was before the resize. Confirm to keep {new} or revert to go back to {old}: either way it stays stopped until you start it. Some clouds confirm by themselves after a while."
+            )
+        } else {
+            format!(
+                "The server runs on {new}. Confirm to keep it (the old flavor is freed), or revert to go back to {old}. Some clouds confirm by themselves after a while."
+            )
+        }
+    })
+}
+
+/// The line beside an action's button: [`Manage::explanation`], except where the server's state
+/// changes it (a stopped server's resize) or the flavors of a waiting resize can be named.
+pub fn manage_line(manage: Manage, server: Option<&Server>, flavors: &ResizeFlavors) -> String {
+    let stopped = server.is_some_and(resized_while_stopped);
+    let (new, old) = (flavors.new_name(), flavors.old_name());
+    match manage {
+        Manage::Resize if stopped => "Moves the stopped server to another flavor (vCPUs, RAM) without starting it; then you confirm or revert, and it stays stopped.".to_owned(),
+        Manage::ConfirmResize => {
+            format!("Confirm: keeps {new} and frees {old}; it cannot be reverted afterwards.")
+        }
+        Manage::RevertResize if stopped => format!(
+            "Revert: back to {old}, as the server was before the resize; it stays stopped, and what was written to its local system disk since the resize is lost."
+        ),
+        Manage::RevertResize => format!(
+            "Revert: back to {old}, as the server was before the resize; it restarts, and what was written to its local system disk since the resize is lost."
+        ),
+        other => other.explanation().to_owned(),
+    }
+}
+
+/// The resize dialog's first line: the current flavor, and what the resize does to the server.
+pub fn resize_dialog_text(current: &CurrentFlavor, stopped: bool) -> String {
+    let name = current.name.as_deref().unwrap_or("an unnamed flavor");
+    if stopped {
+        format!(
+            "Now: {name}. The server stays stopped: it moves to the new flavor without starting, then waits for you to confirm or revert, and is still stopped after either."
+        )
+    } else {
+        format!(
+            "Now: {name}. The server restarts on the new flavor, then waits for you to confirm or revert."
+        )
+    }
 }
 
 /// Whether `max` (the cloud's highest microversion) serves `wanted`. A cloud whose version
@@ -326,13 +453,20 @@ pub fn snapshot_status_text(name: &str, status: Option<&str>) -> String {
 
 // ---------------------------------------------------------------- rebuild
 
-/// Why an image cannot rebuild this server, `None` when it can: the flavor's RAM must meet the
-/// image's minimum.
+/// Why an image cannot rebuild this server, `None` when it can: as Nova checks, the flavor's RAM
+/// must meet the image's minimum, and a local system disk (a server booted from an image, on a
+/// flavor whose root disk is not 0) must hold the image. What the server does not say (its
+/// flavor before 2.47) is left to the cloud.
 pub fn rebuild_unfit_reason(image: &Image, server: &Server) -> Option<String> {
-    let ram = server.flavor.as_ref().and_then(|flavor| flavor.ram)?;
-    validate::flavor_ram(ram, image.min_ram)
-        .err()
-        .map(|error| error.message)
+    let flavor = server.flavor.as_ref()?;
+    let ram = flavor
+        .ram
+        .and_then(|ram| validate::flavor_ram(ram, image.min_ram).err());
+    let disk = flavor
+        .disk
+        .filter(|_| !server.is_volume_backed())
+        .and_then(|disk| validate::flavor_disk(disk, image.min_disk, image.size).err());
+    ram.or(disk).map(|error| error.message)
 }
 
 /// The rebuild dialog's warning, naming the server and keeping its key pair.
@@ -566,11 +700,139 @@ mod tests {
         }
         let verify = server(r#"{"id": "1", "status": "VERIFY_RESIZE"}"#);
         assert!(
-            verify_resize_text(&verify)
+            verify_resize_text(&verify, &ResizeFlavors::default())
                 .unwrap()
                 .contains("Confirm to keep it")
         );
-        assert_eq!(verify_resize_text(&paused), None);
+        assert_eq!(verify_resize_text(&paused, &ResizeFlavors::default()), None);
+    }
+
+    fn flavor(id: &str, name: &str) -> Flavor {
+        Flavor {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            ..Flavor::default()
+        }
+    }
+
+    #[test]
+    fn a_resize_sent_from_this_page_names_the_old_flavor() {
+        let listed = [flavor("1", "m1.small"), flavor("2", "m1.medium")];
+        // 2.47+: the server names its flavor.
+        let small = server(
+            r#"{"id": "1", "status": "ACTIVE", "flavor": {"original_name": "m1.small", "vcpus": 1, "ram": 2048}}"#,
+        );
+        let started = StartedResize::of(&small, "2", &listed);
+        assert_eq!(
+            started,
+            StartedResize {
+                from: Some("m1.small".into()),
+                to_id: "2".into(),
+                to: Some("m1.medium".into()),
+            }
+        );
+        let verify = server(
+            r#"{"id": "1", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 1,
+                "flavor": {"original_name": "m1.medium", "vcpus": 2, "ram": 4096}}"#,
+        );
+        let flavors = ResizeFlavors::of(&verify, Some(&started));
+        assert_eq!(flavors.old_name(), "m1.small");
+        assert_eq!(flavors.new_name(), "m1.medium");
+        assert_eq!(
+            manage_line(Manage::RevertResize, Some(&verify), &flavors),
+            "Revert: back to m1.small, as the server was before the resize; it restarts, and what was written to its local system disk since the resize is lost."
+        );
+        assert_eq!(
+            manage_line(Manage::ConfirmResize, Some(&verify), &flavors),
+            "Confirm: keeps m1.medium and frees m1.small; it cannot be reverted afterwards."
+        );
+        assert_eq!(
+            verify_resize_text(&verify, &flavors).as_deref(),
+            Some(
+                "The server runs on m1.medium. Confirm to keep it (the old flavor is freed), or revert to go back to m1.small. Some clouds confirm by themselves after a while."
+            )
+        );
+        // Before 2.47 the server carries only ids: the listed flavors name them.
+        let linked = server(r#"{"id": "1", "status": "ACTIVE", "flavor": {"id": "1"}}"#);
+        let started_by_id = StartedResize::of(&linked, "2", &listed);
+        assert_eq!(started_by_id, started);
+        let verify_linked =
+            server(r#"{"id": "1", "status": "VERIFY_RESIZE", "flavor": {"id": "2"}}"#);
+        let flavors = ResizeFlavors::of(&verify_linked, Some(&started_by_id));
+        assert_eq!(
+            (flavors.old_name(), flavors.new_name()),
+            ("m1.small", "m1.medium")
+        );
+        // Resized elsewhere (or before a reload): the page does not know the old flavor, and
+        // says so rather than guess.
+        let elsewhere = ResizeFlavors::of(&verify, None);
+        assert_eq!(elsewhere.old_name(), "the previous flavor");
+        assert!(
+            manage_line(Manage::RevertResize, Some(&verify), &elsewhere)
+                .starts_with("Revert: back to the previous flavor, ")
+        );
+        let other_target = StartedResize {
+            to_id: "3".into(),
+            to: Some("m1.large".into()),
+            ..started
+        };
+        assert_eq!(ResizeFlavors::of(&verify, Some(&other_target)), elsewhere);
+        assert_eq!(
+            ResizeFlavors::of(&linked, None).new_name(),
+            "the new flavor"
+        );
+    }
+
+    #[test]
+    fn a_stopped_server_is_resized_without_starting_and_stays_stopped() {
+        let stopped = server(
+            r#"{"id": "1", "status": "SHUTOFF", "OS-EXT-STS:power_state": 4,
+                "flavor": {"original_name": "m1.small"}}"#,
+        );
+        let running = server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:power_state": 1}"#);
+        assert!(resized_while_stopped(&stopped));
+        assert!(!resized_while_stopped(&running));
+        let none = ResizeFlavors::default();
+        let line = manage_line(Manage::Resize, Some(&stopped), &none);
+        assert!(
+            line.contains("without starting it") && line.contains("stays stopped"),
+            "{line}"
+        );
+        assert!(!line.contains("restarts"), "{line}");
+        assert_eq!(
+            manage_line(Manage::Resize, Some(&running), &none),
+            Manage::Resize.explanation()
+        );
+        let dialog = resize_dialog_text(&CurrentFlavor::of(&stopped), true);
+        assert!(
+            dialog.starts_with("Now: m1.small. The server stays stopped")
+                && !dialog.contains("restarts"),
+            "{dialog}"
+        );
+        assert!(resize_dialog_text(&CurrentFlavor::default(), false).contains("restarts"));
+        // Nova's VERIFY_RESIZE of a stopped server: powered off (4) on the new flavor.
+        let verify = server(
+            r#"{"id": "1", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 4,
+                "flavor": {"original_name": "m1.medium"}}"#,
+        );
+        assert!(resized_while_stopped(&verify));
+        let flavors = ResizeFlavors {
+            old: Some("m1.small".into()),
+            new: Some("m1.medium".into()),
+        };
+        let text = verify_resize_text(&verify, &flavors).unwrap();
+        assert!(
+            text.starts_with("The server has moved to m1.medium and is still stopped")
+                && text.contains("revert to go back to m1.small")
+                && text.contains("stays stopped until you start it")
+                && !text.contains("runs on"),
+            "{text}"
+        );
+        let revert = manage_line(Manage::RevertResize, Some(&verify), &flavors);
+        assert!(
+            revert.starts_with("Revert: back to m1.small, ") && revert.contains("it stays stopped"),
+            "{revert}"
+        );
     }
 
     #[test]
@@ -644,6 +906,42 @@ mod tests {
             ..Image::default()
         };
         assert!(rebuild_unfit_reason(&big, &web).is_some());
+        // A local system disk (m1.medium's 40 GB) must hold the image's minimum and its file.
+        let local = server(
+            r#"{"id": "1", "image": {"id": "img"},
+                "flavor": {"original_name": "m1.medium", "ram": 4096, "vcpus": 2, "disk": 40}}"#,
+        );
+        let needs_60 = Image {
+            min_disk: 60,
+            min_ram: 4096,
+            ..Image::default()
+        };
+        assert_eq!(
+            rebuild_unfit_reason(&needs_60, &local).as_deref(),
+            Some(
+                "The image needs a system disk of at least 60 GB but the flavor's is 40 GB; choose a flavor with a larger disk."
+            )
+        );
+        let fits = Image {
+            min_disk: 40,
+            size: Some(2 << 30),
+            ..Image::default()
+        };
+        assert_eq!(rebuild_unfit_reason(&fits, &local), None);
+        let too_large = Image {
+            size: Some(41 << 30),
+            ..Image::default()
+        };
+        assert!(rebuild_unfit_reason(&too_large, &local).is_some());
+        // A root disk of 0 takes the image's size; a server booted from a volume does not use
+        // the flavor's disk (its volume is checked by the cloud).
+        let zero_disk = server(
+            r#"{"id": "1", "image": {"id": "img"}, "flavor": {"original_name": "c1", "disk": 0}}"#,
+        );
+        assert_eq!(rebuild_unfit_reason(&needs_60, &zero_disk), None);
+        let volume =
+            server(r#"{"id": "1", "image": "", "flavor": {"original_name": "m1", "disk": 40}}"#);
+        assert_eq!(rebuild_unfit_reason(&needs_60, &volume), None);
         // From a volume: another image needs 2.93.
         let from_volume = server(r#"{"id": "1", "image": ""}"#);
         let refused = rebuild_refused(&from_volume, Some(Microversion::new(2, 67))).unwrap();

@@ -1,7 +1,8 @@
 //! The details page's "Manage" card: rename, resize (then confirm or revert), snapshot,
 //! rebuild, lock, pause, suspend and shelve, each offered in the states Nova accepts it, with one
-//! line on what it does. Requests go through the actions card's [`Sender`], so its status line
-//! follows them too.
+//! line on what it does. Those that stop the guest (pause, suspend, shelve, revert resize) ask
+//! first, as stop and reboot do. Requests go through the actions card's [`Sender`], so its status
+//! line follows them too.
 
 mod dialog;
 mod lock;
@@ -15,12 +16,14 @@ use ecs_api::models::Server;
 use ecs_api::{ApiError, Microversion};
 use leptos::prelude::*;
 
-use super::logic::{Done, Request};
+use super::actions::{ACTION_STATUS_ID, Confirmation};
+use super::logic::{Confirm, Done, Request};
 use crate::api::use_api;
+use crate::browser::focus::{focus_button_or, focus_element};
 use crate::hooks::polling::Polling;
 use lock::LockDialog;
 pub use logic::Manage;
-use logic::{is_locked, lock_text, verify_resize_text};
+use logic::{ResizeFlavors, StartedResize, is_locked, lock_text, manage_line, verify_resize_text};
 use rebuild::RebuildDialog;
 use rename::RenameDialog;
 use resize::ResizeDialog;
@@ -82,10 +85,33 @@ pub fn ManageCard(
         let opener = open.get_untracked().map(Manage::id);
         open.set(None);
         if succeeded {
-            crate::browser::focus::focus_element(super::actions::ACTION_STATUS_ID);
+            focus_element(ACTION_STATUS_ID);
         } else if let Some(opener) = opener {
-            crate::browser::focus::focus_button_or(opener, super::actions::ACTION_STATUS_ID);
+            focus_button_or(opener, ACTION_STATUS_ID);
         }
+    });
+    // The resize sent from this page (its old flavor is named nowhere else), and the flavors of
+    // the resize waiting for confirmation.
+    let started = RwSignal::new(None::<StartedResize>);
+    let resize_flavors = Memo::new(move |_| {
+        started.with(|started| {
+            polling.data.with(|server| {
+                server
+                    .as_ref()
+                    .map(|server| ResizeFlavors::of(server, started.as_ref()))
+                    .unwrap_or_default()
+            })
+        })
+    });
+    // The action waiting for its confirmation (those that stop the guest ask first).
+    let confirming = RwSignal::new(None::<Confirm>);
+    let send_confirmed = Callback::new(move |request: Request| {
+        confirming.set(None);
+        sender.send.run(request);
+    });
+    let close_confirmation = Callback::new(move |confirm: Confirm| {
+        confirming.set(None);
+        focus_button_or(confirm.opener_id(), ACTION_STATUS_ID);
     });
     let context = DialogContext {
         polling,
@@ -121,13 +147,14 @@ pub fn ManageCard(
             .data
             .with(|server| server.as_ref().is_some_and(|server| manage.offered(server)))
     };
-    let press = move |manage: Manage| match manage.plain() {
-        Some(action) => sender.send.run(Request::Plain(action)),
-        None => open.set(Some(manage)),
+    let press = move |manage: Manage| match (Confirm::of_manage(manage), manage.plain()) {
+        (Some(confirm), _) => confirming.set(Some(confirm)),
+        (None, Some(action)) => sender.send.run(Request::Plain(action)),
+        (None, None) => open.set(Some(manage)),
     };
     let row = move |manage: Manage| {
-        let dialog = manage.plain().is_none();
-        let label = if dialog {
+        let asks = manage.plain().is_none() || Confirm::of_manage(manage).is_some();
+        let label = if asks {
             format!("{}…", manage.label())
         } else {
             manage.label().to_owned()
@@ -138,7 +165,11 @@ pub fn ManageCard(
                 <button type="button" id=manage.id() aria-describedby=line_id.clone()
                     disabled=move || sender.busy.get() || !offered(manage)
                     on:click=move |_| press(manage)>{label}</button>
-                <span class="hint" id=line_id>{manage.explanation()}</span>
+                <span class="hint" id=line_id>{move || {
+                    resize_flavors.with(|flavors| {
+                        polling.data.with(|server| manage_line(manage, server.as_ref(), flavors))
+                    })
+                }}</span>
             </li>
         }
     };
@@ -161,10 +192,35 @@ pub fn ManageCard(
         })
     };
     let verify_text = Memo::new(move |_| {
-        polling
-            .data
-            .with(|server| server.as_ref().and_then(verify_resize_text))
+        resize_flavors.with(|flavors| {
+            polling.data.with(|server| {
+                server
+                    .as_ref()
+                    .and_then(|server| verify_resize_text(server, flavors))
+            })
+        })
     });
+    // Shown under the list the asking button is in.
+    let confirmation = move |in_verify_notice: bool| {
+        move || {
+            confirming
+                .get()
+                .filter(|confirm| (*confirm == Confirm::RevertResize) == in_verify_notice)
+                .and_then(|confirm| {
+                    let manage = confirm.manage()?;
+                    Some(view! {
+                        <Confirmation
+                            confirm
+                            polling
+                            disabled=Signal::derive(move || sender.busy.get() || !offered(manage))
+                            send=send_confirmed
+                            close=close_confirmation
+                            flavors=Signal::from(resize_flavors)
+                        />
+                    })
+                })
+        }
+    };
     let verify_line = move || {
         verify_text.get().map(|text| {
             view! {
@@ -174,6 +230,7 @@ pub fn ManageCard(
                         {row(Manage::ConfirmResize)}
                         {row(Manage::RevertResize)}
                     </ul>
+                    {confirmation(true)}
                 </div>
             }
         })
@@ -190,11 +247,12 @@ pub fn ManageCard(
                 {row(Manage::Rebuild)}
                 {Manage::PAIRS.map(pair_row).into_iter().collect_view()}
             </ul>
+            {confirmation(false)}
             {move || watched.get().map(|image| view! { <SnapshotWatch image /> })}
             {move || {
                 open.get().map(|manage| match manage {
                     Manage::Rename => view! { <RenameDialog context /> }.into_any(),
-                    Manage::Resize => view! { <ResizeDialog context /> }.into_any(),
+                    Manage::Resize => view! { <ResizeDialog context started /> }.into_any(),
                     Manage::Snapshot => view! { <SnapshotDialog context snapshot_name /> }.into_any(),
                     Manage::Rebuild => view! { <RebuildDialog context /> }.into_any(),
                     Manage::Lock => view! { <LockDialog context /> }.into_any(),

@@ -1,5 +1,6 @@
 //! Resize: choose the new flavor in the create form's flavor table, with the form's checks (the
-//! image's minimum RAM) and the quota checked for what the new flavor adds.
+//! image's minimum RAM) and the quota checked for what the new flavor adds. What is sent is
+//! remembered, so that the confirmation can name the flavor the server came from.
 
 use std::sync::Arc;
 
@@ -7,7 +8,9 @@ use ecs_api::urls::FlavorQuery;
 use leptos::prelude::*;
 
 use super::dialog::ManageDialog;
-use super::logic::{CurrentFlavor, resize_unfit_reason};
+use super::logic::{
+    CurrentFlavor, StartedResize, resize_dialog_text, resize_unfit_reason, resized_while_stopped,
+};
 use super::{DialogContext, Manage};
 use crate::api::use_api;
 use crate::components::flavor_table::{FlavorTable, UnfitReason};
@@ -16,7 +19,11 @@ use crate::create::draft::FlavorSort;
 use crate::server_details::logic::Request;
 
 #[component]
-pub fn ResizeDialog(context: DialogContext) -> impl IntoView {
+pub fn ResizeDialog(
+    context: DialogContext,
+    /// Set to the resize sent from here.
+    started: RwSignal<Option<StartedResize>>,
+) -> impl IntoView {
     let api = use_api();
     let flavors = LocalResource::new(move || async move {
         api.list_flavors(&FlavorQuery::default())
@@ -69,17 +76,30 @@ pub fn ResizeDialog(context: DialogContext) -> impl IntoView {
     let ready = Signal::derive(move || !chosen.with(String::is_empty));
     let submit = Callback::new(move |()| {
         let flavor_id = chosen.get_untracked();
-        (!flavor_id.is_empty()).then_some(Request::Resize { flavor_id })
+        if flavor_id.is_empty() {
+            return None;
+        }
+        let listed = flavors.with_untracked(|flavors| match flavors {
+            Some(Ok(flavors)) => Arc::clone(flavors),
+            _ => Arc::default(),
+        });
+        context.polling.data.with_untracked(|server| {
+            started.set(
+                server
+                    .as_ref()
+                    .map(|server| StartedResize::of(server, &flavor_id, &listed)),
+            );
+        });
+        Some(Request::Resize { flavor_id })
     });
     let title_id = "manage-resize-title";
-    let current_text = move || {
-        current.with(|current| {
-            format!(
-                "Now: {}. The server restarts on the new flavor, then waits for you to confirm or revert.",
-                current.name.as_deref().unwrap_or("an unnamed flavor")
-            )
-        })
+    let stopped = move || {
+        context
+            .polling
+            .data
+            .with(|server| server.as_ref().is_some_and(resized_while_stopped))
     };
+    let current_text = move || current.with(|current| resize_dialog_text(current, stopped()));
     view! {
         <ManageDialog which=Manage::Resize context submit_label="Resize" submit ready>
             <div class="create-form resize-flavors">

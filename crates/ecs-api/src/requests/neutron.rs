@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::NovaRequest;
+use crate::de::opt_string;
 
 /// `POST /v2.0/floatingips` `{"floatingip": {"floating_network_id", "port_id"?}}`: a new public
 /// IP from an external network, associated with a port at once when `port_id` is given.
@@ -10,17 +11,11 @@ use super::NovaRequest;
 pub struct CreateFloatingIp {
     #[serde(deserialize_with = "crate::de::string_or_empty")]
     pub floating_network_id: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 

@@ -10,9 +10,8 @@ use serde_json::{Map, Value, json};
 
 use super::NovaRequest;
 use crate::Microversion;
+use crate::de::{opt_string, string_map};
 use crate::error::DecodeError;
-use crate::name_chars::NAME_PRINTABLE;
-use crate::validate::ValidationError;
 
 /// The first microversion whose `PUT /servers/{id}` and rebuild accept `description`.
 pub const DESCRIPTION_MICROVERSION: Microversion = Microversion::new(2, 19);
@@ -21,55 +20,14 @@ pub const REBUILD_KEY_NAME_MICROVERSION: Microversion = Microversion::new(2, 54)
 /// The first microversion whose `lock` accepts `locked_reason` (and shows it on the server).
 pub const LOCKED_REASON_MICROVERSION: Microversion = Microversion::new(2, 73);
 
-/// Longest server description (2.19+) and lock reason (2.73+) Nova accepts, in characters.
-pub const DESCRIPTION_MAX_CHARS: usize = 255;
-
-/// A server description (2.19+) or lock reason (2.73+) as Nova's schema allows it: at most 255
-/// printable characters; empty is allowed (Nova's `description` and `locked_reason` formats).
-pub fn description_text(
-    field: &'static str,
-    what: &str,
-    text: &str,
-) -> Result<(), ValidationError> {
-    let length = text.chars().count();
-    if length > DESCRIPTION_MAX_CHARS {
-        return Err(ValidationError {
-            field,
-            message: format!(
-                "The {what} is {length} characters long; use at most {DESCRIPTION_MAX_CHARS}."
-            ),
-        });
-    }
-    if let Some(bad) = text.chars().find(|c| !is_printable(*c)) {
-        return Err(ValidationError {
-            field,
-            message: format!(
-                "The {what} contains a character that is not allowed ({}); use printable characters only.",
-                bad.escape_unicode()
-            ),
-        });
-    }
-    Ok(())
-}
-
-fn is_printable(c: char) -> bool {
-    let code = c as u32;
-    NAME_PRINTABLE
-        .iter()
-        .any(|&(low, high)| (low..=high).contains(&code))
-}
-
 // ---------------------------------------------------------------- PUT /servers/{id}
 
 /// `PUT /servers/{id}` `{"server": {"name"?, "description"?}}`. `description` is only valid at
 /// 2.19+; `Some(None)` sends `null`, which clears it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct UpdateServer {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(
         default,
@@ -131,11 +89,8 @@ impl ResizeServer {
 pub struct CreateImage {
     #[serde(deserialize_with = "crate::de::string_or_empty")]
     pub name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::de::string_map"
-    )]
+    #[serde(default, deserialize_with = "string_map")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
 }
 
@@ -167,17 +122,11 @@ pub struct CreatedImage {
 pub struct RebuildServer {
     #[serde(rename = "imageRef", deserialize_with = "crate::de::string_or_empty")]
     pub image_ref: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
 }
 
@@ -377,16 +326,5 @@ mod tests {
         assert!(PlainAction::parse_body(br#"{"os-stop": null}"#).is_err());
         assert!(PlainAction::parse_body(br#"{"pause": null, "unpause": null}"#).is_err());
         assert!(PlainAction::parse_body(b"not json").is_err());
-    }
-
-    #[test]
-    fn descriptions_are_bounded_and_printable() {
-        assert!(description_text("description", "description", "").is_ok());
-        assert!(description_text("description", "description", " web tier ").is_ok());
-        assert!(description_text("description", "description", &"x".repeat(255)).is_ok());
-        let long = description_text("description", "description", &"x".repeat(256)).unwrap_err();
-        assert_eq!(long.field, "description");
-        assert!(long.message.contains("256 characters"), "{long}");
-        assert!(description_text("locked_reason", "reason", "a\nb").is_err());
     }
 }

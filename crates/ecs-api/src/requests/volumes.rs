@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::NovaRequest;
+use crate::de::{opt_bool, opt_string};
 
 /// `{"volume": {...}}`: a new, empty volume of `size` GiB (Cinder's default type when
 /// `volume_type` is `None`).
@@ -11,29 +12,17 @@ use super::NovaRequest;
 pub struct CreateVolume {
     #[serde(default, deserialize_with = "crate::de::u64_or_zero")]
     pub size: u64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
 }
 
@@ -69,23 +58,14 @@ impl CreateVolume {
 pub struct AttachVolume {
     #[serde(rename = "volumeId", deserialize_with = "crate::de::string_or_empty")]
     pub volume_id: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_string"
-    )]
+    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::opt_bool"
-    )]
+    #[serde(default, deserialize_with = "opt_bool")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_on_termination: Option<bool>,
 }
 

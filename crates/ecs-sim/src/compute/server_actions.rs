@@ -220,9 +220,9 @@ fn check_description(value: &Value) -> Result<Option<String>, Fault> {
     match value {
         Value::Null => Ok(None),
         Value::String(text) => {
-            match ecs_api::requests::description_text("description", "description", text) {
+            match ecs_api::validate::description_text("description", "description", text) {
                 Ok(()) => Ok(Some(text.clone())),
-                Err(_) if text.chars().count() > ecs_api::requests::DESCRIPTION_MAX_CHARS => Err(
+                Err(_) if text.chars().count() > ecs_api::validate::DESCRIPTION_MAX_CHARS => Err(
                     field_fault("description", value, &format!("'{text}' is too long")),
                 ),
                 Err(_) => Err(field_fault(

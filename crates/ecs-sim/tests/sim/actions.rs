@@ -9,23 +9,18 @@ use ecs_api::requests::{
     CreateImage, LockServer, NovaRequest, PlainAction, RebuildServer, ResizeServer, UpdateServer,
 };
 use ecs_sim::Quota;
-use ecs_sim::test_client::Reply;
+use ecs_sim::test_client::{Reply, Version};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{Cloud, assert_fault, fast_config, schema_problems};
+use crate::day_two::{
+    WAIT, accepted, act, active_server, assert_refused, assert_step, show, status, task_state,
+    wait_status,
+};
 use crate::services::service_call;
 
-const WAIT: Duration = Duration::from_secs(15);
 const GLANCE_IMAGE_SCHEMA: &str = "schemas/image-show-response.json";
-
-fn status(reply: &Reply) -> &str {
-    reply.body["server"]["status"].as_str().unwrap_or_default()
-}
-
-fn task_state(reply: &Reply) -> Option<&str> {
-    reply.body["server"]["OS-EXT-STS:task_state"].as_str()
-}
 
 /// Asserts a response validates against Nova's schema for `endpoint` at `version`.
 fn assert_schema(endpoint: &str, version: &str, body: &Value) {
@@ -34,30 +29,21 @@ fn assert_schema(endpoint: &str, version: &str, body: &Value) {
     }
 }
 
-async fn act(cloud: &Cloud, id: &str, version: &str, body: &Value) -> Reply {
+/// Sends a bodiless action, expected to be accepted (202).
+async fn plain(cloud: &Cloud, id: &str, action: PlainAction) {
+    accepted(cloud, id, &action.to_body(), StatusCode::ACCEPTED).await;
+}
+
+/// `PUT /servers/{id}` at `version`.
+async fn update(cloud: &Cloud, id: &str, version: &str, body: &Value) -> Reply {
     cloud
         .client
-        .post(&format!("servers/{id}/action"), version, body)
-        .await
-}
-
-/// Sends an action expected to be accepted with an empty body (202, or 204).
-async fn accepted(cloud: &Cloud, id: &str, body: &Value, expected: StatusCode) {
-    let reply = act(cloud, id, "2.67", body).await;
-    assert_eq!(reply.status, expected, "{body}: {}", reply.text);
-    assert_eq!(reply.text, "", "{body} answers without a body");
-}
-
-async fn show(cloud: &Cloud, id: &str, version: &str) -> Reply {
-    cloud.client.get(&format!("servers/{id}"), version).await
-}
-
-async fn wait_status(cloud: &Cloud, id: &str, wanted: &str) -> Reply {
-    cloud
-        .client
-        .wait_for(id, WAIT, |reply| {
-            status(reply) == wanted && task_state(reply).is_none()
-        })
+        .call(
+            Method::PUT,
+            &format!("servers/{id}"),
+            Version::Exact(version),
+            Some(body),
+        )
         .await
 }
 
@@ -90,47 +76,38 @@ async fn steps_until(
     seen
 }
 
-/// The guide's server (boots from a volume, flavor c1.large), ACTIVE.
-async fn volume_backed_server(cloud: &Cloud, name: &str) -> String {
-    let id = cloud.client.create_server(name).await;
-    wait_status(cloud, &id, "ACTIVE").await;
-    id
-}
-
-/// A server that boots from `image` on its flavor's local disk, with key pair `key`, ACTIVE.
+/// A server that boots from `image` on `flavor`'s local disk with the new key pair `day-two`,
+/// ACTIVE.
 async fn image_backed_server(cloud: &Cloud, name: &str, image: &str, flavor: &str) -> String {
-    let image = cloud.client.image_named(image).await;
-    let network = cloud.client.network_id("subnet-default").await;
-    let created = cloud
+    let id = cloud
         .client
-        .post(
-            "servers",
-            "2.67",
-            &json!({"server": {
-                "name": name, "flavorRef": flavor, "imageRef": image["id"],
-                "networks": [{"uuid": network}], "key_name": "day-two"
-            }}),
-        )
+        .create_image_backed_server(name, image, flavor, "day-two")
         .await;
-    assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
-    let id = created.body["server"]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
     wait_status(cloud, &id, "ACTIVE").await;
     id
-}
-
-async fn key_pair(cloud: &Cloud, name: &str) {
-    let reply = cloud
-        .client
-        .post("os-keypairs", "2.67", &json!({"keypair": {"name": name}}))
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
 }
 
 async fn glance(cloud: &Cloud, path: &str) -> Reply {
     service_call(&cloud.client, "image", Method::GET, path, None).await
+}
+
+/// Glance's view of image `image_id`, checked against Glance's schema.
+async fn glance_image(cloud: &Cloud, image_id: &str) -> Reply {
+    let image = glance(cloud, &format!("v2/images/{image_id}")).await;
+    assert_eq!(image.status, StatusCode::OK, "{}", image.text);
+    if let Err(errors) = nova_ref::shared("glance-api").validate(GLANCE_IMAGE_SCHEMA, &image.body) {
+        panic!("{errors:?}: {}", image.body);
+    }
+    image
+}
+
+/// Nova's image proxy (`images/{id}`, served up to 2.35).
+async fn nova_image(cloud: &Cloud, method: Method, image_id: &str) -> Reply {
+    let path = format!("images/{image_id}");
+    cloud
+        .client
+        .call(method, &path, Version::Exact("2.35"), None)
+        .await
 }
 
 /// Long enough phases to see each step on a busy machine.
@@ -143,27 +120,12 @@ fn observable() -> ecs_sim::SimConfig {
 #[tokio::test]
 async fn rename_and_description_answer_with_novas_update_view() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "web-1").await;
-    let path = format!("servers/{id}");
-    let put = |version: &'static str, body: Value| {
-        let cloud = &cloud;
-        let path = path.clone();
-        async move {
-            cloud
-                .client
-                .call(
-                    Method::PUT,
-                    &path,
-                    ecs_sim::test_client::Version::Exact(version),
-                    Some(&body),
-                )
-                .await
-        }
-    };
-
-    let renamed = put(
+    let id = active_server(&cloud, "web-1").await;
+    let renamed = update(
+        &cloud,
+        &id,
         "2.67",
-        UpdateServer::rename("web-2", Some("front tier".into())).to_body(),
+        &UpdateServer::rename("web-2", Some("front tier".into())).to_body(),
     )
     .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
@@ -212,23 +174,33 @@ async fn rename_and_description_answer_with_novas_update_view() {
     );
 
     // An empty description clears it (null), as the console sends it.
-    let cleared = put(
+    let cleared = update(
+        &cloud,
+        &id,
         "2.19",
-        UpdateServer::rename("web-2", Some(String::new())).to_body(),
+        &UpdateServer::rename("web-2", Some(String::new())).to_body(),
     )
     .await;
     assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.text);
     assert_schema("PUT /servers/{id}", "2.19", &cleared.body);
     assert_eq!(cleared.body["server"]["description"], Value::Null);
 
-    let old = put("2.1", UpdateServer::rename("web-3", None).to_body()).await;
+    let old = update(
+        &cloud,
+        &id,
+        "2.1",
+        &UpdateServer::rename("web-3", None).to_body(),
+    )
+    .await;
     assert_eq!(old.status, StatusCode::OK, "{}", old.text);
     assert_schema("PUT /servers/{id}", "2.1", &old.body);
     assert_eq!(old.body["server"]["name"], "web-3");
 
-    let too_early = put(
+    let too_early = update(
+        &cloud,
+        &id,
         "2.18",
-        UpdateServer::rename("web-4", Some("x".into())).to_body(),
+        &UpdateServer::rename("web-4", Some("x".into())).to_body(),
     )
     .await;
     assert_fault(
@@ -237,22 +209,20 @@ async fn rename_and_description_answer_with_novas_update_view() {
         "badRequest",
         "Additional properties are not allowed ('description' was unexpected)",
     );
-    let spaced = put("2.67", json!({"server": {"name": " web"}})).await;
+    let spaced = update(&cloud, &id, "2.67", &json!({"server": {"name": " web"}})).await;
     assert_fault(
         &spaced,
         400,
         "badRequest",
         "An invalid 'name' value was provided.",
     );
-    let unknown = cloud
-        .client
-        .call(
-            Method::PUT,
-            "servers/0b7d4c1e-5f2a-4e8b-9c3d-6a1f2e3d4c5b",
-            ecs_sim::test_client::Version::Exact("2.67"),
-            Some(&UpdateServer::rename("x", None).to_body()),
-        )
-        .await;
+    let unknown = update(
+        &cloud,
+        "0b7d4c1e-5f2a-4e8b-9c3d-6a1f2e3d4c5b",
+        "2.67",
+        &UpdateServer::rename("x", None).to_body(),
+    )
+    .await;
     assert_fault(&unknown, 404, "itemNotFound", "could not be found");
     assert!(
         cloud.sim.simulator().server_actions(&id).is_empty(),
@@ -263,7 +233,7 @@ async fn rename_and_description_answer_with_novas_update_view() {
 #[tokio::test]
 async fn a_resize_waits_in_verify_resize_and_confirm_keeps_the_new_flavor() {
     let cloud = Cloud::start(observable()).await;
-    let id = volume_backed_server(&cloud, "grow").await;
+    let id = active_server(&cloud, "grow").await;
     let resize = ResizeServer::to_flavor("s6.xlarge.2").to_body();
     let reply = act(&cloud, &id, "2.67", &resize).await;
     assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
@@ -272,12 +242,7 @@ async fn a_resize_waits_in_verify_resize_and_confirm_keeps_the_new_flavor() {
     assert_eq!(status(&during), "RESIZE");
     assert_schema("GET /servers/{id}", "2.67", &during.body);
     let again = act(&cloud, &id, "2.67", &resize).await;
-    assert_fault(
-        &again,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'resize' instance {id} while it is in task_state resize_"),
-    );
+    assert_refused(&again, "resize", &id, "task_state resize_");
 
     let steps = steps_until(&cloud, &id, "VERIFY_RESIZE", &during).await;
     let tasks: Vec<&str> = steps
@@ -315,12 +280,7 @@ async fn a_resize_waits_in_verify_resize_and_confirm_keeps_the_new_flavor() {
         "s6.xlarge.2"
     );
     let twice = act(&cloud, &id, "2.67", &confirm).await;
-    assert_fault(
-        &twice,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'confirmResize' instance {id} while it is in vm_state active"),
-    );
+    assert_refused(&twice, "confirmResize", &id, "vm_state active");
     assert_eq!(
         cloud.sim.simulator().server_actions(&id),
         ["resize", "confirmResize"]
@@ -330,7 +290,7 @@ async fn a_resize_waits_in_verify_resize_and_confirm_keeps_the_new_flavor() {
 #[tokio::test]
 async fn a_reverted_resize_goes_back_to_the_old_flavor_and_a_stopped_server_stays_off() {
     let cloud = Cloud::start(observable()).await;
-    let id = volume_backed_server(&cloud, "try").await;
+    let id = active_server(&cloud, "try").await;
     accepted(&cloud, &id, &json!({"os-stop": null}), StatusCode::ACCEPTED).await;
     wait_status(&cloud, &id, "SHUTOFF").await;
     accepted(
@@ -360,12 +320,7 @@ async fn a_reverted_resize_goes_back_to_the_old_flavor_and_a_stopped_server_stay
         "c1.large"
     );
     let again = act(&cloud, &id, "2.67", &revert).await;
-    assert_fault(
-        &again,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'revertResize' instance {id} while it is in vm_state stopped"),
-    );
+    assert_refused(&again, "revertResize", &id, "vm_state stopped");
     let limits = cloud.client.get("limits", "2.67").await;
     assert_eq!(limits.body["limits"]["absolute"]["totalRAMUsed"], 4096);
 }
@@ -379,7 +334,7 @@ async fn a_resize_is_refused_as_nova_refuses_it() {
         key_pairs: 100,
     };
     let cloud = Cloud::start(fast_config().quota(quota)).await;
-    let id = volume_backed_server(&cloud, "fixed").await;
+    let id = active_server(&cloud, "fixed").await;
     let resize = |flavor: &str| ResizeServer::to_flavor(flavor).to_body();
     let same = act(&cloud, &id, "2.67", &resize("c1.large")).await;
     assert_fault(
@@ -445,7 +400,7 @@ async fn a_resize_is_refused_as_nova_refuses_it() {
 #[tokio::test]
 async fn a_locked_server_refuses_changes_but_not_rename_or_snapshot() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "guarded").await;
+    let id = active_server(&cloud, "guarded").await;
     accepted(
         &cloud,
         &id,
@@ -495,15 +450,13 @@ async fn a_locked_server_refuses_changes_but_not_rename_or_snapshot() {
         StatusCode::ACCEPTED,
     )
     .await;
-    let renamed = cloud
-        .client
-        .call(
-            Method::PUT,
-            &format!("servers/{id}"),
-            ecs_sim::test_client::Version::Exact("2.67"),
-            Some(&UpdateServer::rename("still-guarded", None).to_body()),
-        )
-        .await;
+    let renamed = update(
+        &cloud,
+        &id,
+        "2.67",
+        &UpdateServer::rename("still-guarded", None).to_body(),
+    )
+    .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
     let snapshot = act(
         &cloud,
@@ -514,13 +467,7 @@ async fn a_locked_server_refuses_changes_but_not_rename_or_snapshot() {
     .await;
     assert_eq!(snapshot.status, StatusCode::ACCEPTED, "{}", snapshot.text);
 
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Unlock.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Unlock).await;
     assert_eq!(
         show(&cloud, &id, "2.67").await.body["server"]["locked"],
         false
@@ -535,14 +482,11 @@ async fn a_locked_server_refuses_changes_but_not_rename_or_snapshot() {
 #[tokio::test]
 async fn pause_and_suspend_go_there_and_back_in_the_states_nova_allows() {
     let cloud = Cloud::start(observable()).await;
-    let id = volume_backed_server(&cloud, "sleepy").await;
+    let id = active_server(&cloud, "sleepy").await;
     let pause = PlainAction::Pause.to_body();
     accepted(&cloud, &id, &pause, StatusCode::ACCEPTED).await;
     let pausing = show(&cloud, &id, "2.67").await;
-    assert_eq!(
-        (status(&pausing), task_state(&pausing)),
-        ("ACTIVE", Some("pausing"))
-    );
+    assert_step(&pausing, "ACTIVE", Some("pausing"));
     let paused = wait_status(&cloud, &id, "PAUSED").await;
     assert_eq!(paused.body["server"]["OS-EXT-STS:vm_state"], "paused");
     assert_eq!(paused.body["server"]["OS-EXT-STS:power_state"], 3);
@@ -555,67 +499,28 @@ async fn pause_and_suspend_go_there_and_back_in_the_states_nova_allows() {
         (json!({"os-stop": null}), "stop"),
     ] {
         let refused = act(&cloud, &id, "2.67", &body).await;
-        assert_fault(
-            &refused,
-            409,
-            "conflictingRequest",
-            &format!("Cannot '{name}' instance {id} while it is in vm_state paused"),
-        );
+        assert_refused(&refused, name, &id, "vm_state paused");
     }
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Unpause.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Unpause).await;
     let unpausing = show(&cloud, &id, "2.67").await;
-    assert_eq!(
-        (status(&unpausing), task_state(&unpausing)),
-        ("PAUSED", Some("unpausing"))
-    );
+    assert_step(&unpausing, "PAUSED", Some("unpausing"));
     wait_status(&cloud, &id, "ACTIVE").await;
 
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Suspend.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Suspend).await;
     let suspended = wait_status(&cloud, &id, "SUSPENDED").await;
     assert_eq!(suspended.body["server"]["OS-EXT-STS:vm_state"], "suspended");
     assert_schema("GET /servers/{id}", "2.67", &suspended.body);
     let unpause = act(&cloud, &id, "2.67", &PlainAction::Unpause.to_body()).await;
-    assert_fault(
-        &unpause,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'unpause' instance {id} while it is in vm_state suspended"),
-    );
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Resume.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    assert_refused(&unpause, "unpause", &id, "vm_state suspended");
+    plain(&cloud, &id, PlainAction::Resume).await;
     let resuming = show(&cloud, &id, "2.67").await;
-    assert_eq!(
-        (status(&resuming), task_state(&resuming)),
-        ("SUSPENDED", Some("resuming"))
-    );
+    assert_step(&resuming, "SUSPENDED", Some("resuming"));
     wait_status(&cloud, &id, "ACTIVE").await;
 
     accepted(&cloud, &id, &json!({"os-stop": null}), StatusCode::ACCEPTED).await;
     wait_status(&cloud, &id, "SHUTOFF").await;
     let stopped = act(&cloud, &id, "2.67", &pause).await;
-    assert_fault(
-        &stopped,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'pause' instance {id} while it is in vm_state stopped"),
-    );
+    assert_refused(&stopped, "pause", &id, "vm_state stopped");
     assert_eq!(
         cloud.sim.simulator().server_actions(&id),
         ["pause", "unpause", "suspend", "resume", "os-stop"]
@@ -625,22 +530,11 @@ async fn pause_and_suspend_go_there_and_back_in_the_states_nova_allows() {
 #[tokio::test]
 async fn shelve_offloads_a_volume_backed_server_at_once_and_unshelve_brings_it_back() {
     let cloud = Cloud::start(observable()).await;
-    let id = volume_backed_server(&cloud, "cold").await;
+    let id = active_server(&cloud, "cold").await;
     let unshelve = PlainAction::Unshelve.to_body();
     let early = act(&cloud, &id, "2.67", &unshelve).await;
-    assert_fault(
-        &early,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'unshelve' instance {id} while it is in vm_state active"),
-    );
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Shelve.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    assert_refused(&early, "unshelve", &id, "vm_state active");
+    plain(&cloud, &id, PlainAction::Shelve).await;
     let shelving = show(&cloud, &id, "2.67").await;
     let steps = steps_until(&cloud, &id, "SHELVED_OFFLOADED", &shelving).await;
     assert_eq!(
@@ -660,18 +554,10 @@ async fn shelve_offloads_a_volume_backed_server_at_once_and_unshelve_brings_it_b
     assert_eq!(server["hostId"], "");
     assert_schema("GET /servers/{id}", "2.67", &offloaded.body);
     let start = act(&cloud, &id, "2.67", &json!({"os-start": null})).await;
-    assert_fault(
-        &start,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'start' instance {id} while it is in vm_state shelved_offloaded"),
-    );
+    assert_refused(&start, "start", &id, "vm_state shelved_offloaded");
     accepted(&cloud, &id, &unshelve, StatusCode::ACCEPTED).await;
     let unshelving = show(&cloud, &id, "2.67").await;
-    assert_eq!(
-        (status(&unshelving), task_state(&unshelving)),
-        ("SHELVED_OFFLOADED", Some("unshelving"))
-    );
+    assert_step(&unshelving, "SHELVED_OFFLOADED", Some("unshelving"));
     let back = wait_status(&cloud, &id, "ACTIVE").await;
     assert_eq!(
         back.body["server"]["OS-EXT-SRV-ATTR:host"],
@@ -686,15 +572,8 @@ async fn shelve_offloads_a_volume_backed_server_at_once_and_unshelve_brings_it_b
 #[tokio::test]
 async fn an_image_backed_server_waits_shelved_before_it_is_offloaded() {
     let cloud = Cloud::start(observable()).await;
-    key_pair(&cloud, "day-two").await;
     let id = image_backed_server(&cloud, "local", "Ubuntu 22.04 server 64bit", "m1.small").await;
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Shelve.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Shelve).await;
     let shelving = show(&cloud, &id, "2.67").await;
     let steps = steps_until(&cloud, &id, "SHELVED", &shelving).await;
     let tasks: Vec<&str> = steps
@@ -728,13 +607,7 @@ async fn an_image_backed_server_waits_shelved_before_it_is_offloaded() {
     assert_eq!(images[0]["image_type"], "snapshot");
     assert_eq!(images[0]["instance_uuid"], id.as_str());
     wait_status(&cloud, &id, "SHELVED_OFFLOADED").await;
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Unshelve.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Unshelve).await;
     let back = wait_status(&cloud, &id, "ACTIVE").await;
     assert_eq!(back.body["server"]["key_name"], "day-two");
     assert!(
@@ -746,7 +619,7 @@ async fn an_image_backed_server_waits_shelved_before_it_is_offloaded() {
 #[tokio::test]
 async fn a_volume_backed_snapshot_is_an_active_image_mapping_its_volume() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "db").await;
+    let id = active_server(&cloud, "db").await;
     let mut request = CreateImage::named("db-backup");
     request.metadata = BTreeMap::from([("purpose".to_owned(), "backup".to_owned())]);
     let reply = act(&cloud, &id, "2.67", &request.to_body()).await;
@@ -765,12 +638,7 @@ async fn a_volume_backed_snapshot_is_an_active_image_mapping_its_volume() {
         "Nova snapshots the volume at once"
     );
 
-    let image = glance(&cloud, &format!("v2/images/{image_id}")).await;
-    assert_eq!(image.status, StatusCode::OK, "{}", image.text);
-    if let Err(errors) = nova_ref::shared("glance-api").validate(GLANCE_IMAGE_SCHEMA, &image.body) {
-        panic!("{errors:?}: {}", image.body);
-    }
-    let image = image.body;
+    let image = glance_image(&cloud, image_id).await.body;
     assert_eq!(image["name"], "db-backup");
     assert_eq!(image["status"], "active");
     assert_eq!(image["size"], 0);
@@ -798,10 +666,7 @@ async fn a_volume_backed_snapshot_is_an_active_image_mapping_its_volume() {
     assert_eq!(mapping[0]["source_type"], "snapshot");
     assert_eq!(mapping[0]["volume_size"], 40);
 
-    let proxied = cloud
-        .client
-        .get(&format!("images/{image_id}"), "2.35")
-        .await;
+    let proxied = nova_image(&cloud, Method::GET, image_id).await;
     assert_schema("GET /images/{id}", "2.35", &proxied.body);
     let proxied = &proxied.body["image"];
     assert_eq!(proxied["status"], "ACTIVE");
@@ -811,13 +676,12 @@ async fn a_volume_backed_snapshot_is_an_active_image_mapping_its_volume() {
     );
     assert!(proxied["metadata"]["block_device_mapping"].is_array());
     let catalogue_image = cloud.client.image_named("CentOS 7.9 64bit").await;
-    let not_ours = cloud
-        .client
-        .delete(
-            &format!("images/{}", catalogue_image["id"].as_str().expect("id")),
-            "2.35",
-        )
-        .await;
+    let not_ours = nova_image(
+        &cloud,
+        Method::DELETE,
+        catalogue_image["id"].as_str().expect("id"),
+    )
+    .await;
     assert_fault(
         &not_ours,
         403,
@@ -832,27 +696,17 @@ async fn a_volume_backed_snapshot_is_an_active_image_mapping_its_volume() {
             .iter()
             .any(|listed| listed["id"] == image_id)
     );
-    let deleted = cloud
-        .client
-        .delete(&format!("images/{image_id}"), "2.35")
-        .await;
+    let deleted = nova_image(&cloud, Method::DELETE, image_id).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
-    let gone = cloud
-        .client
-        .get(&format!("images/{image_id}"), "2.35")
-        .await;
+    let gone = nova_image(&cloud, Method::GET, image_id).await;
     assert_fault(&gone, 404, "itemNotFound", "Image not found.");
-    let again = cloud
-        .client
-        .delete(&format!("images/{image_id}"), "2.35")
-        .await;
+    let again = nova_image(&cloud, Method::DELETE, image_id).await;
     assert_fault(&again, 404, "itemNotFound", "Image not found.");
 }
 
 #[tokio::test]
 async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_steps() {
     let cloud = Cloud::start(observable()).await;
-    key_pair(&cloud, "day-two").await;
     let id = image_backed_server(&cloud, "app", "Ubuntu 22.04 server 64bit", "m1.small").await;
     let reply = act(
         &cloud,
@@ -870,12 +724,7 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
         .unwrap_or_else(|| panic!("Glance's image URL: {location}"))
         .to_owned();
     let busy = act(&cloud, &id, "2.67", &CreateImage::named("again").to_body()).await;
-    assert_fault(
-        &busy,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'createImage' instance {id} while it is in task_state image_"),
-    );
+    assert_refused(&busy, "createImage", &id, "task_state image_");
 
     let mut glance_states: Vec<String> = Vec::new();
     let mut proxy_states: Vec<(String, u64)> = Vec::new();
@@ -885,12 +734,7 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
         .collect();
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let image = glance(&cloud, &format!("v2/images/{image_id}")).await;
-        if let Err(errors) =
-            nova_ref::shared("glance-api").validate(GLANCE_IMAGE_SCHEMA, &image.body)
-        {
-            panic!("{errors:?}: {}", image.body);
-        }
+        let image = glance_image(&cloud, &image_id).await;
         let state = image.body["status"].as_str().expect("status").to_owned();
         if state != "active" {
             assert!(image.body["size"].is_null(), "no data yet: {}", image.body);
@@ -898,10 +742,7 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
         if glance_states.last() != Some(&state) {
             glance_states.push(state.clone());
         }
-        let proxied = cloud
-            .client
-            .get(&format!("images/{image_id}"), "2.35")
-            .await;
+        let proxied = nova_image(&cloud, Method::GET, &image_id).await;
         assert_schema("GET /images/{id}", "2.35", &proxied.body);
         let proxy = (
             proxied.body["image"]["status"]
@@ -946,14 +787,11 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
     );
     let server = wait_status(&cloud, &id, "ACTIVE").await;
     let source = cloud.client.image_named("Ubuntu 22.04 server 64bit").await;
-    let image = glance(&cloud, &format!("v2/images/{image_id}")).await.body;
+    let image = glance_image(&cloud, &image_id).await.body;
     assert_eq!(image["base_image_ref"], source["id"]);
     assert_eq!(image["image_type"], "snapshot");
     assert_eq!(image["instance_uuid"], id.as_str());
-    let proxied = cloud
-        .client
-        .get(&format!("images/{image_id}"), "2.35")
-        .await;
+    let proxied = nova_image(&cloud, Method::GET, &image_id).await;
     assert_eq!(proxied.body["image"]["server"]["id"], id.as_str());
     assert_eq!(image["min_ram"], 1024, "inherited from the server's image");
     assert_eq!(image["min_disk"], 20, "the flavor's disk");
@@ -962,21 +800,10 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
     assert_eq!(server.body["server"]["image"]["id"], source["id"]);
 
     // A snapshot of a shelved-offloaded server is refused.
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Shelve.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    plain(&cloud, &id, PlainAction::Shelve).await;
     wait_status(&cloud, &id, "SHELVED_OFFLOADED").await;
     let offloaded = act(&cloud, &id, "2.67", &CreateImage::named("late").to_body()).await;
-    assert_fault(
-        &offloaded,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'createImage' instance {id} while it is in vm_state shelved_offloaded"),
-    );
+    assert_refused(&offloaded, "createImage", &id, "vm_state shelved_offloaded");
     let empty_name = act(&cloud, &id, "2.67", &json!({"createImage": {"name": ""}})).await;
     assert_fault(
         &empty_name,
@@ -1002,7 +829,6 @@ async fn an_image_backed_snapshot_is_saved_over_time_while_the_server_shows_its_
 #[tokio::test]
 async fn a_rebuild_reinstalls_the_server_and_keeps_its_key_pair() {
     let cloud = Cloud::start(observable()).await;
-    key_pair(&cloud, "day-two").await;
     let id = image_backed_server(&cloud, "old-name", "CentOS 7.9 64bit", "m1.medium").await;
     let ubuntu = cloud.client.image_named("Ubuntu 22.04 server 64bit").await;
     let ubuntu_id = ubuntu["id"].as_str().expect("id");
@@ -1071,12 +897,7 @@ async fn a_rebuild_reinstalls_the_server_and_keeps_its_key_pair() {
     assert_schema("POST /servers/{id}/action (rebuild)", "2.54", &removed.body);
     assert_eq!(removed.body["server"]["key_name"], Value::Null);
     let busy = act(&cloud, &id, "2.67", &request.to_body()).await;
-    assert_fault(
-        &busy,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'rebuild' instance {id} while it is in task_state rebuilding"),
-    );
+    assert_refused(&busy, "rebuild", &id, "task_state rebuilding");
     wait_status(&cloud, &id, "ACTIVE").await;
 
     let uploading = cloud
@@ -1129,7 +950,7 @@ async fn a_rebuild_reinstalls_the_server_and_keeps_its_key_pair() {
 #[tokio::test]
 async fn a_volume_backed_server_rebuilds_only_from_its_own_image_before_2_93() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "bfv").await;
+    let id = active_server(&cloud, "bfv").await;
     let ubuntu = cloud.client.image_named("Ubuntu 22.04 server 64bit").await;
     let ubuntu_id = ubuntu["id"].as_str().expect("id");
     let other = act(
@@ -1165,22 +986,11 @@ async fn a_volume_backed_server_rebuilds_only_from_its_own_image_before_2_93() {
 #[tokio::test]
 async fn a_hard_reboot_recovers_a_suspended_server_and_unknown_actions_are_refused() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "stuck").await;
-    accepted(
-        &cloud,
-        &id,
-        &PlainAction::Suspend.to_body(),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    let id = active_server(&cloud, "stuck").await;
+    plain(&cloud, &id, PlainAction::Suspend).await;
     wait_status(&cloud, &id, "SUSPENDED").await;
     let soft = act(&cloud, &id, "2.67", &json!({"reboot": {"type": "SOFT"}})).await;
-    assert_fault(
-        &soft,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'reboot' instance {id} while it is in vm_state suspended"),
-    );
+    assert_refused(&soft, "reboot", &id, "vm_state suspended");
     accepted(
         &cloud,
         &id,
@@ -1220,7 +1030,7 @@ async fn a_hard_reboot_recovers_a_suspended_server_and_unknown_actions_are_refus
 #[tokio::test]
 async fn rename_rebuild_and_snapshot_match_novas_schemas_at_each_microversion() {
     let cloud = Cloud::start(fast_config()).await;
-    let id = volume_backed_server(&cloud, "versions").await;
+    let id = active_server(&cloud, "versions").await;
     let own = show(&cloud, &id, "2.67").await.body["server"]["image"]["id"].clone();
     let minor = |version: &str| -> u32 {
         version
@@ -1232,15 +1042,13 @@ async fn rename_rebuild_and_snapshot_match_novas_schemas_at_each_microversion() 
         "2.1", "2.3", "2.9", "2.19", "2.26", "2.44", "2.45", "2.47", "2.54", "2.57", "2.63", "2.67",
     ] {
         let description = (minor(version) >= 19).then(|| format!("at {version}"));
-        let renamed = cloud
-            .client
-            .call(
-                Method::PUT,
-                &format!("servers/{id}"),
-                ecs_sim::test_client::Version::Exact(version),
-                Some(&UpdateServer::rename(format!("v{version}"), description).to_body()),
-            )
-            .await;
+        let renamed = update(
+            &cloud,
+            &id,
+            version,
+            &UpdateServer::rename(format!("v{version}"), description).to_body(),
+        )
+        .await;
         assert_eq!(
             renamed.status,
             StatusCode::OK,

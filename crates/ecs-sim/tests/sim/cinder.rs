@@ -19,6 +19,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::common::{Cloud, assert_fault, fast_config};
+use crate::day_two::{accepted, active_server, assert_refused, wait_status};
 use crate::services::{call_with, endpoint};
 
 /// Microversions with their own volume samples (3.0 is the unprefixed one).
@@ -178,18 +179,31 @@ async fn cinder(
     Reply::read(request.send().await.expect("Cinder answers")).await
 }
 
+/// A Cinder `GET` at 3.0 (no microversion header).
+async fn cinder_get(cloud: &Cloud, url: &str) -> Reply {
+    cinder(cloud, Method::GET, url, None, None).await
+}
+
+/// A Cinder `GET` at 3.`minor`.
+async fn cinder_get_at(cloud: &Cloud, url: &str, minor: u16) -> Reply {
+    cinder(cloud, Method::GET, url, Some(minor), None).await
+}
+
+/// A Cinder `POST` of `body` at 3.0.
+async fn cinder_post(cloud: &Cloud, url: &str, body: &Value) -> Reply {
+    cinder(cloud, Method::POST, url, None, Some(body)).await
+}
+
+/// A Cinder `DELETE` at 3.0.
+async fn cinder_delete(cloud: &Cloud, url: &str) -> Reply {
+    cinder(cloud, Method::DELETE, url, None, None).await
+}
+
 /// Makes a data volume and waits until it is available; returns its id.
 async fn available_volume(cloud: &Cloud, name: &str, size: u64, kind: &str) -> String {
     let cinder_api = volume_endpoint(cloud);
     let body = CreateVolume::data_disk(name, size, kind, None).to_body();
-    let created = cinder(
-        cloud,
-        Method::POST,
-        &cinder_api.volumes(),
-        None,
-        Some(&body),
-    )
-    .await;
+    let created = cinder_post(cloud, &cinder_api.volumes(), &body).await;
     assert_eq!(created.status, StatusCode::ACCEPTED, "{}", created.text);
     let volume: VolumeBody = serde_json::from_value(created.body).expect("a volume");
     assert_eq!(volume.volume.status, "creating");
@@ -198,14 +212,7 @@ async fn available_volume(cloud: &Cloud, name: &str, size: u64, kind: &str) -> S
 }
 
 async fn show_volume(cloud: &Cloud, id: &str) -> Reply {
-    cinder(
-        cloud,
-        Method::GET,
-        &volume_endpoint(cloud).volume(id),
-        None,
-        None,
-    )
-    .await
+    cinder_get(cloud, &volume_endpoint(cloud).volume(id)).await
 }
 
 async fn wait_for_status(cloud: &Cloud, id: &str, status: &str) -> Volume {
@@ -246,33 +253,16 @@ async fn boot_volume_id(cloud: &Cloud, server_id: &str) -> String {
         .to_owned()
 }
 
-async fn wait_active(cloud: &Cloud, server_id: &str) {
-    cloud
-        .client
-        .wait_for(server_id, Duration::from_secs(10), |reply| {
-            reply.body["server"]["status"] == "ACTIVE"
-        })
-        .await;
-}
-
 #[tokio::test]
 async fn volumes_answer_in_the_samples_shapes_at_every_sampled_microversion() {
     let cloud = Cloud::start(fast_config()).await;
-    let server = cloud.client.create_server("web").await;
-    wait_active(&cloud, &server).await;
+    active_server(&cloud, "web").await;
     available_volume(&cloud, "data", 20, "SAS").await;
     let cinder_api = volume_endpoint(&cloud);
     let mut problems = Vec::new();
     for minor in SAMPLED_VERSIONS {
         let at = format!("3.{minor}");
-        let detail = cinder(
-            &cloud,
-            Method::GET,
-            &cinder_api.volumes_detail(None),
-            Some(minor),
-            None,
-        )
-        .await;
+        let detail = cinder_get_at(&cloud, &cinder_api.volumes_detail(None), minor).await;
         assert_eq!(detail.status, StatusCode::OK, "{}", detail.text);
         assert_eq!(
             detail.header("openstack-api-version"),
@@ -303,14 +293,7 @@ async fn volumes_answer_in_the_samples_shapes_at_every_sampled_microversion() {
         assert!(decoded.volumes.iter().all(|volume| volume.size > 0));
 
         let id = volumes[0]["id"].as_str().expect("id");
-        let shown = cinder(
-            &cloud,
-            Method::GET,
-            &cinder_api.volume(id),
-            Some(minor),
-            None,
-        )
-        .await;
+        let shown = cinder_get_at(&cloud, &cinder_api.volume(id), minor).await;
         let sample = volume_sample("volume-show-response.json", minor);
         shape_problems(
             &format!("show@{at}"),
@@ -352,14 +335,7 @@ async fn volumes_answer_in_the_samples_shapes_at_every_sampled_microversion() {
         assert_eq!(deleted.status, StatusCode::ACCEPTED, "{}", deleted.text);
         wait_until_gone(&cloud, &made.volume.id).await;
     }
-    let summary = cinder(
-        &cloud,
-        Method::GET,
-        &format!("{}/volumes", cinder_api.root()),
-        None,
-        None,
-    )
-    .await;
+    let summary = cinder_get(&cloud, &format!("{}/volumes", cinder_api.root())).await;
     shape_problems(
         "summary",
         &summary.body,
@@ -367,14 +343,7 @@ async fn volumes_answer_in_the_samples_shapes_at_every_sampled_microversion() {
         &[],
         &mut problems,
     );
-    let detail = cinder(
-        &cloud,
-        Method::GET,
-        &cinder_api.volumes_detail(None),
-        Some(69),
-        None,
-    )
-    .await;
+    let detail = cinder_get_at(&cloud, &cinder_api.volumes_detail(None), 69).await;
     let volumes = detail.body["volumes"].as_array().expect("volumes");
     assert!(
         volumes
@@ -392,14 +361,7 @@ async fn volumes_answer_in_the_samples_shapes_at_every_sampled_microversion() {
             .all(|volume| volume["shared_targets"].is_null()),
         "tri-state at 3.69"
     );
-    let at_48 = cinder(
-        &cloud,
-        Method::GET,
-        &cinder_api.volumes_detail(None),
-        Some(48),
-        None,
-    )
-    .await;
+    let at_48 = cinder_get_at(&cloud, &cinder_api.volumes_detail(None), 48).await;
     assert!(
         at_48.body["volumes"]
             .as_array()
@@ -415,7 +377,7 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
     let cloud = Cloud::start(fast_config()).await;
     let cinder_api = volume_endpoint(&cloud);
     let mut problems = Vec::new();
-    let types = cinder(&cloud, Method::GET, &cinder_api.volume_types(), None, None).await;
+    let types = cinder_get(&cloud, &cinder_api.volume_types()).await;
     assert_eq!(types.status, StatusCode::OK, "{}", types.text);
     shape_problems(
         "types",
@@ -432,14 +394,7 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
         .collect();
     assert_eq!(names, ["SATA", "SAS", "SSD", "GPSSD", "ESSD"]);
 
-    let default = cinder(
-        &cloud,
-        Method::GET,
-        &cinder_api.default_volume_type(),
-        None,
-        None,
-    )
-    .await;
+    let default = cinder_get(&cloud, &cinder_api.default_volume_type()).await;
     shape_problems(
         "types/default",
         &default.body,
@@ -449,12 +404,9 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
     );
     let default: VolumeTypeBody = serde_json::from_value(default.body).expect("decodes");
     assert_eq!(default.volume_type.name, "SATA");
-    let by_id = cinder(
+    let by_id = cinder_get(
         &cloud,
-        Method::GET,
         &format!("{}/{}", cinder_api.volume_types(), default.volume_type.id),
-        None,
-        None,
     )
     .await;
     shape_problems(
@@ -464,14 +416,7 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
         &[],
         &mut problems,
     );
-    let unknown = cinder(
-        &cloud,
-        Method::GET,
-        &format!("{}/gold", cinder_api.volume_types()),
-        None,
-        None,
-    )
-    .await;
+    let unknown = cinder_get(&cloud, &format!("{}/gold", cinder_api.volume_types())).await;
     assert_fault(
         &unknown,
         404,
@@ -479,9 +424,8 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
         "Volume type gold could not be found.",
     );
 
-    let server = cloud.client.create_server("web").await;
-    wait_active(&cloud, &server).await;
-    let usage = cinder(&cloud, Method::GET, &cinder_api.quota_usage(), None, None).await;
+    active_server(&cloud, "web").await;
+    let usage = cinder_get(&cloud, &cinder_api.quota_usage()).await;
     assert_eq!(usage.status, StatusCode::OK, "{}", usage.text);
     let sample = cinder_sample("quota_sets/quotas-show-usage-response.json");
     shape_problems(
@@ -508,7 +452,7 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
     assert_eq!(usage.body["quota_set"]["volumes_SSD"]["in_use"], 1);
 
     let bare_url = cinder_api.quota_usage().replace("?usage=true", "");
-    let bare = cinder(&cloud, Method::GET, &bare_url, None, None).await;
+    let bare = cinder_get(&cloud, &bare_url).await;
     shape_problems(
         "quota",
         &per_type_as_default(&bare.body),
@@ -522,11 +466,11 @@ async fn types_and_the_quota_answer_in_the_samples_shapes() {
         "os-quota-sets/other",
     );
     assert_eq!(
-        cinder(&cloud, Method::GET, &other, None, None).await.status,
+        cinder_get(&cloud, &other).await.status,
         StatusCode::FORBIDDEN
     );
 
-    let limits = cinder(&cloud, Method::GET, &cinder_api.limits(), None, None).await;
+    let limits = cinder_get(&cloud, &cinder_api.limits()).await;
     let limits = VolumeLimits::from_limits_body(limits.text.as_bytes()).expect("decodes");
     assert_eq!(limits.max_total_volume_gigabytes, Some(1000));
     assert_eq!(limits.gigabytes_remaining(), Some(960));
@@ -570,7 +514,7 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         let body = CreateVolume::data_disk("big", size, "", None).to_body();
         let cloud = &cloud;
         let url = cinder_api.volumes();
-        async move { cinder(cloud, Method::POST, &url, None, Some(&body)).await }
+        async move { cinder_post(cloud, &url, &body).await }
     };
     let too_big = over(61).await;
     assert_fault(
@@ -596,12 +540,9 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
     );
 
     // Newest first, two per page, the next link carries the query on.
-    let page = cinder(
+    let page = cinder_get(
         &cloud,
-        Method::GET,
         &format!("{}?limit=2", cinder_api.volumes_detail(None)),
-        None,
-        None,
     )
     .await;
     let list: VolumeList = serde_json::from_value(page.body).expect("decodes");
@@ -620,8 +561,7 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         )
     );
     let rest: VolumeList =
-        serde_json::from_value(cinder(&cloud, Method::GET, next, None, None).await.body)
-            .expect("decodes");
+        serde_json::from_value(cinder_get(&cloud, next).await.body).expect("decodes");
     let ids: Vec<&str> = rest
         .volumes
         .iter()
@@ -629,12 +569,9 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         .collect();
     assert_eq!(ids, [first.as_str()]);
     assert!(rest.volumes_links.is_empty(), "the last page");
-    let unknown = cinder(
+    let unknown = cinder_get(
         &cloud,
-        Method::GET,
         &format!("{}?marker=nope", cinder_api.volumes_detail(None)),
-        None,
-        None,
     )
     .await;
     assert_fault(
@@ -643,40 +580,25 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         "itemNotFound",
         "Marker nope could not be found.",
     );
-    let bad = cinder(
+    let bad = cinder_get(
         &cloud,
-        Method::GET,
         &format!("{}?limit=x", cinder_api.volumes_detail(None)),
-        None,
-        None,
     )
     .await;
     assert_fault(&bad, 400, "badRequest", "limit param must be an integer");
-    let filtered = cinder(
+    let filtered = cinder_get(
         &cloud,
-        Method::GET,
         &format!("{}?name=b", cinder_api.volumes_detail(None)),
-        None,
-        None,
     )
     .await;
     assert_eq!(filtered.body["volumes"].as_array().map(Vec::len), Some(1));
-    let none = cinder(
-        &cloud,
-        Method::GET,
-        &cinder_api.volumes_detail(Some("in-use")),
-        None,
-        None,
-    )
-    .await;
+    let none = cinder_get(&cloud, &cinder_api.volumes_detail(Some("in-use"))).await;
     assert_eq!(none.body["volumes"], json!([]));
 
-    let refused = cinder(
+    let refused = cinder_post(
         &cloud,
-        Method::POST,
         &cinder_api.volumes(),
-        None,
-        Some(&json!({"volume": {"size": 1, "volume_type": "gold"}})),
+        &json!({"volume": {"size": 1, "volume_type": "gold"}}),
     )
     .await;
     assert_fault(
@@ -685,12 +607,10 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         "itemNotFound",
         "Volume type with name gold could not be found.",
     );
-    let refused = cinder(
+    let refused = cinder_post(
         &cloud,
-        Method::POST,
         &cinder_api.volumes(),
-        None,
-        Some(&json!({"volume": {"size": 0}})),
+        &json!({"volume": {"size": 0}}),
     )
     .await;
     assert_fault(
@@ -700,14 +620,7 @@ async fn volumes_are_made_paged_and_deleted_within_the_quota() {
         "Invalid input for field/attribute size.",
     );
 
-    let deleted = cinder(
-        &cloud,
-        Method::DELETE,
-        &cinder_api.volume(&first),
-        None,
-        None,
-    )
-    .await;
+    let deleted = cinder_delete(&cloud, &cinder_api.volume(&first)).await;
     assert_eq!(deleted.status, StatusCode::ACCEPTED, "{}", deleted.text);
     wait_until_gone(&cloud, &first).await;
     let missing = show_volume(&cloud, &first).await;
@@ -740,7 +653,7 @@ async fn microversions_versions_and_tokens_as_cinder_handles_them() {
     };
     let latest = with_header("volume latest").await;
     assert_eq!(latest.header("openstack-api-version"), Some("volume 3.71"));
-    let plain = cinder(&cloud, Method::GET, &types, None, None).await;
+    let plain = cinder_get(&cloud, &types).await;
     assert_eq!(plain.header("openstack-api-version"), Some("volume 3.0"));
     assert_fault(
         &with_header("volume 3.99").await,
@@ -785,7 +698,7 @@ async fn microversions_versions_and_tokens_as_cinder_handles_them() {
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     let other_project = types.replace(cloud.client.project_id(), "someone-else");
     assert_fault(
-        &cinder(&cloud, Method::GET, &other_project, None, None).await,
+        &cinder_get(&cloud, &other_project).await,
         400,
         "badRequest",
         "Malformed request url",
@@ -804,8 +717,7 @@ async fn microversions_versions_and_tokens_as_cinder_handles_them() {
 async fn boot_volumes_are_cinder_volumes_and_go_with_their_server_when_asked() {
     let cloud = Cloud::start(fast_config()).await;
     // The guide's server: a 40 GB SSD boot volume deleted with the server.
-    let server = cloud.client.create_server("web").await;
-    wait_active(&cloud, &server).await;
+    let server = active_server(&cloud, "web").await;
     let volume_id = boot_volume_id(&cloud, &server).await;
     let volume = wait_for_status(&cloud, &volume_id, "in-use").await;
     assert!(volume.bootable);
@@ -818,14 +730,7 @@ async fn boot_volumes_are_cinder_volumes_and_go_with_their_server_when_asked() {
         .expect("attached to its server");
     assert_eq!(attachment.device.as_deref(), Some("/dev/vda"));
     assert_eq!(attachment.volume_id.as_deref(), Some(volume_id.as_str()));
-    let refused = cinder(
-        &cloud,
-        Method::DELETE,
-        &volume_endpoint(&cloud).volume(&volume_id),
-        None,
-        None,
-    )
-    .await;
+    let refused = cinder_delete(&cloud, &volume_endpoint(&cloud).volume(&volume_id)).await;
     assert_fault(
         &refused,
         400,
@@ -845,7 +750,7 @@ async fn boot_volumes_are_cinder_volumes_and_go_with_their_server_when_asked() {
         .as_str()
         .expect("id")
         .to_owned();
-    wait_active(&cloud, &keeper).await;
+    wait_status(&cloud, &keeper, "ACTIVE").await;
     let kept_id = boot_volume_id(&cloud, &keeper).await;
     assert_eq!(
         wait_for_status(&cloud, &kept_id, "in-use")
@@ -879,16 +784,10 @@ async fn a_system_disk_over_the_volume_quota_ends_the_build_as_nova_does() {
         per_volume_gigabytes: 50,
     }))
     .await;
-    let first = cloud.client.create_server("one").await;
-    wait_active(&cloud, &first).await;
+    active_server(&cloud, "one").await;
     // 40 GB more would make 80 of 70: Nova answers 202, Cinder refuses the volume, the build aborts.
     let second = cloud.client.create_server("two").await;
-    let failed = cloud
-        .client
-        .wait_for(&second, Duration::from_secs(10), |reply| {
-            reply.body["server"]["status"] == "ERROR"
-        })
-        .await;
+    let failed = wait_status(&cloud, &second, "ERROR").await;
     assert_eq!(failed.body["server"]["fault"]["code"], 500);
     assert_eq!(
         failed.body["server"]["fault"]["message"],
@@ -904,12 +803,7 @@ async fn a_system_disk_over_the_volume_quota_ends_the_build_as_nova_does() {
         .as_str()
         .expect("id")
         .to_owned();
-    let failed = cloud
-        .client
-        .wait_for(&huge, Duration::from_secs(10), |reply| {
-            reply.body["server"]["status"] == "ERROR"
-        })
-        .await;
+    let failed = wait_status(&cloud, &huge, "ERROR").await;
     assert!(
         failed.body["server"]["fault"]["message"]
             .as_str()
@@ -918,15 +812,9 @@ async fn a_system_disk_over_the_volume_quota_ends_the_build_as_nova_does() {
         failed.text
     );
     let usage: VolumeQuotaBody = serde_json::from_value(
-        cinder(
-            &cloud,
-            Method::GET,
-            &volume_endpoint(&cloud).quota_usage(),
-            None,
-            None,
-        )
-        .await
-        .body,
+        cinder_get(&cloud, &volume_endpoint(&cloud).quota_usage())
+            .await
+            .body,
     )
     .expect("decodes");
     assert_eq!(
@@ -960,15 +848,10 @@ async fn nova_attaches_and_detaches_data_volumes_but_never_the_root() {
         .client
         .post(&attachments_url, "2.67", &any_volume)
         .await;
-    assert_fault(
-        &building,
-        409,
-        "conflictingRequest",
-        &format!("Cannot 'attach_volume' instance {server} while it is in vm_state building"),
-    );
+    assert_refused(&building, "attach_volume", &server, "vm_state building");
     let data = available_volume(&cloud, "data", 20, "SSD").await;
     let attach_body = AttachVolume::volume(&data).to_body();
-    wait_active(&cloud, &server).await;
+    wait_status(&cloud, &server, "ACTIVE").await;
     let root = boot_volume_id(&cloud, &server).await;
     let mut problems = Vec::new();
 
@@ -1059,14 +942,7 @@ async fn nova_attaches_and_detaches_data_volumes_but_never_the_root() {
     );
     let creating = {
         let body = CreateVolume::data_disk("new", 1, "", None).to_body();
-        let made = cinder(
-            &cloud,
-            Method::POST,
-            &volume_endpoint(&cloud).volumes(),
-            None,
-            Some(&body),
-        )
-        .await;
+        let made = cinder_post(&cloud, &volume_endpoint(&cloud).volumes(), &body).await;
         made.body["volume"]["id"].as_str().expect("id").to_owned()
     };
     let early = cloud
@@ -1152,24 +1028,14 @@ async fn nova_attaches_and_detaches_data_volumes_but_never_the_root() {
     assert_eq!(left.volume_attachments.len(), 1);
 
     // A stopped server takes a volume too; deleting it frees its data volume.
-    assert_eq!(
-        cloud
-            .client
-            .post(
-                &format!("servers/{server}/action"),
-                "2.67",
-                &json!({"os-stop": null})
-            )
-            .await
-            .status,
-        StatusCode::ACCEPTED
-    );
-    cloud
-        .client
-        .wait_for(&server, Duration::from_secs(10), |reply| {
-            reply.body["server"]["status"] == "SHUTOFF"
-        })
-        .await;
+    accepted(
+        &cloud,
+        &server,
+        &json!({"os-stop": null}),
+        StatusCode::ACCEPTED,
+    )
+    .await;
+    wait_status(&cloud, &server, "SHUTOFF").await;
     let attached = cloud
         .client
         .post(&attachments_url, "2.67", &attach_body)

@@ -5,6 +5,7 @@ mod cinder;
 mod common;
 mod console;
 mod cors;
+mod day_two;
 mod differential;
 mod errors;
 mod glance;
