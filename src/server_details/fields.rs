@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use super::disks::DISKS_TITLE_ID;
 use super::disks::logic::disk_count_text;
 use super::logic::{embedded_flavor_text, power_state_text, progress_text, task_state_text};
-use super::manage::logic::is_locked;
 use crate::browser::focus::focus_element;
 use crate::components::copy_button::CopyButton;
 use crate::components::format::{EMPTY, or_dash};
@@ -245,7 +244,7 @@ fn Resolved(
 
 /// "Locked", with Nova's reason (2.73+) when there is one; `None` when not locked.
 fn locked_text(server: &Server) -> Option<String> {
-    if !is_locked(server) {
+    if !server.is_locked() {
         return None;
     }
     Some(

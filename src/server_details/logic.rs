@@ -8,7 +8,7 @@ use ecs_api::requests::{
 };
 use ecs_api::status::{PowerState, ServerStatus, TaskState};
 
-use super::manage::logic::{Manage, ResizeFlavors, is_locked, resized_while_stopped};
+use super::manage::logic::{Manage, ResizeFlavors, resized_while_stopped};
 use crate::components::format::{EMPTY, ram_text};
 use crate::hooks::polling::schedule::Outcome;
 use crate::servers::logic::{shown_name, status_text};
@@ -200,7 +200,7 @@ impl Request {
     pub fn allowed_for(&self, server: &Server) -> bool {
         use ServerStatus::{Active, Error, Paused, Shutoff, Suspended};
         let steady = !server.is_transitional();
-        let unlocked = !is_locked(server);
+        let unlocked = !server.is_locked();
         let status = &server.status;
         match self {
             Self::Action(ServerAction::Start) => unlocked && steady && matches!(status, Shutoff),
@@ -549,7 +549,8 @@ impl Confirm {
 
 /// Why the power actions are disabled on a locked server, `None` when it is not locked.
 pub fn locked_actions_text(server: &Server) -> Option<&'static str> {
-    is_locked(server)
+    server
+        .is_locked()
         .then_some("Locked: unlock it under Manage to start, stop, reboot or delete it.")
 }
 

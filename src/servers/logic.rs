@@ -66,12 +66,6 @@ pub fn flavor_label(server: &Server) -> String {
     or_dash(server.flavor_label())
 }
 
-/// Whether the server is locked (Nova 2.9+ says so): Nova refuses a project user's changes to it
-/// until it is unlocked. The same rule as the details page's Lock and Unlock.
-pub fn is_locked(server: &Server) -> bool {
-    server.locked == Some(true)
-}
-
 /// One row of the servers table as it reads. The table is keyed by it, so a refresh rebuilds
 /// only the rows whose text changed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -96,7 +90,7 @@ impl ServerRow {
             name: shown_name(server),
             status_class: status_class(server),
             status: status_text(server),
-            locked: is_locked(server),
+            locked: server.is_locked(),
             addresses: addresses_summary(server),
             flavor: flavor_label(server),
             zone: or_dash(server.availability_zone.as_deref()),
@@ -284,12 +278,12 @@ mod tests {
     #[test]
     fn a_locked_server_is_marked_in_its_row() {
         let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
-        assert!(is_locked(&locked));
+        assert!(locked.is_locked());
         assert!(ServerRow::new(&locked).locked);
         let unlocked = server(r#"{"id": "1", "status": "ACTIVE", "locked": false}"#);
-        assert!(!is_locked(&unlocked));
+        assert!(!unlocked.is_locked());
         // Before 2.9 Nova does not say: nothing is shown.
-        assert!(!is_locked(&server(r#"{"id": "1", "status": "ACTIVE"}"#)));
+        assert!(!server(r#"{"id": "1", "status": "ACTIVE"}"#).is_locked());
         assert_ne!(
             ServerRow::new(&locked),
             ServerRow::new(&unlocked),

@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::confirm::Confirm;
 use super::logic::{VolumeRef, chosen_type, data_disk_size, size_hint, suggested_name, type_names};
-use super::{DiskRequest, DisksState};
+use super::{DeleteVolumeButton, DiskRequest, DisksState};
 use crate::api::use_api;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::text_field::{FieldError, TextField};
@@ -222,21 +221,7 @@ pub fn AttachForm() -> impl IntoView {
                                     {move || {
                                         chosen()
                                             .map(|volume| {
-                                                let label = format!("Delete volume {}…", volume.name);
-                                                view! {
-                                                    <p>
-                                                        <button type="button" class="danger" id=DELETE_CHOSEN_ID
-                                                            aria-label=label
-                                                            disabled=move || state.busy()
-                                                            on:click=move |_| {
-                                                                state
-                                                                    .confirming
-                                                                    .set(Some(Confirm::delete(volume.clone(), DELETE_CHOSEN_ID)));
-                                                            }>
-                                                            "Delete volume…"
-                                                        </button>
-                                                    </p>
-                                                }
+                                                view! { <DeleteVolumeButton volume id=DELETE_CHOSEN_ID /> }
                                             })
                                     }}
                                 }

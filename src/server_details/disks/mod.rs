@@ -179,21 +179,7 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
                     .get()
                     .filter(|_| step.with(Option::is_none))
                     .map(|volume| {
-                        let label = format!("Delete volume {}…", volume.name);
-                        view! {
-                            <p>
-                                <button type="button" class="danger" id=DELETE_DETACHED_ID
-                                    aria-label=label
-                                    disabled=move || state.busy()
-                                    on:click=move |_| {
-                                        state
-                                            .confirming
-                                            .set(Some(Confirm::delete(volume.clone(), DELETE_DETACHED_ID)));
-                                    }>
-                                    "Delete volume…"
-                                </button>
-                            </p>
-                        }
+                        view! { <DeleteVolumeButton volume id=DELETE_DETACHED_ID /> }
                     })
             }}
             {move || {
@@ -223,6 +209,22 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
                 }
             }}
         </div>
+    }
+}
+
+/// "Delete volume…" for an available volume: opens the confirmation naming it.
+#[component]
+pub fn DeleteVolumeButton(volume: VolumeRef, id: &'static str) -> impl IntoView {
+    let state = expect_context::<DisksState>();
+    let label = format!("Delete volume {}…", volume.name);
+    view! {
+        <p>
+            <button type="button" class="danger" id=id aria-label=label
+                disabled=move || state.busy()
+                on:click=move |_| state.confirming.set(Some(Confirm::delete(volume.clone(), id)))>
+                "Delete volume…"
+            </button>
+        </p>
     }
 }
 

@@ -31,11 +31,6 @@ pub enum Manage {
     Unshelve,
 }
 
-/// Whether the server is locked (Nova 2.9+ says so; an older answer counts as unlocked).
-pub fn is_locked(server: &Server) -> bool {
-    server.locked == Some(true)
-}
-
 impl Manage {
     /// The pairs offered one way or the other, in the card's order: the first of each pair is
     /// the one shown when neither applies.
@@ -155,7 +150,7 @@ impl Manage {
         if server.is_transitional() || matches!(status, ServerStatus::Deleted) {
             return false;
         }
-        let locked = is_locked(server);
+        let locked = server.is_locked();
         match self {
             Self::Rename => true,
             Self::Snapshot => matches!(status, Active | Shutoff | Paused | Suspended),
@@ -185,7 +180,7 @@ impl Manage {
 
 /// What the card says about the lock, `None` when the server is not locked.
 pub fn lock_text(server: &Server, reason: Option<&str>) -> Option<String> {
-    if !is_locked(server) {
+    if !server.is_locked() {
         return None;
     }
     let reason = reason

@@ -23,7 +23,7 @@ use crate::browser::focus::{focus_button_or, focus_element};
 use crate::hooks::polling::Polling;
 use lock::LockDialog;
 pub use logic::Manage;
-use logic::{ResizeFlavors, StartedResize, is_locked, lock_text, manage_line, verify_resize_text};
+use logic::{ResizeFlavors, StartedResize, lock_text, manage_line, verify_resize_text};
 use rebuild::RebuildDialog;
 use rename::RenameDialog;
 use resize::ResizeDialog;
@@ -125,7 +125,7 @@ pub fn ManageCard(
     let locked = Memo::new(move |_| {
         polling
             .data
-            .with(|server| server.as_ref().is_some_and(is_locked))
+            .with(|server| server.as_ref().is_some_and(Server::is_locked))
     });
     let reason = LocalResource::new(move || {
         let wanted = locked.get()

@@ -276,6 +276,12 @@ impl Server {
         self.is_volume_backed() || !self.volumes_attached.is_empty()
     }
 
+    /// Whether the server is locked (Nova 2.9+ says so; an older answer counts as unlocked):
+    /// Nova refuses a project user's changes to it until it is unlocked.
+    pub fn is_locked(&self) -> bool {
+        self.locked == Some(true)
+    }
+
     pub fn image_id(&self) -> Option<&str> {
         self.image
             .as_ref()
