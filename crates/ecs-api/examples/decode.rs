@@ -1,5 +1,7 @@
 //! `cargo run -p ecs-api --example decode -- KIND FILE`: decodes FILE as KIND and prints the
-//! decoded value as pretty JSON, or a one-line error and exits non-zero.
+//! decoded value as pretty JSON, or a one-line error and exits non-zero. For `fault` the output
+//! names the shape of error body recognised (`"shape": "huawei_error"`, ...), and the error for
+//! a body that is no error document names its shape too (`html_page`, `plain_text`, ...).
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError};
+use crate::error::{ApiError, DecodeError, ErrorShape};
 use crate::identity::TokenResponse;
 use crate::models::{
     AvailabilityZoneList, ConsoleOutput, CreatedKeyPairBody, CreatedServerBody, FlavorBody,
@@ -147,8 +147,10 @@ fn to_json<T: DeserializeOwned + serde::Serialize>(
 
 /// Decodes `body` as `kind` and returns the decoded model re-serialized as JSON (what the
 /// decode tool prints). `keypair` accepts both a shown and a created key pair (the private key,
-/// if any, is printed: the tool runs on the user's own file). `fault` decodes any error body
-/// (HTTP status unknown, reported as 0).
+/// if any, is printed: the tool runs on the user's own file). `fault` decodes an error body of
+/// any JSON shape the console knows and names it in `shape` (HTTP status unknown: the body's
+/// `code` when it states one, else 0); an HTML page, text, an empty body or other JSON is an
+/// error that names its shape and what the console would show for it.
 pub fn decode_kind(kind: DecodeKind, body: &[u8]) -> Result<serde_json::Value, DecodeError> {
     match kind {
         DecodeKind::Versions => to_json::<VersionsDocument>("versions", body),
@@ -191,16 +193,26 @@ pub fn decode_kind(kind: DecodeKind, body: &[u8]) -> Result<serde_json::Value, D
         DecodeKind::FloatingIps => to_json::<FloatingIpList>("floating-ips", body),
         DecodeKind::FloatingIp => to_json::<FloatingIpBody>("floating-ip", body),
         DecodeKind::Fault => {
-            serde_json::from_slice::<serde_json::Value>(body)
-                .map_err(|err| DecodeError::new("fault", err.to_string()))?;
-            let error = ApiError::from_response(0, body);
-            if error.fault.is_none() {
+            let recognised = ApiError::recognise(0, body);
+            let not_an_error_document = match recognised.shape {
+                ErrorShape::HtmlPage => Some("an HTML page"),
+                ErrorShape::PlainText => Some("plain text"),
+                ErrorShape::Empty => Some("an empty body"),
+                ErrorShape::OtherJson => Some("JSON in no error shape this console knows"),
+                _ => None,
+            };
+            if let Some(what) = not_an_error_document {
                 return Err(DecodeError::new(
                     "fault",
-                    "no Nova fault or Keystone error object in the body",
+                    format!(
+                        "{what} (shape {}), not an API error document; the console would show: {}",
+                        recognised.shape.name(),
+                        recognised.error.message
+                    ),
                 ));
             }
-            serde_json::to_value(&error).map_err(|err| DecodeError::new("fault", err.to_string()))
+            serde_json::to_value(&recognised)
+                .map_err(|err| DecodeError::new("fault", err.to_string()))
         }
     }
 }
