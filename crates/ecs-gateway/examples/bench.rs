@@ -1,7 +1,7 @@
 //! Gateway proxy overhead: the same GET (flavors/detail with a token) sent to the simulator
 //! directly and through the gateway's /proxy/compute, at 1 and 64 concurrent connections.
 //!
-//! Run: `cargo run -p ecs-gateway --example bench --profile server [-- SECONDS_PER_RUN [RESOURCE [SIM_LATENCY_MS]]]`
+//! Run: `cargo run -p ecs-gateway --example bench --release [-- SECONDS_PER_RUN [RESOURCE [SIM_LATENCY_MS]]]`
 //! RESOURCE defaults to `flavors/detail` (`os-availability-zone` has no links to rewrite);
 //! SIM_LATENCY_MS (default 0) makes the simulator answer like a remote cloud instead of instantly.
 //! Prints median and p99 latency (and what the gateway adds) and the throughput ratio.

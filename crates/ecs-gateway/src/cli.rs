@@ -64,12 +64,31 @@ pub struct Args {
     /// Extra PEM CA certificates to trust for upstream TLS (private clouds), besides the system roots.
     #[arg(long, env = "ECS_GATEWAY_EXTRA_CA_FILE", value_name = "FILE.pem")]
     pub extra_ca_file: Option<PathBuf>,
+    /// Seconds a client has to send a request's headers before it is disconnected; idle
+    /// keep-alive connections close after it too [default: 10].
+    #[arg(long, env = "ECS_GATEWAY_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<u64>,
+    /// Slowest request body accepted after the grace period, in bytes a second on average;
+    /// slower ones get 408 (0: no minimum) [default: 1024].
+    #[arg(long, env = "ECS_GATEWAY_MIN_BODY_BYTES_PER_SEC")]
+    pub min_body_bytes_per_sec: Option<u64>,
+    /// Seconds a request body may take before --min-body-bytes-per-sec applies [default: 10].
+    #[arg(long, env = "ECS_GATEWAY_BODY_GRACE_SECS")]
+    pub body_grace_secs: Option<u64>,
     /// Simulate mode: how long a new server stays in BUILD, in milliseconds [default: the simulator's].
     #[arg(long, env = "ECS_GATEWAY_SIM_BUILD_MS")]
     pub sim_build_ms: Option<u64>,
     /// Simulate mode: delay added to every simulated API request, in milliseconds [default: 0].
     #[arg(long, env = "ECS_GATEWAY_SIM_LATENCY_MS")]
     pub sim_latency_ms: Option<u64>,
+    /// Simulate mode: fraction (0 to 1) of reads (GET) the simulator answers with a 500 or 503
+    /// fault; writes are never failed [default: 0].
+    #[arg(long, env = "ECS_GATEWAY_SIM_READ_ERROR_RATE", value_name = "FRACTION", value_parser = fraction)]
+    pub sim_read_error_rate: Option<f64>,
+    /// Simulate mode: fraction (0 to 1) of reads (GET) whose connection the simulator drops
+    /// mid-response [default: 0].
+    #[arg(long, env = "ECS_GATEWAY_SIM_READ_DROP_RATE", value_name = "FRACTION", value_parser = fraction)]
+    pub sim_read_drop_rate: Option<f64>,
     /// Simulate mode: number of flavors and of images in the catalogue, e.g. 10000 [default: the built-in ones].
     #[arg(long, env = "ECS_GATEWAY_SIM_CATALOGUE_SIZE")]
     pub sim_catalogue_size: Option<usize>,
@@ -129,8 +148,13 @@ struct FileConfig {
     connect_timeout_secs: Option<u64>,
     upstream_timeout_secs: Option<u64>,
     extra_ca_file: Option<PathBuf>,
+    header_timeout_secs: Option<u64>,
+    min_body_bytes_per_sec: Option<u64>,
+    body_grace_secs: Option<u64>,
     sim_build_ms: Option<u64>,
     sim_latency_ms: Option<u64>,
+    sim_read_error_rate: Option<f64>,
+    sim_read_drop_rate: Option<f64>,
     sim_catalogue_size: Option<usize>,
     sim_admin: Option<bool>,
     sim_nova_only: Option<bool>,
@@ -202,6 +226,13 @@ impl Args {
         if let Some(latency_ms) = self.sim_latency_ms.or(file.sim_latency_ms) {
             simulator = simulator.latency(Duration::from_millis(latency_ms));
         }
+        // Checked with the other knobs when the gateway starts (a file can hold any number).
+        if let Some(rate) = self.sim_read_error_rate.or(file.sim_read_error_rate) {
+            simulator = simulator.read_error_rate(rate);
+        }
+        if let Some(rate) = self.sim_read_drop_rate.or(file.sim_read_drop_rate) {
+            simulator = simulator.read_drop_rate(rate);
+        }
         if let Some(size) = self.sim_catalogue_size.or(file.sim_catalogue_size) {
             simulator = simulator.catalogue_size(size);
         }
@@ -264,8 +295,29 @@ impl Args {
                 .or(file.upstream_timeout_secs)
                 .map_or(defaults.upstream_timeout, Duration::from_secs),
             extra_ca_file: self.extra_ca_file.or(file.extra_ca_file),
+            header_timeout: self
+                .header_timeout_secs
+                .or(file.header_timeout_secs)
+                .map_or(defaults.header_timeout, Duration::from_secs),
+            min_body_bytes_per_sec: self
+                .min_body_bytes_per_sec
+                .or(file.min_body_bytes_per_sec)
+                .unwrap_or(defaults.min_body_bytes_per_sec),
+            body_grace: self
+                .body_grace_secs
+                .or(file.body_grace_secs)
+                .map_or(defaults.body_grace, Duration::from_secs),
         })
     }
+}
+
+/// A fraction from 0 to 1, for the rate flags.
+fn fraction(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|rate| (0.0..=1.0).contains(rate))
+        .ok_or_else(|| format!("expected a fraction from 0 to 1 (0.3 for 30 %), got {text:?}"))
 }
 
 /// Runs the gateway until SIGINT or SIGTERM, then shuts down gracefully.
@@ -438,6 +490,61 @@ mod tests {
         assert_eq!(config.simulator.knobs.latency(), Duration::from_millis(50));
         assert!(config.simulator.admin_enabled);
         assert!(!GatewayConfig::default().simulator.admin_enabled);
+    }
+
+    #[test]
+    fn the_simulators_read_faults_come_from_flags_or_the_file_and_must_be_fractions() {
+        let config = args(&[
+            "--sim-read-error-rate",
+            "0.3",
+            "--sim-read-drop-rate",
+            "0.1",
+        ])
+        .into_config()
+        .unwrap();
+        assert_eq!(config.simulator.knobs.read_error_rate, 0.3);
+        assert_eq!(config.simulator.knobs.read_drop_rate, 0.1);
+        config.validate().unwrap();
+        let defaults = args(&[]).into_config().unwrap();
+        assert_eq!(defaults.simulator.knobs.read_error_rate, 0.0);
+        assert_eq!(defaults.simulator.knobs.read_drop_rate, 0.0);
+
+        for flag in ["--sim-read-error-rate", "--sim-read-drop-rate"] {
+            for value in ["1.5", "-0.2", "NaN", "often"] {
+                let error =
+                    Args::try_parse_from(["ecs-gateway".to_owned(), format!("{flag}={value}")])
+                        .unwrap_err()
+                        .to_string();
+                assert!(
+                    error.contains(flag) && error.contains("expected a fraction from 0 to 1"),
+                    "{flag}={value}: {error}"
+                );
+            }
+        }
+
+        let directory = tempfile::tempdir().unwrap();
+        let file = directory.path().join("gateway.toml");
+        std::fs::write(
+            &file,
+            "sim_read_error_rate = 0.25\nsim_read_drop_rate = 0.05\n",
+        )
+        .unwrap();
+        let config = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap();
+        assert_eq!(config.simulator.knobs.read_error_rate, 0.25);
+        assert_eq!(config.simulator.knobs.read_drop_rate, 0.05);
+        std::fs::write(&file, "sim_read_drop_rate = 2.0\n").unwrap();
+        let error = args(&["--config", file.to_str().unwrap()])
+            .into_config()
+            .unwrap()
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("read_drop_rate must be between 0 and 1, got 2"),
+            "{error}"
+        );
     }
 
     #[tokio::test]

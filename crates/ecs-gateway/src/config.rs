@@ -14,6 +14,12 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 32 * 1024;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time for a request's head to arrive (and for an idle keep-alive connection to last).
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default slowest request body accepted after the grace period, in bytes a second.
+pub const DEFAULT_MIN_BODY_BYTES_PER_SEC: u64 = 1024;
+/// Default time a request body may take before the minimum rate applies.
+pub const DEFAULT_BODY_GRACE: Duration = Duration::from_secs(10);
 
 /// The upstream the console signs in through.
 pub const IDENTITY_UPSTREAM: &str = "identity";
@@ -131,6 +137,13 @@ pub struct GatewayConfig {
     pub upstream_timeout: Duration,
     /// Extra PEM CA certificates trusted for upstream TLS, in addition to the system roots.
     pub extra_ca_file: Option<PathBuf>,
+    /// Time for a request's head to arrive; slower clients are disconnected. Idle keep-alive
+    /// connections close after it too.
+    pub header_timeout: Duration,
+    /// After `body_grace`, a request body must keep arriving at this many bytes a second on
+    /// average, or the request gets 408 (0: no minimum).
+    pub min_body_bytes_per_sec: u64,
+    pub body_grace: Duration,
 }
 
 impl Default for GatewayConfig {
@@ -148,6 +161,9 @@ impl Default for GatewayConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
             extra_ca_file: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            min_body_bytes_per_sec: DEFAULT_MIN_BODY_BYTES_PER_SEC,
+            body_grace: DEFAULT_BODY_GRACE,
         }
     }
 }
@@ -209,8 +225,16 @@ impl GatewayConfig {
         {
             return Err(GatewayError::InvalidPublicUrl(public_url.to_string()));
         }
-        if self.max_body_bytes == 0 || self.max_header_bytes == 0 {
+        if self.max_body_bytes == 0 || self.max_header_bytes == 0 || self.header_timeout.is_zero() {
             return Err(GatewayError::InvalidLimit);
+        }
+        if self.simulates() {
+            self.simulator.knobs.validate().map_err(|error| {
+                GatewayError::Simulator(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    error,
+                ))
+            })?;
         }
         Ok(())
     }

@@ -6,10 +6,11 @@
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::{Version, header};
+use axum::http::{HeaderValue, Method, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::framing::AmbiguousFraming;
 use crate::proxy::UpstreamName;
 use crate::request_error::RequestError;
 
@@ -27,9 +28,19 @@ pub(crate) async fn guard_and_log(
     let method = request.method().clone();
     // A `Uri` clone shares the request's bytes: no copy of the path per request.
     let uri = request.uri().clone();
-    let response = match check(&request, limits) {
-        Ok(()) => next.run(request).await,
-        Err(error) => error.into_response(),
+    let framing = request.extensions().get::<AmbiguousFraming>().copied();
+    let response = if let Some(AmbiguousFraming(reason)) = framing {
+        // hyper took the request one way; a server behind another proxy could take it another.
+        let mut response = RequestError::BadRequest(reason).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        response
+    } else {
+        match check(&request, limits) {
+            Ok(()) => next.run(request).await,
+            Err(error) => error.into_response(),
+        }
     };
     let upstream = response
         .extensions()
@@ -46,7 +57,7 @@ pub(crate) async fn guard_and_log(
     response
 }
 
-fn check(request: &Request, limits: Limits) -> Result<(), RequestError> {
+pub(crate) fn check(request: &Request, limits: Limits) -> Result<(), RequestError> {
     let uri = request.uri();
     // HTTP/1 clients send origin-form targets ("/path"); an absolute or authority form
     // ("http://host/..." or CONNECT's "host:port") asks a forward proxy to pick the host: we never do.
@@ -57,6 +68,10 @@ fn check(request: &Request, limits: Limits) -> Result<(), RequestError> {
         return Err(RequestError::BadRequest(
             "absolute request targets are not accepted; send the path only",
         ));
+    }
+    // A tunnel request, whatever its target: the gateway opens no tunnels.
+    if request.method() == Method::CONNECT {
+        return Err(RequestError::BadRequest("CONNECT is not accepted"));
     }
     // RFC 9112 3.2: more than one Host is a 400 (it is also what a header injection produces).
     if request

@@ -16,12 +16,17 @@
 //! ```
 
 mod app_config;
+mod body_rate;
 pub mod cli;
 mod config;
+mod framing;
+#[doc(hidden)]
+pub mod fuzzing;
 mod guard;
 mod proxy;
 mod request_error;
 mod rewrite;
+mod serve;
 mod static_files;
 
 use std::net::SocketAddr;
@@ -31,15 +36,16 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{any, get};
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
 pub use config::{
-    COMPUTE_UPSTREAM, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
+    COMPUTE_UPSTREAM, DEFAULT_BODY_GRACE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MIN_BODY_BYTES_PER_SEC,
     DEFAULT_UPSTREAM_TIMEOUT, GatewayConfig, IDENTITY_UPSTREAM, IMAGE_UPSTREAM, NETWORK_UPSTREAM,
     Upstream, VOLUME_UPSTREAM,
 };
@@ -59,7 +65,7 @@ pub enum GatewayError {
         "invalid public URL {0:?}: expected an http(s) origin such as https://console.example.com"
     )]
     InvalidPublicUrl(String),
-    #[error("the body and header size limits must be greater than zero")]
+    #[error("the body and header size limits and the header timeout must be greater than zero")]
     InvalidLimit,
     #[error("invalid --dist {path:?}: {reason}")]
     InvalidDist { path: PathBuf, reason: String },
@@ -168,27 +174,21 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
         app_config,
         dist.as_ref(),
         &csp,
-        config.max_header_bytes,
+        RequestLimits {
+            max_header_bytes: config.max_header_bytes,
+            min_body_rate: body_rate::MinBodyRate {
+                bytes_per_sec: config.min_body_bytes_per_sec,
+                grace: config.body_grace,
+            },
+        },
     )?;
+    let connection_limits = serve::ConnectionLimits {
+        header_timeout: config.header_timeout,
+        max_head_bytes: max_head_bytes(config.max_header_bytes),
+    };
 
     let (sender, receiver) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        // Responses leave in more than one write when they stream: without TCP_NODELAY the
-        // later writes can wait for the browser's delayed ACK.
-        let listener = listener.tap_io(|connection| {
-            if let Err(error) = connection.set_nodelay(true) {
-                tracing::debug!(%error, "cannot set TCP_NODELAY");
-            }
-        });
-        let served = axum::serve(listener, router.into_make_service())
-            .with_graceful_shutdown(async {
-                let _ = receiver.await;
-            })
-            .await;
-        if let Err(error) = served {
-            tracing::error!(%error, "gateway stopped");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, router, connection_limits, receiver));
     // The listener already answers meanwhile (uncompressed until the copies are ready).
     if let Some(dist) = &dist {
         dist.warm_up().await;
@@ -221,12 +221,24 @@ async fn start_simulator(
         .map_err(GatewayError::Simulator)
 }
 
+/// The largest request head hyper buffers: the header limit the guard checks (names and values)
+/// plus room for the request line and each header's ": " and CRLF. Heads between the two get
+/// the guard's JSON 431; larger ones hyper's own 431, before they are buffered whole.
+fn max_head_bytes(max_header_bytes: usize) -> usize {
+    max_header_bytes.saturating_add(16 * 1024)
+}
+
+struct RequestLimits {
+    max_header_bytes: usize,
+    min_body_rate: body_rate::MinBodyRate,
+}
+
 fn router(
     state: Arc<proxy::ProxyState>,
     app_config: app_config::AppConfig,
     dist: Option<&static_files::Dist>,
     csp: &str,
-    max_header_bytes: usize,
+    limits: RequestLimits,
 ) -> Result<Router, GatewayError> {
     let csp = HeaderValue::from_str(csp).map_err(|_| GatewayError::InvalidDirectEndpoint {
         endpoint: csp.to_owned(),
@@ -243,11 +255,22 @@ fn router(
         )
         .route("/proxy", any(proxy::no_upstream))
         .route("/proxy/", any(proxy::no_upstream))
-        .route("/proxy/{*rest}", any(proxy::forward))
+        .route("/proxy/{*rest}", any(proxy::forward));
+    #[cfg(feature = "test-panic")]
+    let router = router.route("/test-panic", get(test_panic));
+    let router = router
         .with_state(state)
         .fallback_service(static_files::service(dist))
+        // Inside the access log, so the log line shows the 500.
+        .layer(CatchPanicLayer::custom(answer_panic))
         .layer(axum::middleware::from_fn_with_state(
-            guard::Limits { max_header_bytes },
+            limits.min_body_rate,
+            body_rate::enforce,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            guard::Limits {
+                max_header_bytes: limits.max_header_bytes,
+            },
             guard::guard_and_log,
         ))
         .layer(SetResponseHeaderLayer::overriding(
@@ -263,4 +286,23 @@ fn router(
             HeaderValue::from_static("no-referrer"),
         ));
     Ok(router)
+}
+
+/// A panic while answering one request: 500 in the gateway's error shape. The panic's message is
+/// neither answered nor logged (it can quote the request: tokens, passwords); the binary's panic
+/// hook logs where it happened.
+fn answer_panic(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    request_error::RequestError::Internal.into_response()
+}
+
+/// Test builds only: panics with a message quoting the request's X-Auth-Token header.
+#[cfg(feature = "test-panic")]
+async fn test_panic(headers: axum::http::HeaderMap) -> &'static str {
+    let token = headers
+        .get("x-auth-token")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    panic!("a bug that quotes the request's token {token}");
 }

@@ -4,6 +4,15 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+// A panic in one request must answer 500 and leave every other request running: with
+// `panic = "abort"` it would take the whole gateway down. Any profile that aborts (the wasm's)
+// fails here, whichever command builds the binary (`cargo build --release`, `cargo install`).
+#[cfg(panic = "abort")]
+compile_error!(
+    "ecs-gateway must be built with panic = \"unwind\": use the workspace's release profile \
+     (`cargo build --release -p ecs-gateway`), not wasm-release"
+);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -14,6 +23,17 @@ async fn main() -> ExitCode {
         // each request's log line costs less to format.
         .with_ansi(std::io::stdout().is_terminal())
         .init();
+    // A panic's message can quote the request it was answering (tokens, passwords): the log
+    // says where the bug is, not what it said. The request itself gets 500 and the rest go on.
+    std::panic::set_hook(Box::new(|panic| {
+        let location = panic
+            .location()
+            .map_or_else(String::new, ToString::to_string);
+        tracing::error!(
+            location,
+            "panic (its message is withheld: it can quote request data)"
+        );
+    }));
     match ecs_gateway::cli::run(ecs_gateway::cli::Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -112,7 +112,7 @@ impl ProxyState {
 }
 
 /// A Host header we are willing to echo into rewritten URLs: a valid authority without userinfo.
-fn is_plausible_host(host: &str) -> bool {
+pub(crate) fn is_plausible_host(host: &str) -> bool {
     !host.contains('@') && host.parse::<axum::http::uri::Authority>().is_ok()
 }
 
@@ -174,7 +174,7 @@ pub(crate) async fn forward(
 }
 
 /// Splits `/proxy/NAME/rest` into NAME and `/rest`, refusing anything that is not a plain path.
-fn split_proxy_path(path: &str) -> Result<(&str, &str), RequestError> {
+pub(crate) fn split_proxy_path(path: &str) -> Result<(&str, &str), RequestError> {
     let after = path
         .strip_prefix("/proxy/")
         .ok_or(RequestError::BadRequest("not a proxy path"))?;
@@ -223,7 +223,11 @@ fn validate_rest(rest: &str) -> Result<(), &'static str> {
 }
 
 /// Base URL + remainder + query, then checked again: same scheme, host and port, under the base path.
-fn target_url(upstream: &Upstream, rest: &str, query: Option<&str>) -> Result<Url, &'static str> {
+pub(crate) fn target_url(
+    upstream: &Upstream,
+    rest: &str,
+    query: Option<&str>,
+) -> Result<Url, &'static str> {
     let base = upstream.url();
     let base_path = base.path().trim_end_matches('/');
     // Only the path and query are set on a copy of the base: its scheme, host and port are not
@@ -318,7 +322,7 @@ async fn send(
     relay(state, name, &origin, &method, upstream_response).await
 }
 
-fn declared_content_length(headers: &HeaderMap) -> Result<Option<u64>, &'static str> {
+pub(crate) fn declared_content_length(headers: &HeaderMap) -> Result<Option<u64>, &'static str> {
     headers
         .get(header::CONTENT_LENGTH)
         .map(|value| {

@@ -45,6 +45,13 @@ pub(crate) enum RequestError {
     /// A path that is neither a file of the app nor one of its routes.
     #[error("no such file")]
     NoSuchFile,
+    /// The request body arrived slower than the configured minimum rate.
+    #[error("the request body arrived slower than {bytes_per_sec} bytes a second")]
+    BodyTooSlow { bytes_per_sec: u64 },
+    /// A bug in the gateway (a panic) while answering; the panic's message stays out of the
+    /// answer, since it can quote the request (tokens, passwords).
+    #[error("the gateway failed while answering this request")]
+    Internal,
 }
 
 impl RequestError {
@@ -54,6 +61,8 @@ impl RequestError {
                 StatusCode::NOT_FOUND
             }
             Self::BadRequest(_) | Self::BadProxiedRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BodyTooSlow { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -78,7 +87,9 @@ impl RequestError {
             | Self::UnknownUpstream(_)
             | Self::BadRequest(_)
             | Self::HeadersTooLarge { .. }
-            | Self::NoSuchFile => None,
+            | Self::NoSuchFile
+            | Self::BodyTooSlow { .. }
+            | Self::Internal => None,
         }
     }
 }

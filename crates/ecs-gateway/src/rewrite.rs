@@ -8,7 +8,7 @@ use url::{Position, Url};
 use crate::config::Upstream;
 use json_scan::Frame;
 
-mod json_scan;
+pub(crate) mod json_scan;
 
 /// Keys of a catalog endpoint that hold URLs (Keystone v3 `url`, v2 `publicURL` and friends).
 const ENDPOINT_URL_KEYS: [&str; 4] = ["url", "publicURL", "internalURL", "adminURL"];

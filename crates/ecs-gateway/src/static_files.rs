@@ -114,6 +114,22 @@ impl Dist {
     }
 }
 
+/// The longest file name and path Linux takes (NAME_MAX, PATH_MAX).
+const MAX_NAME_BYTES: usize = 255;
+const MAX_PATH_BYTES: usize = 4095;
+
+impl Dist {
+    /// Whether the system could open a file by this URI path's name under the root.
+    fn could_name_a_file(&self, uri_path: &str) -> bool {
+        let decoded: Vec<u8> = percent_decode_str(uri_path).collect();
+        !decoded.contains(&0)
+            && self.root.as_os_str().len() + decoded.len() <= MAX_PATH_BYTES
+            && decoded
+                .split(|&byte| byte == b'/')
+                .all(|name| name.len() <= MAX_NAME_BYTES)
+    }
+}
+
 struct ServedFile {
     path: PathBuf,
     metadata: Metadata,
@@ -241,6 +257,11 @@ impl App {
             None
         };
         let Some(served) = served else {
+            // ServeDir answers 500 when the system refuses the name (a NUL, a name too long):
+            // no file has such a name.
+            if !self.dist.could_name_a_file(request.uri().path()) {
+                return RequestError::NoSuchFile.into_response();
+            }
             return answer(&self.files, request).await;
         };
         if served.is_client_route {

@@ -48,6 +48,13 @@ pub struct SimArgs {
     /// Fraction of API requests whose connection is dropped mid-response.
     #[arg(long, default_value_t = 0.0)]
     pub drop_connection_rate: f64,
+    /// Fraction of reads (GET only) answered with a 500 or 503 fault; with --seed, the same
+    /// reads fail on every run.
+    #[arg(long, default_value_t = 0.0)]
+    pub read_error_rate: f64,
+    /// Fraction of reads (GET only) whose connection is dropped mid-response.
+    #[arg(long, default_value_t = 0.0)]
+    pub read_drop_rate: f64,
     /// Token lifetime in seconds.
     #[arg(long, default_value_t = 3_600)]
     pub token_lifetime_secs: u64,
@@ -106,6 +113,8 @@ impl SimArgs {
             .error_rate(self.error_rate)
             .malformed_json_rate(self.malformed_json_rate)
             .drop_connection_rate(self.drop_connection_rate)
+            .read_error_rate(self.read_error_rate)
+            .read_drop_rate(self.read_drop_rate)
             .token_lifetime(Duration::from_secs(self.token_lifetime_secs))
             .error_name_marker(marker)
             .build_error_rate(self.build_error_rate)
@@ -157,12 +166,18 @@ mod tests {
             "",
             "--seed",
             "3",
+            "--read-error-rate",
+            "0.3",
+            "--read-drop-rate",
+            "0.1",
         ]);
         let config = args.to_config().expect("valid flags");
         assert_eq!(config.knobs.build_ms, 500);
         assert_eq!(config.cors_allowed_origins.len(), 2);
         assert_eq!(config.knobs.error_name_marker, None);
         assert_eq!(config.rng_seed, Some(3));
+        assert_eq!(config.knobs.read_error_rate, 0.3);
+        assert_eq!(config.knobs.read_drop_rate, 0.1);
         assert!(
             !config.nova_only,
             "Glance and Neutron are listed by default"
@@ -175,5 +190,15 @@ mod tests {
     fn rates_outside_zero_to_one_are_refused() {
         let args = SimArgs::parse_from(["ecs-sim", "--error-rate", "1.5"]);
         assert!(args.to_config().is_err());
+        for flag in ["--read-error-rate", "--read-drop-rate"] {
+            for value in ["1.01", "-0.1", "NaN"] {
+                let args = SimArgs::parse_from(["ecs-sim".to_owned(), format!("{flag}={value}")]);
+                let error = args.to_config().expect_err("refused").to_string();
+                assert!(
+                    error.contains("must be between 0 and 1"),
+                    "{flag} {value}: {error}"
+                );
+            }
+        }
     }
 }

@@ -22,6 +22,12 @@ pub struct Knobs {
     pub malformed_json_rate: f64,
     /// Fraction (0..=1) of API requests whose connection is dropped mid-response.
     pub drop_connection_rate: f64,
+    /// Fraction (0..=1) of reads (GET) answered with a 500 or 503 in the service's own error
+    /// body; writes are never touched. Which reads fail follows the seed (see `rng_seed`).
+    pub read_error_rate: f64,
+    /// Fraction (0..=1) of reads (GET) whose connection is dropped mid-response: the status,
+    /// the headers and part of the body go out, then the connection closes.
+    pub read_drop_rate: f64,
     /// Lifetime of issued tokens, in seconds.
     pub token_lifetime_secs: u64,
     /// A server whose name contains this text ends its build in ERROR with a fault.
@@ -40,6 +46,8 @@ impl Default for Knobs {
             failing_path: None,
             malformed_json_rate: 0.0,
             drop_connection_rate: 0.0,
+            read_error_rate: 0.0,
+            read_drop_rate: 0.0,
             token_lifetime_secs: 3_600,
             error_name_marker: Some("sim-error".to_owned()),
             build_error_rate: 0.0,
@@ -63,6 +71,8 @@ impl Knobs {
             ("error_rate", self.error_rate),
             ("malformed_json_rate", self.malformed_json_rate),
             ("drop_connection_rate", self.drop_connection_rate),
+            ("read_error_rate", self.read_error_rate),
+            ("read_drop_rate", self.read_drop_rate),
             ("build_error_rate", self.build_error_rate),
         ] {
             if !(0.0..=1.0).contains(&value) {
@@ -148,7 +158,9 @@ pub struct SimConfig {
     pub admin_enabled: bool,
     /// Number of flavors and of images in the catalogue (at least the built-in ones).
     pub catalogue_size: usize,
-    /// Seed for ids, addresses and passwords, for reproducible runs. None: a random seed.
+    /// Seed for ids, addresses and passwords, and for which reads the read fault knobs fail
+    /// (a function of the seed, the path and how many requests that path had before, so the
+    /// same requests fail on every run however they interleave). None: a random seed.
     pub rng_seed: Option<u64>,
     /// Serve `images` and `os-networks` at every microversion, as ECS does. False: 404 from 2.36 as Nova does.
     pub proxy_apis_at_all_versions: bool,
@@ -207,6 +219,16 @@ impl SimConfig {
 
     pub fn drop_connection_rate(mut self, rate: f64) -> Self {
         self.knobs.drop_connection_rate = rate;
+        self
+    }
+
+    pub fn read_error_rate(mut self, rate: f64) -> Self {
+        self.knobs.read_error_rate = rate;
+        self
+    }
+
+    pub fn read_drop_rate(mut self, rate: f64) -> Self {
+        self.knobs.read_drop_rate = rate;
         self
     }
 

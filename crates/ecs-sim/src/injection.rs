@@ -11,10 +11,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
 
-use crate::Simulator;
+use futures_util::StreamExt;
+
+use crate::cinder::CinderError;
 use crate::fault::{Fault, KeystoneError};
 use crate::glance::GlanceError;
 use crate::neutron::NeutronError;
+use crate::{Knobs, Simulator};
 
 /// Headers every oslo.middleware CORS filter allows besides its configured ones.
 const SIMPLE_HEADERS: [&str; 8] = [
@@ -275,6 +278,8 @@ enum Injected {
     Fail(StatusCode),
     Malformed,
     Drop,
+    /// Answered, but the connection closes halfway through the body.
+    CutOff,
 }
 
 async fn inject(State(simulator): State<Simulator>, request: Request, next: Next) -> Response {
@@ -292,7 +297,7 @@ async fn decide(simulator: &Simulator, request: Request, next: Next, path: &str)
     if request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
-    simulator.count_request(path);
+    let nth = simulator.count_request(path);
     let knobs = simulator.knobs();
     if knobs.latency_ms > 0 {
         tokio::time::sleep(knobs.latency()).await;
@@ -324,12 +329,68 @@ async fn decide(simulator: &Simulator, request: Request, next: Next, path: &str)
             Injected::Nothing
         }
     };
+    let decision = match decision {
+        Injected::Nothing if request.method() == Method::GET && is_read_api(path) => {
+            let read = read_fault(&knobs, simulator.fault_seed(), path, nth);
+            if !matches!(read, Injected::Nothing) {
+                simulator.record_read_fault();
+            }
+            read
+        }
+        decision => decision,
+    };
     match decision {
         Injected::Nothing => next.run(request).await,
         Injected::Fail(status) => injected_failure(path, status),
         Injected::Drop => dropped_connection(),
         Injected::Malformed => truncate_body(next.run(request).await).await,
+        Injected::CutOff => cut_off_mid_body(next.run(request).await).await,
     }
+}
+
+/// The services whose reads the read fault knobs fail.
+fn is_read_api(path: &str) -> bool {
+    ["/compute", "/identity", "/image", "/network", "/volume"]
+        .iter()
+        .any(|service| path.starts_with(service))
+}
+
+/// The read fault knobs' decision for the `nth` request to `path`: a function of the seed,
+/// the path and `nth` only, so that with a seed the same reads fail on every run, however
+/// concurrent requests interleave.
+fn read_fault(knobs: &Knobs, seed: u64, path: &str, nth: usize) -> Injected {
+    let draw = |purpose: u8| fault_draw(seed, path, nth, purpose);
+    if knobs.read_error_rate > 0.0 && draw(0) < knobs.read_error_rate {
+        Injected::Fail(if draw(1) < 0.5 {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        })
+    } else if knobs.read_drop_rate > 0.0 && draw(2) < knobs.read_drop_rate {
+        Injected::CutOff
+    } else {
+        Injected::Nothing
+    }
+}
+
+/// A number in 0..1 from `seed`, `path`, `nth` and `purpose`: FNV-1a over them, finished with
+/// SplitMix64's mixer (stable across Rust and crate versions, unlike std's hasher).
+fn fault_draw(seed: u64, path: &str, nth: usize, purpose: u8) -> f64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = seed
+        .to_le_bytes()
+        .into_iter()
+        .chain(path.bytes())
+        .chain((nth as u64).to_le_bytes())
+        .chain([purpose]);
+    for byte in bytes {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^= hash >> 31;
+    // The top 53 bits, as a fraction.
+    (hash >> 11) as f64 / (1_u64 << 53) as f64
 }
 
 fn injected_failure(path: &str, status: StatusCode) -> Response {
@@ -354,6 +415,14 @@ fn injected_failure(path: &str, status: StatusCode) -> Response {
             )
         };
         return NeutronError::new(status, kind, message).into_response();
+    }
+    if path.starts_with("/volume") {
+        let message = if status == StatusCode::SERVICE_UNAVAILABLE {
+            "The service is temporarily unavailable (injected by ecs-sim)."
+        } else {
+            "The server has either erred or is incapable of performing the requested operation."
+        };
+        return CinderError::new(status, message).into_response();
     }
     if path.starts_with("/image") {
         let message = if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -385,6 +454,29 @@ fn dropped_connection() -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// The status, the headers and the first half of the body go out; then, once that half is on
+/// its way, the connection closes (the declared `Content-Length` is never reached).
+async fn cut_off_mid_body(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    let first_half = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(half) });
+    let then_close = futures_util::stream::once(async {
+        // Long enough for hyper to send the first half before the connection goes.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection dropped mid-response by ecs-sim",
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(first_half.chain(then_close)))
 }
 
 async fn truncate_body(response: Response) -> Response {

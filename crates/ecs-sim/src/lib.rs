@@ -32,7 +32,8 @@
 //!   volume get it there (in use as `/dev/vda`, deleted with the server when asked), and Nova's
 //!   `servers/{id}/os-volume_attachments` attaches and detaches data volumes.
 //! - Knobs ([`Knobs`]): latency, build and transition times, error injection (500/503 rate, a
-//!   failing path, cut-short JSON, dropped connections), token lifetime, an ERROR marker in
+//!   failing path, cut-short JSON, dropped connections; and for reads only, a 500/503 rate and
+//!   a mid-response drop rate, seeded), token lifetime, an ERROR marker in
 //!   server names and a build error rate. Set them with [`SimConfig`]'s builder, the binary's
 //!   flags, or at run time with `GET`/`PATCH /admin/knobs` (only when
 //!   [`SimConfig::admin_enabled`] is set: it has no authentication).
@@ -72,6 +73,7 @@ pub mod test_client;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use axum::Router;
@@ -103,6 +105,10 @@ struct Inner {
     request_counts: Mutex<HashMap<String, usize>>,
     /// Per server, the actions accepted (Nova's names, in order), as its instance actions list.
     server_actions: Mutex<HashMap<String, Vec<String>>>,
+    /// Decides which reads the read fault knobs fail: `rng_seed`, or random.
+    fault_seed: u64,
+    /// Reads failed or dropped on purpose so far.
+    read_faults: AtomicUsize,
 }
 
 impl Simulator {
@@ -111,6 +117,7 @@ impl Simulator {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_entropy(),
         };
+        let fault_seed = config.rng_seed.unwrap_or_else(rand::random);
         let mut state = State::new(rng, config.catalogue_size, config.quota);
         state.volumes.quota = config.volume_quota;
         Self {
@@ -120,6 +127,8 @@ impl Simulator {
                 state: Mutex::new(state),
                 request_counts: Mutex::new(HashMap::new()),
                 server_actions: Mutex::new(HashMap::new()),
+                fault_seed,
+                read_faults: AtomicUsize::new(0),
             }),
         }
     }
@@ -181,6 +190,20 @@ impl Simulator {
             .sum()
     }
 
+    /// Reads (GET) answered with an error or dropped mid-response by the read fault knobs so
+    /// far.
+    pub fn read_faults_injected(&self) -> usize {
+        self.inner.read_faults.load(Ordering::Relaxed)
+    }
+
+    fn fault_seed(&self) -> u64 {
+        self.inner.fault_seed
+    }
+
+    fn record_read_fault(&self) {
+        self.inner.read_faults.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The state-changing actions (`os-start`, `os-stop`, `reboot`) accepted for a server so
     /// far, in order; reads such as `os-getConsoleOutput` are not actions.
     pub fn server_actions(&self, server_id: &str) -> Vec<String> {
@@ -230,10 +253,12 @@ impl Simulator {
         lock(&self.inner.state)
     }
 
-    fn count_request(&self, path: &str) {
-        *lock(&self.inner.request_counts)
-            .entry(path.to_owned())
-            .or_default() += 1;
+    /// Counts a request to `path`; returns how many it has had, this one included.
+    fn count_request(&self, path: &str) -> usize {
+        let mut counts = lock(&self.inner.request_counts);
+        let count = counts.entry(path.to_owned()).or_default();
+        *count += 1;
+        *count
     }
 
     /// Scheme, host and port that clients used, for links and the catalog.

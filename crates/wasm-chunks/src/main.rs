@@ -49,6 +49,9 @@ struct Args {
     /// `release` or `debug`.
     #[arg(long, env = "TRUNK_PROFILE", default_value = "debug")]
     profile: String,
+    /// The cargo profile of release builds (the workspace's `release` is the servers').
+    #[arg(long, default_value = "release")]
+    release_cargo_profile: String,
     /// The URL path the app is served under.
     #[arg(long, env = "TRUNK_PUBLIC_URL", default_value = "/")]
     public_url: String,
@@ -183,7 +186,7 @@ fn build_wasm(args: &Args, release: bool) -> Result<PathBuf> {
             "--message-format=json-render-diagnostics",
         ]);
     if release {
-        command.arg("--release");
+        command.args(["--profile", &args.release_cargo_profile]);
     }
     if let Some(features) = &args.features {
         command.args(["--features", features]);

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 /// One open object or array while scanning, with the key it sits under in its parent object.
-pub(super) struct Frame<'a> {
+pub(crate) struct Frame<'a> {
     pub(super) is_object: bool,
     pub(super) key: Option<&'a [u8]>,
     /// In an object: the key of the member being read.
@@ -13,7 +13,7 @@ pub(super) struct Frame<'a> {
 
 /// The body is not a JSON text (RFC 8259), or nests deeper than `MAX_NESTING`: it is relayed
 /// as it is.
-pub(super) struct NotJson;
+pub(crate) struct NotJson;
 
 /// The deepest nesting serde_json accepts: no API nests this deep, and the scanner's stack of
 /// open containers stays small whatever the body.
@@ -22,7 +22,7 @@ const MAX_NESTING: usize = 127;
 /// Checks that `body` is a JSON text and calls `found` with the byte range (quotes included) of
 /// every string value at a position `select` picks (given the containers open around it), in
 /// order. One pass, no allocation per value; on `Err` the ranges already reported must be dropped.
-pub(super) fn for_each_string_value(
+pub(crate) fn for_each_string_value(
     body: &[u8],
     select: impl Fn(&[Frame<'_>]) -> bool,
     mut found: impl FnMut(Range<usize>),
@@ -166,17 +166,29 @@ fn string_end(body: &[u8], start: usize) -> Result<usize, NotJson> {
             Some(b'"') => return Ok(index + 1),
             Some(b'\\') => match body.get(index + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => index += 2,
-                Some(b'u')
-                    if body
-                        .get(index + 2..index + 6)
-                        .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) =>
-                {
-                    index += 6;
-                }
+                Some(b'u') => index = unicode_escape_end(body, index)?,
                 _ => return Err(NotJson),
             },
             _ => return Err(NotJson),
         }
+    }
+}
+
+/// The index just past the `\uXXXX` escape at `index`, or past the pair of them that a UTF-16
+/// surrogate needs: serde_json refuses a lone surrogate.
+fn unicode_escape_end(body: &[u8], index: usize) -> Result<usize, NotJson> {
+    let code_unit = |at: usize| {
+        body.get(at..at + 6)
+            .filter(|escape| escape.starts_with(b"\\u"))
+            .and_then(|escape| std::str::from_utf8(&escape[2..]).ok())
+            .filter(|hex| hex.bytes().all(|byte| byte.is_ascii_hexdigit()))
+            .and_then(|hex| u16::from_str_radix(hex, 16).ok())
+            .ok_or(NotJson)
+    };
+    match code_unit(index)? {
+        0xD800..=0xDBFF if matches!(code_unit(index + 6), Ok(0xDC00..=0xDFFF)) => Ok(index + 12),
+        0xD800..=0xDFFF => Err(NotJson),
+        _ => Ok(index + 6),
     }
 }
 
@@ -223,11 +235,13 @@ fn number_end(body: &[u8], start: usize) -> Result<usize, NotJson> {
             Ok(from + count)
         }
     };
-    let mut index = start + usize::from(body[start] == b'-');
-    index = match body.get(index) {
-        Some(b'0') => index + 1,
-        _ => digits_from(index)?,
+    let integer_from = start + usize::from(body[start] == b'-');
+    let mut index = match body.get(integer_from) {
+        Some(b'0') => integer_from + 1,
+        _ => digits_from(integer_from)?,
     };
+    // Fewer digits than this cannot make a number beyond f64's range without an exponent.
+    let mut may_overflow = index - integer_from > MAX_F64_INTEGER_DIGITS;
     if body.get(index) == Some(&b'.') {
         index = digits_from(index + 1)?;
     }
@@ -237,9 +251,22 @@ fn number_end(body: &[u8], start: usize) -> Result<usize, NotJson> {
             index += 1;
         }
         index = digits_from(index)?;
+        may_overflow = true;
+    }
+    // serde_json refuses a number beyond f64's range ("number out of range").
+    if may_overflow
+        && std::str::from_utf8(&body[start..index])
+            .ok()
+            .and_then(|number| number.parse::<f64>().ok())
+            .is_none_or(f64::is_infinite)
+    {
+        return Err(NotJson);
     }
     Ok(index)
 }
+
+/// The integer digits of f64::MAX (about 1.8e308).
+const MAX_F64_INTEGER_DIGITS: usize = 308;
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,10 @@
 mod binary;
 mod common;
 mod guide_flow;
+mod hostile;
+mod load;
 mod log_secrets;
+mod panic;
 mod proxy;
 mod services;
 mod static_files;

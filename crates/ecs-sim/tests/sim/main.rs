@@ -18,6 +18,7 @@ mod lifecycle;
 mod listing;
 mod load;
 mod neutron;
+mod read_faults;
 mod requests;
 mod schemas;
 mod security_groups;
