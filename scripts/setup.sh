@@ -5,6 +5,7 @@
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+AXE_CORE_VERSION=4.14.1
 
 step() { printf '==> %s\n' "$*"; }
 fail() {
@@ -89,6 +90,25 @@ ensure_wasm_opt() {
   hash -r
   wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION" ||
     fail "wasm-opt on PATH is '$(wasm-opt --version 2>&1)', not binaryen $BINARYEN_VERSION: put npm's global bin first on PATH"
+}
+
+# axe-core, the accessibility engine the browser tests run in each page (tests/browser/a11y.rs),
+# from npm (never a CDN). The tests read AXE_CORE_JS, or find it in npm's global folder.
+ensure_axe_core() {
+  local root
+  root="$(npm root -g 2>/dev/null || true)"
+  if [ -n "$root" ] && grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$root/axe-core/package.json" 2>/dev/null; then
+    step "axe-core $AXE_CORE_VERSION: present"
+  else
+    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+    step "axe-core $AXE_CORE_VERSION: installing with npm"
+    npm install -g --silent "axe-core@$AXE_CORE_VERSION" >/dev/null 2>&1 ||
+      as_root npm install -g --silent "axe-core@$AXE_CORE_VERSION" >/dev/null 2>&1 ||
+      fail "'npm install -g axe-core@$AXE_CORE_VERSION' failed"
+    root="$(npm root -g)"
+  fi
+  AXE_CORE_JS="$root/axe-core/axe.min.js"
+  export AXE_CORE_JS
 }
 
 ensure_browser() {

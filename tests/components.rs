@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use ecs_api::ApiError;
-use ecs_console::api::activity::{ActivityLog, RequestState};
+use ecs_console::api::activity::{ActivityLog, RequestState, RetryNote};
 use ecs_console::components::activity_panel::ActivityPanel;
 use ecs_console::components::announcer::{LiveRegion, use_announcer};
 use ecs_console::components::error_notice::ErrorNotice;
@@ -101,17 +101,20 @@ async fn the_activity_panel_shows_requests_without_secrets() {
         "GET",
         "http://gw.example/proxy/compute/v2.1/p/servers/detail?limit=5&token=s3cr3t",
         js_sys::Date::now(),
+        1,
     );
     let unanswered = log.start(
         "POST",
         "/proxy/identity/v3/auth/tokens",
         js_sys::Date::now(),
+        1,
     );
     // Still in flight at the end.
     log.start(
         "GET",
         "/proxy/compute/v2.1/p/flavors/detail",
         js_sys::Date::now(),
+        1,
     );
     settle().await;
     let text = root.text_content().unwrap_or_default();
@@ -137,6 +140,28 @@ async fn the_activity_panel_shows_requests_without_secrets() {
     assert!(text.contains("no response"));
     assert!(!text.contains("s3cr3t"), "secrets never shown");
     assert!(!text.contains("gw.example"), "only paths are shown");
+
+    // A read that failed in passing says when it is sent again, and as which attempt.
+    let failed = log.start(
+        "GET",
+        "/proxy/compute/v2.1/p/os-keypairs",
+        js_sys::Date::now(),
+        1,
+    );
+    log.finish(failed, RequestState::Answered(503), 4);
+    log.retrying(
+        failed,
+        RetryNote {
+            delay_ms: 600,
+            next_attempt: 2,
+        },
+    );
+    settle().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.contains("503, retrying in 0.6 s (attempt 2 of 3)"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use super::retry::MAX_ATTEMPTS;
+
 /// How many requests the panel remembers; older ones are dropped first.
 pub const ACTIVITY_CAPACITY: usize = 200;
 
@@ -35,6 +37,8 @@ pub enum RequestState {
     Answered(u16),
     /// The request never got a response (network failure, CORS refusal).
     NoResponse,
+    /// Answered with this status, but the body stopped short (the connection dropped).
+    CutShort(u16),
     /// Given up because the view that asked for it went away.
     Cancelled,
 }
@@ -50,6 +54,17 @@ pub struct ActivityEntry {
     pub started_ms: f64,
     /// How long the answer took; `None` while in flight.
     pub duration_ms: Option<u32>,
+    /// Which attempt of the request this is (1 unless a read is tried again).
+    pub attempt: u32,
+    /// Set when this attempt failed and the read is sent again.
+    pub retry: Option<RetryNote>,
+}
+
+/// A failed read that is sent again: after how long, as which attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RetryNote {
+    pub delay_ms: u32,
+    pub next_attempt: u32,
 }
 
 /// The shared log; cheap to copy into closures.
@@ -73,8 +88,9 @@ impl ActivityLog {
         }
     }
 
-    /// Lists a request as it is sent; [`ActivityLog::finish`] records its outcome.
-    pub fn start(&self, method: &str, url: &str, started_ms: f64) -> u64 {
+    /// Lists attempt `attempt` (from 1) of a request as it is sent; [`ActivityLog::finish`]
+    /// records its outcome.
+    pub fn start(&self, method: &str, url: &str, started_ms: f64, attempt: u32) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let entry = ActivityEntry {
@@ -84,6 +100,8 @@ impl ActivityLog {
             state: RequestState::InFlight,
             started_ms,
             duration_ms: None,
+            attempt,
+            retry: None,
         };
         self.entries.update(|entries| {
             entries.push(entry);
@@ -102,6 +120,15 @@ impl ActivityLog {
             if let Some(entry) = entries.iter_mut().find(|entry| entry.id == id) {
                 entry.state = outcome;
                 entry.duration_ms = Some(duration_ms);
+            }
+        });
+    }
+
+    /// Notes that the failed request `id` is sent again (ignored once dropped from the log).
+    pub fn retrying(&self, id: u64, note: RetryNote) {
+        self.entries.update(|entries| {
+            if let Some(entry) = entries.iter_mut().find(|entry| entry.id == id) {
+                entry.retry = Some(note);
             }
         });
     }
@@ -128,6 +155,41 @@ impl ActivityLog {
 
     pub fn clear(&self) {
         self.entries.set(Vec::new());
+    }
+}
+
+impl ActivityEntry {
+    /// The status column: "503, retrying in 0.6 s (attempt 2 of 3)", "200 (attempt 3 of 3)".
+    pub fn status_text(&self) -> String {
+        let status = match self.state {
+            RequestState::InFlight => "waiting…".to_owned(),
+            RequestState::Answered(status) => status.to_string(),
+            RequestState::NoResponse => "no response".to_owned(),
+            RequestState::CutShort(status) => format!("{status}, cut short"),
+            RequestState::Cancelled => "cancelled (page left)".to_owned(),
+        };
+        match self.retry {
+            Some(RetryNote {
+                delay_ms,
+                next_attempt,
+            }) => format!(
+                "{status}, retrying in {:.1} s (attempt {next_attempt} of {MAX_ATTEMPTS})",
+                f64::from(delay_ms) / 1_000.0
+            ),
+            None if self.attempt > 1 => {
+                format!("{status} (attempt {} of {MAX_ATTEMPTS})", self.attempt)
+            }
+            None => status,
+        }
+    }
+
+    /// True when this attempt failed (its row is marked).
+    pub fn failed(&self) -> bool {
+        match self.state {
+            RequestState::Answered(status) => status >= 400,
+            RequestState::NoResponse | RequestState::CutShort(_) => true,
+            RequestState::InFlight | RequestState::Cancelled => false,
+        }
     }
 }
 
@@ -184,8 +246,8 @@ mod tests {
         let owner = Owner::new();
         owner.with(|| {
             let log = ActivityLog::new();
-            let answered = log.start("GET", "/servers/detail", 5.0);
-            let refused = log.start("POST", "/servers", 6.0);
+            let answered = log.start("GET", "/servers/detail", 5.0, 1);
+            let refused = log.start("POST", "/servers", 6.0, 1);
             let entries = log.entries();
             assert!(
                 entries
@@ -203,9 +265,68 @@ mod tests {
             assert_eq!(entries[1].duration_ms, Some(40));
 
             // A request cleared from the log while in flight finishes quietly.
-            let cleared = log.start("GET", "/flavors/detail", 7.0);
+            let cleared = log.start("GET", "/flavors/detail", 7.0, 1);
             log.clear();
             log.finish(cleared, RequestState::Answered(200), 1);
+            assert!(log.is_empty());
+        });
+    }
+
+    #[test]
+    fn each_attempt_of_a_retried_read_says_what_comes_next() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let log = ActivityLog::new();
+            let first = log.start("GET", "/servers/detail", 1.0, 1);
+            log.finish(first, RequestState::Answered(503), 20);
+            log.retrying(
+                first,
+                RetryNote {
+                    delay_ms: 600,
+                    next_attempt: 2,
+                },
+            );
+            let second = log.start("GET", "/servers/detail", 700.0, 2);
+            assert_eq!(log.entries()[0].status_text(), "waiting… (attempt 2 of 3)");
+            log.finish(second, RequestState::CutShort(200), 9);
+            log.retrying(
+                second,
+                RetryNote {
+                    delay_ms: 1_140,
+                    next_attempt: 3,
+                },
+            );
+            let third = log.start("GET", "/servers/detail", 2_000.0, 3);
+            log.finish(third, RequestState::Answered(200), 5);
+            let texts: Vec<String> = log
+                .entries()
+                .iter()
+                .map(ActivityEntry::status_text)
+                .collect();
+            assert_eq!(
+                texts,
+                [
+                    "200 (attempt 3 of 3)",
+                    "200, cut short, retrying in 1.1 s (attempt 3 of 3)",
+                    "503, retrying in 0.6 s (attempt 2 of 3)",
+                ]
+            );
+            let failed: Vec<bool> = log.entries().iter().map(ActivityEntry::failed).collect();
+            assert_eq!(failed, [false, true, true]);
+
+            let lost = log.start("GET", "/flavors/detail", 3_000.0, 1);
+            log.finish(lost, RequestState::NoResponse, 3);
+            assert_eq!(log.entries()[0].status_text(), "no response");
+            assert!(log.entries()[0].failed());
+            // A note for an entry cleared meanwhile is ignored.
+            log.clear();
+            log.retrying(
+                lost,
+                RetryNote {
+                    delay_ms: 500,
+                    next_attempt: 2,
+                },
+            );
             assert!(log.is_empty());
         });
     }
@@ -238,7 +359,7 @@ mod tests {
         owner.with(|| {
             let log = ActivityLog::new();
             for n in 0..(ACTIVITY_CAPACITY + 5) {
-                let id = log.start("GET", &format!("/servers/{n}?token=t"), 0.0);
+                let id = log.start("GET", &format!("/servers/{n}?token=t"), 0.0, 1);
                 log.finish(id, RequestState::Answered(200), 1);
             }
             assert_eq!(log.len(), ACTIVITY_CAPACITY);

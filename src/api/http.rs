@@ -67,12 +67,28 @@ impl RawResponse {
     }
 }
 
+/// A request that got no complete answer.
+pub(super) struct Unanswered {
+    /// The status line, when it arrived before the connection broke off mid-body.
+    pub status: Option<u16>,
+    pub error: ApiError,
+}
+
+impl From<ApiError> for Unanswered {
+    fn from(error: ApiError) -> Self {
+        Self {
+            status: None,
+            error,
+        }
+    }
+}
+
 /// Sends `request`; `cancel`, when given, can abort it while it is in flight.
 pub(super) async fn exchange(
     request: &ApiRequest,
     headers: &[(&'static str, String)],
     cancel: Option<&web_sys::AbortSignal>,
-) -> Result<RawResponse, ApiError> {
+) -> Result<RawResponse, Unanswered> {
     let request_headers = Headers::new();
     request_headers.set("Accept", "application/json");
     if request.body.is_some() {
@@ -101,11 +117,12 @@ pub(super) async fn exchange(
     let status = response.status();
     let subject_token = response.headers().get("x-subject-token");
     let retry_after = response.headers().get("retry-after");
-    let body = response.text().await.map_err(|error| {
-        ApiError::network(format!(
+    let body = response.text().await.map_err(|error| Unanswered {
+        status: Some(status),
+        error: ApiError::network(format!(
             "the response to {} was cut short: {error}",
             request.method.as_str()
-        ))
+        )),
     })?;
     Ok(RawResponse {
         status,

@@ -1,7 +1,8 @@
 //! All HTTP of the app. Every call goes through [`Api::send`], which adds the token and the
 //! microversion headers (chosen per URL by `ecs-api`), records the request in the activity log,
 //! turns a 401 into a trip to sign-in, and decodes errors with `ecs-api` so every failure is an
-//! [`ApiError`] carrying the API's own message (network failures included).
+//! [`ApiError`] carrying the API's own message (network failures included). A read that fails
+//! in passing is sent again, as [`retry`] decides; each attempt is listed in the activity log.
 
 pub mod activity;
 pub mod compute;
@@ -13,9 +14,12 @@ pub mod keypairs;
 pub mod keystone;
 pub mod network;
 mod pages;
+mod retry;
 pub mod server_actions;
 pub mod server_list;
 pub mod volumes;
+
+use std::time::Duration;
 
 use ecs_api::error::DecodeError;
 use ecs_api::microversion::microversion_for;
@@ -24,9 +28,11 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::browser::current_location;
+use crate::browser::visibility::is_page_visible;
 use crate::session::{Session, SessionStore};
-use activity::{ActivityLog, RequestState};
+use activity::{ActivityLog, RequestState, RetryNote};
 pub use http::{Method, RawResponse};
+use retry::Failure;
 use send_wrapper::SendWrapper;
 
 /// The app's API client (a context; cheap to copy).
@@ -200,29 +206,120 @@ impl Api {
         self.exchange(request, headers).await
     }
 
+    /// Sends `request`, and sends a read again while it fails in passing (see [`retry`]):
+    /// each attempt is listed in the activity log, with the wait before the next one.
     async fn exchange(
         &self,
         request: &ApiRequest,
         headers: &[(&'static str, String)],
     ) -> Result<RawResponse, ApiError> {
-        let started = js_sys::Date::now();
-        let entry = self
-            .activity
-            .start(request.method.as_str(), &request.url, started);
+        // One controller for every attempt: a view that goes ends the waiting too.
         let cancel = cancel_read_on_cleanup(request.method);
-        let signal = cancel.as_ref().map(|controller| controller.signal());
-        let result = http::exchange(request, headers, signal.as_ref()).await;
-        let duration_ms = (js_sys::Date::now() - started).max(0.0) as u32;
-        let outcome = match &result {
-            Ok(response) => RequestState::Answered(response.status),
-            Err(_) if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) => {
-                RequestState::Cancelled
+        let signal = cancel.as_ref().map(web_sys::AbortController::signal);
+        let cancelled = || signal.as_ref().is_some_and(web_sys::AbortSignal::aborted);
+        let mut attempt = 1;
+        loop {
+            let started = js_sys::Date::now();
+            let entry =
+                self.activity
+                    .start(request.method.as_str(), &request.url, started, attempt);
+            let result = http::exchange(request, headers, signal.as_ref()).await;
+            let duration_ms = (js_sys::Date::now() - started).max(0.0) as u32;
+            let (outcome, failure) = match &result {
+                Ok(response) if response.is_success() => {
+                    if request.method == Method::Get && retry::is_cut_short(&response.body) {
+                        (
+                            RequestState::CutShort(response.status),
+                            Some(Failure::CutShort),
+                        )
+                    } else {
+                        (RequestState::Answered(response.status), None)
+                    }
+                }
+                Ok(response) => (
+                    RequestState::Answered(response.status),
+                    Some(Failure::Status(response.status)),
+                ),
+                Err(_) if cancelled() => (RequestState::Cancelled, None),
+                Err(unanswered) => (
+                    unanswered
+                        .status
+                        .map_or(RequestState::NoResponse, RequestState::CutShort),
+                    (unanswered.error.kind == ErrorKind::Network).then_some(Failure::NoResponse),
+                ),
+            };
+            self.activity.finish(entry, outcome, duration_ms);
+            let Some(failure) = failure else {
+                return result.map_err(|unanswered| unanswered.error);
+            };
+            let retry_after = match &result {
+                Ok(response) if !response.is_success() => {
+                    response.error().retry_after.map(Duration::from_secs)
+                }
+                _ => None,
+            };
+            let delay = retry::delay_before(
+                request.method,
+                failure,
+                attempt + 1,
+                retry_after,
+                js_sys::Math::random(),
+            );
+            let Some(delay) = delay else {
+                return given_up(request, failure, result);
+            };
+            self.activity.retrying(
+                entry,
+                RetryNote {
+                    delay_ms: u32::try_from(delay.as_millis()).unwrap_or(u32::MAX),
+                    next_attempt: attempt + 1,
+                },
+            );
+            pause(delay).await;
+            // No request from a hidden tab (as polling): the retry waits until it is shown.
+            while !is_page_visible() && !cancelled() {
+                pause(HIDDEN_TAB_CHECK).await;
             }
-            Err(_) => RequestState::NoResponse,
-        };
-        self.activity.finish(entry, outcome, duration_ms);
-        result
+            if cancelled() {
+                return given_up(request, failure, result);
+            }
+            attempt += 1;
+        }
     }
+}
+
+/// How often a retry due in a hidden tab looks whether the tab is shown again.
+const HIDDEN_TAB_CHECK: Duration = Duration::from_secs(1);
+
+/// The outcome of the last attempt of a read that failed: its error, or for a success whose
+/// body stopped short, a network error that says so (rather than "not the OpenStack API").
+fn given_up(
+    request: &ApiRequest,
+    failure: Failure,
+    result: Result<RawResponse, http::Unanswered>,
+) -> Result<RawResponse, ApiError> {
+    match (failure, result) {
+        (Failure::CutShort, Ok(response)) => Err(ApiError::network(format!(
+            "the response to {} {} (HTTP {}) was cut short: the connection closed before the \
+             end of its body.",
+            request.method.as_str(),
+            activity::redact_url(&request.url),
+            response.status
+        ))),
+        (_, result) => result.map_err(|unanswered| unanswered.error),
+    }
+}
+
+/// Resolves after `delay` (a browser timer).
+async fn pause(delay: Duration) {
+    let (done, elapsed) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        delay,
+    );
+    let _ = elapsed.await;
 }
 
 /// A read still in flight when the view that asked for it goes is cancelled: its answer is no

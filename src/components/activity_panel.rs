@@ -10,12 +10,15 @@ use crate::components::table::ColumnHeads;
 #[component]
 pub fn ActivityPanel() -> impl IntoView {
     let log = expect_context::<ActivityLog>();
-    // A request's row is rebuilt when its state changes (answered, failed), not on every request.
+    // A request's row is rebuilt when its state changes (answered, failed, retried), not on
+    // every request.
     let keys = Signal::derive(move || {
         log.entries()
             .iter()
             .enumerate()
-            .map(|(position, entry)| RowKey::showing(position, &(entry.id, entry.state)))
+            .map(|(position, entry)| {
+                RowKey::showing(position, &(entry.id, entry.state, entry.retry))
+            })
             .collect()
     });
     let row = Callback::new(move |position: usize| match log.entry(position) {
@@ -29,7 +32,7 @@ pub fn ActivityPanel() -> impl IntoView {
                 <span class="muted small">{move || requests_count(log.len())}</span>
             </summary>
             <p class="hint">
-                "Method, path, status and time of each request, listed as it is sent. Tokens and passwords are never recorded; bodies are not kept."
+                "Method, path, status and time of each request, listed as it is sent. A read that fails in passing (no answer, 500, 502, 503, 504, a body cut short) is sent again, up to 3 attempts. Tokens and passwords are never recorded; bodies are not kept."
             </p>
             <div class="row">
                 <button type="button" on:click=move |_| log.clear()>"Clear"</button>
@@ -48,12 +51,8 @@ pub fn ActivityPanel() -> impl IntoView {
 
 #[component]
 fn ActivityRow(entry: ActivityEntry) -> impl IntoView {
-    let (status, failed) = match entry.state {
-        RequestState::InFlight => ("waiting…".to_owned(), false),
-        RequestState::Answered(status) => (status.to_string(), status >= 400),
-        RequestState::NoResponse => ("no response".to_owned(), true),
-        RequestState::Cancelled => ("cancelled (page left)".to_owned(), false),
-    };
+    let status = entry.status_text();
+    let failed = entry.failed();
     let duration = entry
         .duration_ms
         .map_or_else(|| EMPTY.to_owned(), |duration| format!("{duration} ms"));

@@ -11,7 +11,7 @@ use ecs_sim::{Quota, VolumeQuota};
 use fantoccini::Locator;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -19,7 +19,7 @@ use crate::create::{
     FLAVOR, IMAGE, SIMULATOR, by_id, click_xpath, create_through_the_api, is_checked,
     make_the_guides_choices, text_of,
 };
-use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
+use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions, devtools};
 
 const WINDOWS_IMAGE: &str = "Windows Server 2019 Datacenter 64bit";
 /// 1 vCPU, 1 GB: too small for the Windows image.
@@ -459,38 +459,6 @@ impl RecordingProxy {
     }
 }
 
-/// A Chrome DevTools command sent through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct DevTools {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"cmd": self.cmd, "params": self.params});
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-async fn devtools(h: &Console, cmd: &'static str, params: Value) {
-    h.browser
-        .issue_cmd(DevTools { cmd, params })
-        .await
-        .unwrap_or_else(|error| panic!("{cmd}: {error}"));
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_says_it_is_loading_before_the_app_runs_and_asks_for_no_favicon() {
     let h = Harness::start().await;
@@ -507,12 +475,17 @@ async fn the_page_says_it_is_loading_before_the_app_runs_and_asks_for_no_favicon
     assert!(body.contains("Loading the console…"), "{body}");
 
     // Until the app's code arrives (here: never), the page shows them.
-    devtools(&h, "Network.enable", json!({})).await;
-    devtools(&h, "Network.setBlockedURLs", json!({"urls": ["*.wasm"]})).await;
+    devtools(&h.browser, "Network.enable", json!({})).await;
+    devtools(
+        &h.browser,
+        "Network.setBlockedURLs",
+        json!({"urls": ["*.wasm"]}),
+    )
+    .await;
     h.open("/servers").await;
     h.wait_for_text("Loading the console…").await;
     assert!(h.body_text().await.contains("ECS console"));
-    devtools(&h, "Network.setBlockedURLs", json!({"urls": []})).await;
+    devtools(&h.browser, "Network.setBlockedURLs", json!({"urls": []})).await;
 
     // Once the app runs, the loading line goes; and no page load asks for /favicon.ico (which
     // the gateway does not have).

@@ -6,11 +6,14 @@
 //! (CHROMEDRIVER). The `measure` tests are `#[ignore]`d: `scripts/measure` runs them.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod a11y;
 mod connect;
 mod console;
 mod create;
 mod create_fixes;
 mod disks;
+mod flaky_cloud;
+mod keyboard;
 mod keypairs;
 mod measure;
 mod real_openstack;

@@ -372,13 +372,12 @@ impl Console {
     /// Makes the browser report `scheme` ("light" or "dark") as the system's colour scheme, as
     /// when the user switches it in their OS (Chrome DevTools `Emulation.setEmulatedMedia`).
     pub async fn emulate_color_scheme(&self, scheme: &str) {
-        self.browser
-            .issue_cmd(ChromeDevTools {
-                cmd: "Emulation.setEmulatedMedia",
-                params: json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
-            })
-            .await
-            .unwrap_or_else(|error| panic!("emulate prefers-color-scheme: {scheme}: {error}"));
+        devtools(
+            &self.browser,
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await;
     }
 
     /// Everything the page has put into browser storage.
@@ -564,6 +563,14 @@ pub fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .expect("find a free loopback port")
+}
+
+/// Sends the Chrome DevTools command `cmd` with `params` and returns its result.
+pub async fn devtools(browser: &Client, cmd: &'static str, params: Value) -> Value {
+    browser
+        .issue_cmd(ChromeDevTools { cmd, params })
+        .await
+        .unwrap_or_else(|error| panic!("DevTools {cmd}: {error}"))
 }
 
 /// A Chrome DevTools command sent through chromedriver's `goog/cdp/execute`.

@@ -14,8 +14,13 @@ use std::time::Duration;
 use ecs_api::ApiError;
 use leptos::prelude::*;
 
+use crate::browser::storage;
 use crate::hooks::visibility::use_page_visible;
 use schedule::{Finished, Outcome, PollState, Timer};
+
+/// localStorage switch ("1") that keeps every poll at its fastest interval, steady or not: the
+/// leak measurement of scripts/measure sets it to stay open 30 minutes at full refresh rate.
+pub const POLL_FAST_KEY: &str = "ecs-console.poll-fast";
 
 /// The live state of a polled value.
 pub struct Polling<T: Send + Sync + 'static> {
@@ -158,10 +163,20 @@ fn poll_state(
     fetches: RwSignal<u64>,
 ) -> (Memo<PollState>, Memo<bool>) {
     let visible = use_page_visible();
+    let always_fast = storage::local()
+        .and_then(|local| local.get_item(POLL_FAST_KEY).ok().flatten())
+        .is_some_and(|value| value == "1");
     let state = Memo::new(move |previous: Option<&PollState>| {
         let state = previous
             .cloned()
-            .unwrap_or_else(|| PollState::new(visible.get_untracked()))
+            .unwrap_or_else(|| {
+                let state = PollState::new(visible.get_untracked());
+                if always_fast {
+                    state.always_fast()
+                } else {
+                    state
+                }
+            })
             .restarted(restarts.get())
             .visibility(visible.get());
         finished.with(|finished| match finished {

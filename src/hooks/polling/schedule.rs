@@ -40,6 +40,8 @@ pub enum Outcome {
 pub struct Schedule {
     steady_interval: Option<Duration>,
     error_interval: Option<Duration>,
+    /// Steady refreshes every [`TRANSITIONAL_INTERVAL`] too (see [`PollState::always_fast`]).
+    always_fast: bool,
 }
 
 impl Schedule {
@@ -53,6 +55,10 @@ impl Schedule {
         match outcome {
             Outcome::Transitional => {
                 self.steady_interval = None;
+                self.error_interval = None;
+                Some(TRANSITIONAL_INTERVAL)
+            }
+            Outcome::Steady if self.always_fast => {
                 self.error_interval = None;
                 Some(TRANSITIONAL_INTERVAL)
             }
@@ -73,7 +79,10 @@ impl Schedule {
 
     /// Forgets the steady back-off, e.g. after the user started an action that will change state.
     pub fn reset(&mut self) {
-        *self = Self::default();
+        *self = Self {
+            always_fast: self.always_fast,
+            ..Self::default()
+        };
     }
 }
 
@@ -139,6 +148,13 @@ impl PollState {
             updated_ms: None,
             error: None,
         }
+    }
+
+    /// Refreshes every [`TRANSITIONAL_INTERVAL`] even while everything is steady: for the
+    /// long-running leak measurement of scripts/measure (the hook's `POLL_FAST_KEY` switch).
+    pub fn always_fast(mut self) -> Self {
+        self.schedule.always_fast = true;
+        self
     }
 
     /// A fetch finished (folded in once, however often it is seen).
@@ -372,6 +388,23 @@ mod tests {
         assert_eq!(state.next_in(), secs(4), "the armed timer is kept");
         assert_eq!(state.clone().restarted(1), state, "folded in once");
         assert_eq!(state.fetched(&done(2, Outcome::Steady)).next_in(), secs(2));
+    }
+
+    #[test]
+    fn always_fast_refreshes_a_steady_item_every_two_seconds_even_after_a_restart() {
+        let mut state = PollState::new(true).always_fast();
+        for fetch in 0..6 {
+            state = state.fetched(&done(fetch, Outcome::Steady));
+            assert_eq!(state.next_in(), secs(2), "fetch {fetch}");
+        }
+        let state = state
+            .restarted(1)
+            .fetched(&done(6, Outcome::Steady))
+            .fetched(&done(7, Outcome::Steady));
+        assert_eq!(state.next_in(), secs(2), "a restart keeps the switch");
+        let failed = Outcome::Failed { retry_after: None };
+        let state = state.fetched(&done(8, failed)).fetched(&done(9, failed));
+        assert_eq!(state.next_in(), secs(4), "errors still back off");
     }
 
     #[test]
