@@ -2,6 +2,7 @@
 
 pub mod activity_panel;
 pub mod announcer;
+pub mod confirm_dialog;
 pub mod copy_button;
 pub mod error_notice;
 pub mod flavor_table;

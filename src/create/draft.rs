@@ -5,6 +5,7 @@
 
 use std::cmp::Ordering;
 
+use crate::create::logic::names::next_server_name;
 use crate::create::logic::security_groups::DEFAULT_GROUP;
 
 /// A metadata row as typed; empty rows are ignored when the request is built.
@@ -193,6 +194,17 @@ impl Default for CreateDraft {
 }
 
 impl CreateDraft {
+    /// Readies the form for another server after `created` were made from it: every choice
+    /// stays, the name moves on to the next free one, and the count goes back to 1 (the
+    /// suggested name is one server's; a batch again is a choice made again). True when the
+    /// count was changed, so the page can say so.
+    pub fn for_another(&mut self, created: u32) -> bool {
+        self.name = next_server_name(&self.name, created);
+        let reset = self.count.trim() != "1";
+        self.count = "1".to_owned();
+        reset
+    }
+
     /// Adds `network_id` to the chosen networks, or removes it when `chosen` is false.
     pub fn choose_network(&mut self, network_id: &str, chosen: bool) {
         self.network_ids.retain(|id| id != network_id);
@@ -255,6 +267,21 @@ mod tests {
         assert_eq!(draft.network_ids, ["b", "a"]);
         draft.choose_network("b", false);
         assert_eq!(draft.network_ids, ["a"]);
+    }
+
+    #[test]
+    fn another_server_gets_the_next_name_and_a_count_of_one() {
+        let mut draft = CreateDraft {
+            name: "web".to_owned(),
+            count: "3".to_owned(),
+            flavor_id: "42".to_owned(),
+            ..CreateDraft::default()
+        };
+        assert!(draft.for_another(3), "the count changed");
+        assert_eq!((draft.name.as_str(), draft.count.as_str()), ("web-4", "1"));
+        assert_eq!(draft.flavor_id, "42", "the choices stay");
+        assert!(!draft.for_another(1), "a count of 1 is left as it is");
+        assert_eq!(draft.name, "web-5");
     }
 
     #[test]

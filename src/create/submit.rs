@@ -8,14 +8,14 @@ use leptos_router::hooks::use_navigate;
 
 use super::draft::CreateDraft;
 use super::logic::fields::Field;
-use super::logic::names::next_server_name;
 use super::logic::quota::is_quota_refusal;
 use super::one_time::may_leave;
 use super::use_page;
 use crate::api::use_api;
+use crate::browser::document;
 use crate::browser::focus::focus_after_render;
-use crate::browser::{confirm, document};
 use crate::components::announcer::use_announcer;
+use crate::components::confirm_dialog::{ConfirmDialog, Question};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_notice::{ErrorNotice, next_step};
 
@@ -29,8 +29,16 @@ fn created_text(count: u32, first_id: &str) -> String {
     }
 }
 
+const CREATE_ANOTHER_ID: &str = "create-another";
+
 /// Asked before "Create another server" takes the one-time admin password off the screen.
-const ADMIN_PASSWORD_GOES: &str = "The admin password of the server just created is shown only here and cannot be shown again. Create another server anyway?";
+const ANOTHER_QUESTION: Question = Question {
+    id: "create-another-dialog",
+    title: "Create another server?",
+    text: "The admin password of the server just created is shown only here and cannot be shown again. Note it first, or create another server anyway.",
+    confirm_label: "Create another anyway",
+    opener: CREATE_ANOTHER_ID,
+};
 
 /// Focus stays here after "I have noted the admin password" (the button goes).
 const PASSWORD_NOTED_ID: &str = "admin-password-noted";
@@ -119,6 +127,28 @@ pub fn CreateButton() -> impl IntoView {
             let _ = outcome.focus();
         }
     });
+    // The values stay in the form but the name, which moves on (a second server of the same
+    // name is rarely meant), and the count, back to 1; the user may type another name at once.
+    let another = Callback::new(move |()| {
+        let Some(Ok((_, count))) = create.value().get_untracked() else {
+            return;
+        };
+        // Asked first: refetched after the form's own updates in this same handler, the limits
+        // were not asked again (found by the quota test).
+        page.lists.limits.refetch();
+        page.lists.volumes.refetch();
+        page.admin_password_unnoted.set(false);
+        create.value().set(None);
+        page.created.set(None);
+        let mut count_reset = false;
+        page.draft
+            .update(|draft| count_reset = draft.for_another(count));
+        if count_reset {
+            announcer.announce("The form is ready for another server: the count is back to 1.");
+        }
+        select_name_after_render();
+    });
+    let ask_another = RwSignal::new(false);
     let on_click = move |_| {
         // The button is disabled while a request is in flight; this also stops a second click
         // that arrives before the browser re-renders it.
@@ -156,22 +186,13 @@ pub fn CreateButton() -> impl IntoView {
             }
             Ok((server, count)) => {
                 let server_id = server.id.clone();
-                // The values stay in the form but the name, which moves on (a second server
-                // of the same name is rarely meant); the user may type another at once.
+                // While the one-time admin password is not noted, the page asks first (in
+                // the page, like its other questions).
                 let create_another = move |_| {
-                    if !page.admin_password_unnoted.get_untracked()
-                        || confirm(ADMIN_PASSWORD_GOES)
-                    {
-                        // Asked first: refetched after the form's own updates in this same
-                        // handler, the limits were not asked again (found by the quota test).
-                        page.lists.limits.refetch();
-                        page.lists.volumes.refetch();
-                        page.admin_password_unnoted.set(false);
-                        create.value().set(None);
-                        page.created.set(None);
-                        page.draft
-                            .update(|draft| draft.name = next_server_name(&draft.name, count));
-                        select_name_after_render();
+                    if page.admin_password_unnoted.get_untracked() {
+                        ask_another.set(true);
+                    } else {
+                        another.run(());
                     }
                 };
                 let password = server.admin_pass.map(|password| {
@@ -226,7 +247,7 @@ pub fn CreateButton() -> impl IntoView {
                             <button type="button" on:click=move |_| go_to_server.run(server_id.clone())>
                                 {if count > 1 { "Continue to the first server" } else { "Continue to the server" }}
                             </button>
-                            <button type="button" on:click=create_another>
+                            <button type="button" id=CREATE_ANOTHER_ID on:click=create_another>
                                 "Create another server"
                             </button>
                         </div>
@@ -249,6 +270,7 @@ pub fn CreateButton() -> impl IntoView {
             {move || pending.get().then(|| view! { <span role="status">"Creating the server…"</span> })}
         </div>
         {outcome}
+        <ConfirmDialog question=ANOTHER_QUESTION open=ask_another on_confirm=another />
     }
 }
 

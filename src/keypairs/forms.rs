@@ -19,6 +19,7 @@ use crate::components::text_field::{TextBinding, TextField};
 use crate::create::logic::keyfile::{
     self, FormPlace, GeneratedKey, check_key_name, hold_key, refusal_advice,
 };
+use crate::keypairs::logic::new_key_name_hint;
 
 /// A `.pub` file is one line; anything much larger is not a public key.
 const MAX_PUBLIC_KEY_FILE_BYTES: f64 = 16.0 * 1024.0;
@@ -190,7 +191,7 @@ pub fn CreateKeyPairForm(forms: KeyPairForms, name: FormText) -> impl IntoView {
                 value=name.binding(move || create.value().set(None))
                 error=forms.name_problem(name)
                 no_spellcheck=true
-                hint="Letters, digits, spaces, '_' and '-'. The cloud generates the key; its private key downloads once as <name>.pem."
+                hint=move || new_key_name_hint(&name.value.get())
             />
             <div class="actions">
                 <button type="submit" disabled=move || pending.get() || !forms.name_ready(name)>

@@ -243,9 +243,34 @@ impl DeleteReport {
     }
 }
 
+/// The new key pair name's hint: what the name may hold, and the file its private key downloads
+/// as, written as the download names it (`ecs_api::connect::key_file_name`: a space becomes
+/// `_`), for the name typed so far.
+pub fn new_key_name_hint(name: &str) -> String {
+    const RULES: &str = "Letters, digits, spaces, '_' and '-'. The cloud generates the key; its private key downloads once as";
+    match name.trim() {
+        "" => format!("{RULES} <name>.pem (a space in the name becomes '_')."),
+        name => format!("{RULES} {}.", ecs_api::connect::key_file_name(name)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_hint_names_the_file_as_downloaded() {
+        assert!(
+            new_key_name_hint("")
+                .ends_with("downloads once as <name>.pem (a space in the name becomes '_').")
+        );
+        assert!(
+            new_key_name_hint("my key 2").ends_with("downloads once as my_key_2.pem."),
+            "{}",
+            new_key_name_hint("my key 2")
+        );
+        assert!(new_key_name_hint("demo-key").ends_with("as demo-key.pem."));
+    }
 
     fn keypair(name: &str) -> KeyPair {
         KeyPair {

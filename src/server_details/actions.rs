@@ -1,13 +1,15 @@
 //! The details page's actions: start, stop, reboot and delete, each but start confirmed first
-//! (a lock disables them all, and a line says why), and the status line that follows the last
-//! request (also the manage card's) until the server is done with it.
+//! (a lock disables them all, and a line says why; so does one for those the server's state
+//! refuses), and the status line that follows the last request (also the manage card's) until
+//! the server is done with it.
 
 use ecs_api::ApiError;
 use ecs_api::models::Server;
 use leptos::prelude::*;
 
 use super::logic::{
-    Confirm, Done, Followed, Request, START, action_status_text, locked_actions_text, phase_of,
+    Confirm, Done, Followed, Request, START, action_status_text, actions_unavailable_text,
+    locked_actions_text, phase_of,
 };
 use super::manage::logic::ResizeFlavors;
 use super::manage::{ManageCard, Sender};
@@ -21,6 +23,8 @@ pub const ACTION_STATUS_ID: &str = "action-status";
 
 /// The line that says why a lock disables the actions.
 const LOCKED_LINE_ID: &str = "actions-locked";
+/// The line that says why the server's state disables some of them.
+const UNAVAILABLE_LINE_ID: &str = "actions-unavailable";
 
 #[component]
 pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoView {
@@ -99,13 +103,32 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
             .data
             .with(|server| server.as_ref().and_then(locked_actions_text))
     });
-    let locked_line = move || locked_text.get().map(|_| LOCKED_LINE_ID);
+    let unavailable_text = Memo::new(move |_| {
+        polling
+            .data
+            .with(|server| server.as_ref().and_then(actions_unavailable_text))
+    });
+    // A disabled button points to the line that says why.
+    let reason_line = move |request: &Request| {
+        if allowed(request) {
+            return None;
+        }
+        locked_text
+            .with(Option::is_some)
+            .then_some(LOCKED_LINE_ID)
+            .or_else(|| {
+                unavailable_text
+                    .with(Option::is_some)
+                    .then_some(UNAVAILABLE_LINE_ID)
+            })
+    };
     let confirm_button = move |confirm: Confirm, label: &'static str| {
         let request = confirm.request();
+        let described = confirm.request();
         view! {
             <button type="button" id=confirm.opener_id()
                 class=(confirm == Confirm::Delete).then_some("danger")
-                aria-describedby=locked_line title=move || locked_text.get()
+                aria-describedby=move || reason_line(&described) title=move || locked_text.get()
                 on:click=move |_| confirming.set(Some(confirm))
                 disabled=move || disabled(&request)>{label}</button>
         }
@@ -115,7 +138,7 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
             <h2 id="actions-title">"Actions"</h2>
             <div class="row" role="group" aria-labelledby="actions-title">
                 <button type="button" id="action-start" on:click=move |_| send.run(START)
-                    aria-describedby=locked_line title=move || locked_text.get()
+                    aria-describedby=move || reason_line(&START) title=move || locked_text.get()
                     disabled=move || disabled(&START)>"Start"</button>
                 {confirm_button(Confirm::Stop, "Stop…")}
                 {confirm_button(Confirm::SoftReboot, "Reboot (soft)…")}
@@ -123,6 +146,7 @@ pub fn Actions(polling: Polling<Server>, server_id: Signal<String>) -> impl Into
                 {confirm_button(Confirm::Delete, "Delete…")}
             </div>
             {move || locked_text.get().map(|text| view! { <p id=LOCKED_LINE_ID class="small">{text}</p> })}
+            {move || unavailable_text.get().map(|text| view! { <p id=UNAVAILABLE_LINE_ID class="small">{text}</p> })}
             {move || {
                 confirming
                     .get()

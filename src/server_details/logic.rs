@@ -11,7 +11,24 @@ use ecs_api::status::{PowerState, ServerStatus, TaskState};
 use super::manage::logic::{Manage, ResizeFlavors, resized_while_stopped};
 use crate::components::format::{EMPTY, ram_text};
 use crate::hooks::polling::schedule::Outcome;
-use crate::servers::logic::{shown_name, status_text};
+use crate::servers::logic::{shown_name, status_class, status_text};
+
+/// The badges beside the page's title: the status as the servers list shows it, and whether
+/// the server is locked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TitleBadges {
+    pub status: String,
+    pub status_class: &'static str,
+    pub locked: bool,
+}
+
+pub fn title_badges(server: &Server) -> TitleBadges {
+    TitleBadges {
+        status: status_text(server),
+        status_class: status_class(server),
+        locked: server.is_locked(),
+    }
+}
 
 /// Whether a details view is still changing.
 pub fn server_outcome(server: &Server) -> Outcome {
@@ -329,10 +346,88 @@ pub fn action_status_text(request: &Request, phase: Phase, server: Option<&Serve
         Phase::Requested => format!("{action} requested. The status below follows the server."),
         Phase::Finished if !request.changes_state() => format!("{action} done."),
         Phase::Finished => match server {
+            Some(server) if server.status == ServerStatus::VerifyResize => format!(
+                "{action} done: the server now waits for you to confirm it or revert it (below)."
+            ),
             Some(server) => format!("{action} done: the server is {}.", status_text(server)),
             None => format!("{action} done."),
         },
     }
+}
+
+/// The status in plain words ("running", "stopped"), for the lines that say why something is
+/// not offered; Nova's code where no plain word exists.
+pub fn status_words(status: &ServerStatus) -> String {
+    use ServerStatus::*;
+    match status {
+        Active => "running",
+        Build => "being built",
+        Deleted | SoftDeleted => "deleted",
+        Error => "in error",
+        HardReboot | Reboot => "rebooting",
+        Migrating => "migrating",
+        Paused => "paused",
+        Rebuild => "being rebuilt",
+        Rescue => "in rescue mode",
+        Resize => "being resized",
+        RevertResize => "reverting its resize",
+        Shelved | ShelvedOffloaded => "shelved",
+        Shutoff => "stopped",
+        Suspended => "suspended",
+        VerifyResize => "waiting for its resize to be confirmed or reverted",
+        Password | Unknown | Other(_) => return status.to_string(),
+    }
+    .to_owned()
+}
+
+/// Why the actions card's disabled buttons are disabled, in one visible line, `None` when all
+/// are offered. A lock has its own line ([`locked_actions_text`]), so it is not repeated here.
+pub fn actions_unavailable_text(server: &Server) -> Option<String> {
+    if server.is_locked() {
+        return None;
+    }
+    let refused: Vec<&str> = [
+        (START, "Start"),
+        (STOP, "Stop"),
+        (SOFT_REBOOT, "Reboot (soft)"),
+        (HARD_REBOOT, "Reboot (hard)"),
+        (Request::Delete, "Delete"),
+    ]
+    .into_iter()
+    .filter(|(request, _)| !request.allowed_for(server))
+    .map(|(_, label)| label)
+    .collect();
+    if refused.is_empty() {
+        return None;
+    }
+    let list = refused.join(", ");
+    if matches!(server.task_state, Some(TaskState::Deleting)) {
+        return Some(format!("Not offered: {list}. The server is being deleted."));
+    }
+    if server.is_transitional() {
+        let doing = server
+            .task_state
+            .as_ref()
+            .map_or_else(|| status_words(&server.status), ToString::to_string);
+        return Some(format!(
+            "Not offered while the server is busy ({doing}): {list}. They return once it is done."
+        ));
+    }
+    let needs = |label: &str| match label {
+        "Start" => "stopped",
+        "Stop" => "running or in error",
+        "Reboot (soft)" => "running",
+        _ => "running, stopped, paused, suspended or in error",
+    };
+    let reasons: Vec<String> = refused
+        .iter()
+        .map(|label| format!("{label} (needs it {})", needs(label)))
+        .collect();
+    Some(format!(
+        "Not offered while the server is {}: {}.",
+        status_words(&server.status),
+        reasons.join(", ")
+    ))
 }
 
 /// The requests that are confirmed first: they cannot be undone, or they stop or interrupt the
@@ -511,10 +606,14 @@ impl Confirm {
                 ),
             ),
             Self::Shelve => {
-                let disk = if server.is_volume_backed() {
-                    "Its boot volume"
+                // A server on a volume keeps its disk where it is: no image is made, nothing on
+                // a disk is lost.
+                let disk = if server.may_boot_from_volume() {
+                    "It boots from a volume, so no image is saved: its boot volume stays in \
+                     your project with all its data, and no disk is lost."
                 } else {
-                    "Its system disk is saved as an image, and it"
+                    "Its system disk is saved as an image, and it stays in your project \
+                     meanwhile."
                 };
                 (
                     "Shelve server ",
@@ -522,7 +621,7 @@ impl Confirm {
                         "? It is shut down and its host's vCPUs and RAM are released: what is in \
                          its memory is lost, and whatever it serves is unavailable until you \
                          unshelve it, which takes a while (it is started again, perhaps on \
-                         another host). {disk} stays in your project meanwhile."
+                         another host). {disk}"
                     ),
                 )
             }
@@ -532,12 +631,18 @@ impl Confirm {
                 } else {
                     "it restarts"
                 };
+                let disk = if server.may_boot_from_volume() {
+                    "It boots from a volume: its disk keeps everything written since the \
+                     resize, only the vCPUs and RAM go back."
+                } else {
+                    "Whatever was written to its local system disk since the resize is lost; \
+                     volumes keep their data."
+                };
                 (
                     "Revert the resize of server ",
                     format!(
                         "? It goes back to {}, as it was before the resize, and {restart}. \
-                         Whatever was written to its local system disk since the resize is \
-                         lost; volumes keep their data.",
+                         {disk}",
                         flavors.old_name()
                     ),
                 )
@@ -920,14 +1025,17 @@ mod tests {
             "{shelve}"
         );
         let from_volume = server(r#"{"id": "1", "name": "db", "status": "ACTIVE", "image": ""}"#);
+        let shelve_volume = Confirm::Shelve.question(&from_volume, &none).detail;
         assert!(
-            Confirm::Shelve
-                .question(&from_volume, &none)
-                .detail
-                .contains("Its boot volume stays")
+            shelve_volume.contains("no image is saved")
+                && shelve_volume.contains("its boot volume stays in your project")
+                && shelve_volume.contains("no disk is lost")
+                && !shelve_volume.contains("saved as an image"),
+            "{shelve_volume}"
         );
         let verify = server(
-            r#"{"id": "1", "name": "web", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 4}"#,
+            r#"{"id": "1", "name": "web", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 4,
+                "image": {"id": "i"}}"#,
         );
         let flavors = ResizeFlavors {
             old: Some("m1.small".into()),
@@ -942,6 +1050,122 @@ mod tests {
             "{}",
             revert.detail
         );
+        assert!(
+            revert
+                .detail
+                .contains("local system disk since the resize is lost"),
+            "{}",
+            revert.detail
+        );
         assert!(Confirm::RevertResize.is_dangerous() && !Confirm::Pause.is_dangerous());
+    }
+
+    #[test]
+    fn a_server_on_a_volume_loses_no_disk_to_shelve_or_revert() {
+        // As ECS shows it: the image its boot volume was made from, and that volume attached.
+        let ecs = server(
+            r#"{"id": "1", "name": "db", "status": "VERIFY_RESIZE", "image": {"id": "i"},
+                "os-extended-volumes:volumes_attached": [{"id": "root"}]}"#,
+        );
+        let none = ResizeFlavors::default();
+        let shelve = Confirm::Shelve.question(&ecs, &none).detail;
+        assert!(
+            shelve.contains("no image is saved") && !shelve.contains("saved as an image"),
+            "{shelve}"
+        );
+        let revert = Confirm::RevertResize.question(&ecs, &none).detail;
+        assert!(
+            revert.contains("its disk keeps everything written since the resize")
+                && !revert.contains("is lost"),
+            "{revert}"
+        );
+    }
+
+    #[test]
+    fn the_title_shows_the_status_badge_and_the_lock() {
+        let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
+        assert_eq!(
+            title_badges(&locked),
+            TitleBadges {
+                status: "ACTIVE".into(),
+                status_class: status_class(&locked),
+                locked: true,
+            }
+        );
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        let badges = title_badges(&stopping);
+        assert_eq!(
+            (badges.status.as_str(), badges.status_class, badges.locked),
+            ("ACTIVE (powering-off)", status_class(&stopping), false)
+        );
+    }
+
+    #[test]
+    fn disabled_power_actions_say_why() {
+        let active = server(r#"{"id": "1", "status": "ACTIVE"}"#);
+        assert_eq!(
+            actions_unavailable_text(&active).as_deref(),
+            Some("Not offered while the server is running: Start (needs it stopped).")
+        );
+        let paused = server(r#"{"id": "1", "status": "PAUSED"}"#);
+        assert_eq!(
+            actions_unavailable_text(&paused).as_deref(),
+            Some(
+                "Not offered while the server is paused: Start (needs it stopped), \
+                 Stop (needs it running or in error), Reboot (soft) (needs it running)."
+            )
+        );
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        let busy = actions_unavailable_text(&stopping).unwrap();
+        assert!(
+            busy.starts_with("Not offered while the server is busy (powering-off): Start, Stop"),
+            "{busy}"
+        );
+        // A lock has its own line.
+        let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
+        assert_eq!(actions_unavailable_text(&locked), None);
+        // Every disabled power action is named in the line.
+        for status in [
+            "ACTIVE",
+            "SHUTOFF",
+            "PAUSED",
+            "SUSPENDED",
+            "ERROR",
+            "SHELVED",
+        ] {
+            let now = server(&format!(r#"{{"id": "1", "status": "{status}"}}"#));
+            let text = actions_unavailable_text(&now).unwrap_or_default();
+            for (request, label) in [
+                (START, "Start"),
+                (STOP, "Stop"),
+                (SOFT_REBOOT, "Reboot (soft)"),
+                (HARD_REBOOT, "Reboot (hard)"),
+            ] {
+                assert_eq!(
+                    !request.allowed_for(&now),
+                    text.contains(&format!("{label} (")),
+                    "{status} {label}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_resize_waiting_for_confirmation_says_so_in_words() {
+        let verify = server(r#"{"id": "1", "status": "VERIFY_RESIZE"}"#);
+        let resize = Request::Resize {
+            flavor_id: "2".into(),
+        };
+        let line = action_status_text(&resize, Phase::Finished, Some(&verify));
+        assert_eq!(
+            line,
+            "Resize done: the server now waits for you to confirm it or revert it (below)."
+        );
+        assert!(!line.contains("VERIFY_RESIZE"));
+        assert_eq!(status_words(&ServerStatus::Shutoff), "stopped");
+        assert_eq!(status_words(&ServerStatus::ShelvedOffloaded), "shelved");
+        assert_eq!(status_words(&ServerStatus::Other("WEIRD".into())), "WEIRD");
     }
 }

@@ -22,7 +22,7 @@ use crate::servers::logic::status_text;
 use actions::Actions;
 use connect::Connect;
 use fields::{ResolvedNames, ServerFields};
-use logic::{fetched_flavor_text, flavor_id_to_resolve, server_outcome};
+use logic::{fetched_flavor_text, flavor_id_to_resolve, server_outcome, title_badges};
 
 /// Where focus goes when the server is gone and the actions with it.
 const GONE_NOTICE_ID: &str = "server-gone";
@@ -158,13 +158,29 @@ pub fn ServerDetailsPage() -> impl IntoView {
     view! {
         <section id="server-details" aria-labelledby="server-title">
             <p><A href="/servers" exact=true>"← Servers"</A></p>
-            {move || {
-                let name = polling
-                    .data
-                    .with(|server| server.as_ref().map(|server| server.name.clone()))
-                    .unwrap_or_else(server_id);
-                view! { <h1 id="server-title">{name}</h1> }
-            }}
+            <div class="row">
+                {move || {
+                    let name = polling
+                        .data
+                        .with(|server| server.as_ref().map(|server| server.name.clone()))
+                        .unwrap_or_else(server_id)
+                    ;
+                    view! { <h1 id="server-title">{name}</h1> }
+                }}
+                // The status and the lock beside the name, as the servers list shows them.
+                {move || {
+                    polling
+                        .data
+                        .with(|server| server.as_ref().map(title_badges))
+                        .filter(|_| !polling.gone.get())
+                        .map(|badges| {
+                            view! {
+                                <span class=badges.status_class id="title-status">{badges.status}</span>
+                                {badges.locked.then(|| view! { <span class="locked-mark" id="title-locked">"Locked"</span> })}
+                            }
+                        })
+                }}
+            </div>
             {move || {
                 if polling.gone.get() {
                     view! { <StoppedRefreshBar updated_ms=untrack(|| polling.updated_ms()) /> }

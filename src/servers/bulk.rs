@@ -11,7 +11,8 @@ use leptos::prelude::*;
 
 use super::ListedPage;
 use super::selection::{
-    ListAction, Plan, Progress, Report, ServerOutcome, outcome_summary, servers_count,
+    ListAction, Plan, Progress, Report, ServerOutcome, bulk_button_label, outcome_summary,
+    servers_count,
 };
 use crate::api::Api;
 use crate::browser::focus::{focus_after_render, focus_element};
@@ -37,6 +38,12 @@ impl Bulk {
     pub fn ask(&self, plan: Plan, opener_id: String) {
         self.opener.set_value(opener_id);
         self.pending.set(Some(plan));
+    }
+
+    /// Sends `plan` without asking (the report takes focus).
+    pub fn send(&self, plan: Plan) {
+        self.run.dispatch_local(plan);
+        focus_after_render(OUTCOME_ID);
     }
 
     /// A run is under way.
@@ -161,10 +168,7 @@ pub fn BulkBar(
                     let plan = chosen.with_untracked(|chosen| Plan::new(action, chosen));
                     bulk.ask(plan, opener.clone());
                 }>
-                {move || match (allowed(), count()) {
-                    (allowed, count) if allowed == count => format!("{}…", action.label()),
-                    (allowed, _) => format!("{} ({allowed})…", action.label()),
-                }}
+                {move || bulk_button_label(action, allowed(), count())}
             </button>
         }
     };
@@ -228,11 +232,10 @@ pub fn ConfirmDialog(bulk: Bulk) -> impl IntoView {
     let confirm = move |_| {
         if let Some(plan) = bulk.pending.get_untracked() {
             bulk.pending.set(None);
-            bulk.run.dispatch_local(plan);
             if let Some(dialog) = dialog.get_untracked() {
                 dialog.close();
             }
-            focus_after_render(OUTCOME_ID);
+            bulk.send(plan);
         }
     };
     // Escape, Cancel and confirming all close the dialog; only a cancelled one gives focus back.

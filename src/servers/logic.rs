@@ -16,14 +16,39 @@ pub fn shown_name(server: &Server) -> String {
     }
 }
 
-/// CSS class of the status badge.
+/// Names up to this many characters are kept on one line: "web-01" never reads as "web-" and
+/// "01". Longer ones (Nova allows 255) wrap rather than widen the page.
+const WHOLE_NAME_CHARS: usize = 24;
+
+/// CSS class of the name's cell: `whole-name` (never broken) for a name short enough.
+pub fn name_cell_class(name: &str) -> &'static str {
+    if name.chars().count() <= WHOLE_NAME_CHARS {
+        "whole-name"
+    } else {
+        ""
+    }
+}
+
+/// CSS class of the status badge: one look per family of statuses. Running (`steady`, the class
+/// ACTIVE has always had) is green, stopped (or gone) is grey, on its way somewhere is blue, set aside (paused, suspended, shelved, in
+/// rescue, waiting for a resize to be confirmed) is amber, and an error is red.
 pub fn status_class(server: &Server) -> &'static str {
-    if server.status == ServerStatus::Error {
+    use ServerStatus::{
+        Active, Error, Paused, Rescue, Shelved, ShelvedOffloaded, Suspended, VerifyResize,
+    };
+    if server.status == Error {
         "status error"
     } else if server.is_transitional() {
         "status transitional"
     } else {
-        "status steady"
+        match server.status {
+            Active => "status steady",
+            Paused | Suspended | Shelved | ShelvedOffloaded | Rescue | VerifyResize => {
+                "status set-aside"
+            }
+            // SHUTOFF, DELETED, SOFT_DELETED, UNKNOWN (the others are transitional, above).
+            _ => "status stopped",
+        }
     }
 }
 
@@ -72,6 +97,7 @@ pub fn flavor_label(server: &Server) -> String {
 pub struct ServerRow {
     pub id: String,
     pub name: String,
+    pub name_cell_class: &'static str,
     pub status_class: &'static str,
     pub status: String,
     /// Shown as a "Locked" mark next to the status.
@@ -88,6 +114,7 @@ impl ServerRow {
         Self {
             id: server.id.clone(),
             name: shown_name(server),
+            name_cell_class: name_cell_class(&shown_name(server)),
             status_class: status_class(server),
             status: status_text(server),
             locked: server.is_locked(),
@@ -195,6 +222,54 @@ pub fn menu_anchor_name(server_id: &str) -> String {
     name
 }
 
+/// A key that moves focus inside an open row menu (the WAI-ARIA menu button pattern).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MenuKey {
+    Next,
+    Previous,
+    First,
+    Last,
+}
+
+impl MenuKey {
+    /// The move a `KeyboardEvent.key` asks for, if any.
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key {
+            "ArrowDown" => Some(Self::Next),
+            "ArrowUp" => Some(Self::Previous),
+            "Home" => Some(Self::First),
+            "End" => Some(Self::Last),
+            _ => None,
+        }
+    }
+}
+
+/// The menu item to focus after `key`, from the `current` one (`None`: focus is not on an
+/// item). Only `enabled` items take focus (a disabled button cannot); the arrows wrap around.
+/// `None` when no item is enabled.
+pub fn menu_item_after(key: MenuKey, current: Option<usize>, enabled: &[bool]) -> Option<usize> {
+    let count = enabled.len();
+    let first = enabled.iter().position(|&enabled| enabled)?;
+    let last = enabled.iter().rposition(|&enabled| enabled)?;
+    let step = |from: usize, forward: bool| {
+        (1..=count)
+            .map(|offset| {
+                if forward {
+                    (from + offset) % count
+                } else {
+                    (from + count - offset) % count
+                }
+            })
+            .find(|&index| enabled[index])
+    };
+    match (key, current) {
+        (MenuKey::First, _) | (MenuKey::Next, None) => Some(first),
+        (MenuKey::Last, _) | (MenuKey::Previous, None) => Some(last),
+        (MenuKey::Next, Some(current)) => step(current, true),
+        (MenuKey::Previous, Some(current)) => step(current, false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,9 +289,88 @@ mod tests {
         assert_eq!(status_text(&active), "ACTIVE");
         let failed = server(r#"{"id": "1", "status": "ERROR"}"#);
         assert_eq!(status_class(&failed), "status error");
+        let stopping =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "powering-off"}"#);
+        assert_eq!(status_class(&stopping), "status transitional");
         assert_eq!(list_outcome(&[active.clone(), failed]), Outcome::Steady);
         assert_eq!(list_outcome(&[active, building]), Outcome::Transitional);
         assert_eq!(list_outcome(&[]), Outcome::Steady);
+    }
+
+    #[test]
+    fn each_status_family_has_its_own_badge() {
+        let class = |status: &str| {
+            status_class(&server(&format!(r#"{{"id": "1", "status": "{status}"}}"#)))
+        };
+        assert_eq!(class("ACTIVE"), "status steady");
+        assert_eq!(class("SHUTOFF"), "status stopped");
+        assert_ne!(
+            class("SHUTOFF"),
+            class("ACTIVE"),
+            "stopped does not look like running"
+        );
+        for status in [
+            "BUILD",
+            "REBOOT",
+            "HARD_REBOOT",
+            "RESIZE",
+            "REBUILD",
+            "MIGRATING",
+        ] {
+            assert_eq!(class(status), "status transitional", "{status}");
+        }
+        for status in [
+            "PAUSED",
+            "SUSPENDED",
+            "SHELVED",
+            "SHELVED_OFFLOADED",
+            "VERIFY_RESIZE",
+        ] {
+            assert_eq!(class(status), "status set-aside", "{status}");
+        }
+        assert_eq!(class("ERROR"), "status error");
+        assert_eq!(class("DELETED"), "status stopped");
+    }
+
+    #[test]
+    fn short_names_stay_whole_and_long_ones_wrap() {
+        assert_eq!(name_cell_class("web-01"), "whole-name");
+        assert_eq!(name_cell_class(&"é".repeat(24)), "whole-name");
+        assert_eq!(name_cell_class(&"a".repeat(25)), "");
+        assert_eq!(name_cell_class(&"x".repeat(255)), "");
+        let row = ServerRow::new(&server(r#"{"id": "1", "name": "web-01"}"#));
+        assert_eq!(row.name_cell_class, "whole-name");
+    }
+
+    #[test]
+    fn menu_keys_move_between_the_enabled_items_and_wrap() {
+        assert_eq!(MenuKey::from_key("ArrowDown"), Some(MenuKey::Next));
+        assert_eq!(MenuKey::from_key("ArrowUp"), Some(MenuKey::Previous));
+        assert_eq!(MenuKey::from_key("Home"), Some(MenuKey::First));
+        assert_eq!(MenuKey::from_key("End"), Some(MenuKey::Last));
+        assert_eq!(MenuKey::from_key("a"), None);
+        // Start (0) disabled for a running server: Stop, Reboot, Delete take focus.
+        let enabled = [false, true, true, true];
+        assert_eq!(menu_item_after(MenuKey::Next, Some(1), &enabled), Some(2));
+        assert_eq!(menu_item_after(MenuKey::Next, Some(3), &enabled), Some(1));
+        assert_eq!(
+            menu_item_after(MenuKey::Previous, Some(1), &enabled),
+            Some(3)
+        );
+        assert_eq!(
+            menu_item_after(MenuKey::Previous, Some(3), &enabled),
+            Some(2)
+        );
+        assert_eq!(menu_item_after(MenuKey::First, Some(3), &enabled), Some(1));
+        assert_eq!(menu_item_after(MenuKey::Last, Some(1), &enabled), Some(3));
+        assert_eq!(menu_item_after(MenuKey::Next, None, &enabled), Some(1));
+        assert_eq!(menu_item_after(MenuKey::Previous, None, &enabled), Some(3));
+        // A lone enabled item keeps focus; none enabled: nowhere to go.
+        let one = [false, false, true, false];
+        assert_eq!(menu_item_after(MenuKey::Next, Some(2), &one), Some(2));
+        assert_eq!(menu_item_after(MenuKey::Previous, Some(2), &one), Some(2));
+        assert_eq!(menu_item_after(MenuKey::Next, None, &[false; 4]), None);
+        assert_eq!(menu_item_after(MenuKey::Next, None, &[]), None);
     }
 
     #[test]

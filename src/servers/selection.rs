@@ -76,6 +76,22 @@ impl ListAction {
         }
     }
 
+    /// Whether choosing the action in one server's own menu asks first. Start does not, as on
+    /// the details page (starting a stopped guest loses nothing); the others stop, interrupt
+    /// or delete it. A choice for several servers always asks: the question names them.
+    pub fn asks_for_one(self) -> bool {
+        self != Self::Start
+    }
+
+    /// The item in a row's menu: with an ellipsis when it asks first ("Stop…", "Start").
+    pub fn row_label(self) -> String {
+        if self.asks_for_one() {
+            format!("{}…", self.label())
+        } else {
+            self.label().to_owned()
+        }
+    }
+
     /// Whether the server, as last listed, accepts the action.
     pub fn allowed_for(self, server: &Server) -> bool {
         self.request().allowed_for(server)
@@ -84,6 +100,18 @@ impl ListAction {
     /// The confirm button: it names the action and how many servers it goes to.
     pub fn confirm_label(self, count: usize) -> String {
         format!("{} {}", self.label(), servers_count(count))
+    }
+}
+
+/// A bulk button's words for `selected` servers of which `allowed` accept the action. Each
+/// opens a confirmation (the ellipsis): "Stop 2 of 3…" when it goes to some of them, "Stop…"
+/// when to all, and when to none (the button is disabled: no count to read).
+pub fn bulk_button_label(action: ListAction, allowed: usize, selected: usize) -> String {
+    let label = action.label();
+    if allowed == 0 || allowed == selected {
+        format!("{label}…")
+    } else {
+        format!("{label} {allowed} of {selected}…")
     }
 }
 
@@ -103,11 +131,40 @@ pub struct Target {
     pub name: String,
 }
 
-/// A server left out because its state does not allow the action.
+/// Why an action leaves a server out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOutReason {
+    /// Locked: Nova refuses the action until it is unlocked (its state alone would allow it).
+    Locked,
+    /// Its state does not allow the action: the status text shown ("BUILD (spawning)").
+    State(String),
+}
+
+impl LeftOutReason {
+    /// Why `action` does not go to `server`, or `None` when it does. The lock is named only
+    /// when it is what stands in the way: a locked server whose state refuses the action too is
+    /// left out for its state (unlocking would not help).
+    pub fn of(action: ListAction, server: &Server) -> Option<Self> {
+        if action.allowed_for(server) {
+            return None;
+        }
+        let unlocked = Server {
+            locked: Some(false),
+            ..server.clone()
+        };
+        Some(if server.is_locked() && action.allowed_for(&unlocked) {
+            Self::Locked
+        } else {
+            Self::State(status_text(server))
+        })
+    }
+}
+
+/// A server left out of an action, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeftOut {
     pub name: String,
-    pub status: String,
+    pub reason: LeftOutReason,
 }
 
 /// An action to confirm: the servers it goes to and those it leaves out.
@@ -124,16 +181,15 @@ impl Plan {
         let mut targets = Vec::new();
         let mut left_out = Vec::new();
         for server in servers {
-            if action.allowed_for(server) {
-                targets.push(Target {
+            match LeftOutReason::of(action, server) {
+                None => targets.push(Target {
                     id: server.id.clone(),
                     name: shown_name(server),
-                });
-            } else {
-                left_out.push(LeftOut {
+                }),
+                Some(reason) => left_out.push(LeftOut {
                     name: shown_name(server),
-                    status: status_text(server),
-                });
+                    reason,
+                }),
             }
         }
         Self {
@@ -155,19 +211,30 @@ impl Plan {
         )
     }
 
-    /// The line about the servers left out, if any: "Not included, their state does not allow
-    /// it: db (SHUTOFF), web-2 (BUILD (spawning))."
+    /// The line about the servers left out, if any, each with its own reason: "Not included:
+    /// app-1 (locked), db (its state is SHUTOFF). A locked server is unlocked on its own page."
     pub fn left_out_text(&self) -> Option<String> {
         (!self.left_out.is_empty()).then(|| {
             let names: Vec<String> = self
                 .left_out
                 .iter()
-                .map(|server| format!("{} ({})", server.name, server.status))
+                .map(|server| match &server.reason {
+                    LeftOutReason::Locked => format!("{} (locked)", server.name),
+                    LeftOutReason::State(status) => {
+                        format!("{} (its state is {status})", server.name)
+                    }
+                })
                 .collect();
-            format!(
-                "Not included, their state does not allow it: {}.",
-                names.join(", ")
-            )
+            let unlock = if self
+                .left_out
+                .iter()
+                .any(|server| server.reason == LeftOutReason::Locked)
+            {
+                " A locked server is unlocked on its own page."
+            } else {
+                ""
+            };
+            format!("Not included: {}.{unlock}", names.join(", "))
         })
     }
 }
@@ -345,9 +412,7 @@ mod tests {
         assert_eq!(stop.question(), "Stop web?");
         assert_eq!(
             stop.left_out_text().as_deref(),
-            Some(
-                "Not included, their state does not allow it: db (SHUTOFF), 3 (BUILD (spawning))."
-            )
+            Some("Not included: db (its state is SHUTOFF), 3 (its state is BUILD (spawning)).")
         );
         let start = Plan::new(ListAction::Start, selected);
         assert_eq!(start.targets.len(), 1);
@@ -359,6 +424,83 @@ mod tests {
         assert_eq!(delete.left_out_text(), None);
         assert_eq!(ListAction::Delete.confirm_label(3), "Delete 3 servers");
         assert_eq!(ListAction::Stop.confirm_label(1), "Stop 1 server");
+    }
+
+    fn locked(id: &str, name: &str, status: &str) -> Server {
+        serde_json::from_value(
+            serde_json::json!({"id": id, "name": name, "status": status, "locked": true}),
+        )
+        .expect("test server decodes")
+    }
+
+    #[test]
+    fn a_locked_server_is_left_out_for_its_lock_not_its_state() {
+        let app = locked("1", "app-1", "SHUTOFF");
+        let web = locked("2", "web", "ACTIVE");
+        let db = server("3", "db", "ACTIVE");
+        let start = Plan::new(ListAction::Start, [&app, &db]);
+        assert!(start.targets.is_empty());
+        assert_eq!(
+            start.left_out_text().as_deref(),
+            Some(
+                "Not included: app-1 (locked), db (its state is ACTIVE). A locked server is \
+                 unlocked on its own page."
+            )
+        );
+        // Every list action: the lock is the reason wherever the state would allow it.
+        for action in ListAction::ALL {
+            assert_eq!(
+                LeftOutReason::of(action, &web),
+                Some(if action == ListAction::Start {
+                    LeftOutReason::State("ACTIVE".to_owned())
+                } else {
+                    LeftOutReason::Locked
+                }),
+                "{action:?}"
+            );
+        }
+        assert_eq!(
+            LeftOutReason::of(ListAction::Delete, &app),
+            Some(LeftOutReason::Locked)
+        );
+        assert_eq!(
+            LeftOutReason::of(ListAction::Stop, &app),
+            Some(LeftOutReason::State("SHUTOFF".to_owned())),
+            "unlocking would not let a stopped server stop: its state is the reason"
+        );
+        assert_eq!(LeftOutReason::of(ListAction::Stop, &db), None);
+        assert_eq!(
+            Plan::new(ListAction::Stop, [&web]).left_out,
+            vec![LeftOut {
+                name: "web".to_owned(),
+                reason: LeftOutReason::Locked
+            }]
+        );
+    }
+
+    #[test]
+    fn an_ellipsis_marks_exactly_the_choices_that_ask_first() {
+        assert_eq!(ListAction::Start.row_label(), "Start");
+        assert!(!ListAction::Start.asks_for_one());
+        for action in [ListAction::Stop, ListAction::Reboot, ListAction::Delete] {
+            assert!(action.asks_for_one(), "{action:?}");
+            assert_eq!(action.row_label(), format!("{}…", action.label()));
+        }
+        // The bar's buttons always ask (for several servers): each has the ellipsis.
+        for action in ListAction::ALL {
+            assert!(bulk_button_label(action, 1, 1).ends_with('…'), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn bulk_buttons_count_only_when_the_action_goes_to_some() {
+        assert_eq!(bulk_button_label(ListAction::Stop, 3, 3), "Stop…");
+        assert_eq!(bulk_button_label(ListAction::Stop, 2, 3), "Stop 2 of 3…");
+        assert_eq!(
+            bulk_button_label(ListAction::Start, 0, 3),
+            "Start…",
+            "no \"(0)\" on the disabled button"
+        );
     }
 
     #[test]

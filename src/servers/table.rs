@@ -10,10 +10,10 @@ use leptos_router::components::A;
 
 use super::bulk::Bulk;
 use super::filters::ChoiceField;
-use super::logic::{Choice, ServerRow, menu_anchor_name};
+use super::logic::{Choice, MenuKey, ServerRow, menu_anchor_name, menu_item_after};
 use super::query::{Direction, ListQuery, SortColumn};
 use super::selection::{ListAction, Plan};
-use crate::browser::focus::focus_element;
+use crate::browser::focus::{focus_element, focused_id};
 use crate::components::keyed_rows::{KeyedRows, RowKey};
 use crate::components::timestamp::Timestamp;
 use crate::hooks::clock::use_clock;
@@ -105,7 +105,7 @@ pub fn ServerTable(
                     <input type="checkbox" class="row-select" aria-label=select_label
                         prop:checked=checked on:change=toggle />
                 </td>
-                <td data-label="Name">
+                <td data-label="Name" class=row.name_cell_class>
                     <A href=link attr:class="server-link">{row.name}</A>
                 </td>
                 <td data-label="Status">
@@ -219,7 +219,10 @@ fn SortHeading(
     }
 }
 
-/// One row's menu: each action its state allows, confirmed like the selection's. The list is a
+/// One row's menu: each action its state allows; Start goes at once, the others are confirmed
+/// like the selection's. It follows the WAI-ARIA menu button pattern: opening it focuses its
+/// first enabled item, ArrowDown/ArrowUp move between the enabled items (wrapping), Home/End go
+/// to the first/last, Escape closes it and gives focus back to its button. The list is a
 /// popover: the browser shows it in the top layer (never clipped by the table's scroll box, and
 /// the table's layout stays put), closes it on Escape or a click elsewhere, and keeps one open
 /// at a time. CSS anchor positioning places it under its button, or above it when the viewport
@@ -247,6 +250,18 @@ fn RowMenu(
     let opener_id = format!("row-menu-{id}");
     let menu_id = format!("row-menu-list-{id}");
     let anchor = menu_anchor_name(&id);
+    let item_ids: Vec<String> = ListAction::ALL
+        .into_iter()
+        .map(|action| format!("row-{}-{id}", action.key()))
+        .collect();
+    let allowed = move |action: ListAction| {
+        !bulk.busy()
+            && server.with(|server| {
+                server
+                    .as_ref()
+                    .is_some_and(|server| action.allowed_for(server))
+            })
+    };
     let close = move || {
         if let Some(menu) = menu.get_untracked() {
             let _ = menu.hide_popover();
@@ -254,51 +269,79 @@ fn RowMenu(
     };
     let item = {
         let opener_id = opener_id.clone();
-        move |action: ListAction| {
+        move |(action, item_id): (ListAction, String)| {
             let opener = opener_id.clone();
-            let allowed = move || {
-                server.with(|server| {
-                    server
-                        .as_ref()
-                        .is_some_and(|server| action.allowed_for(server))
-                })
-            };
             view! {
-                <button type="button" class=format!("row-{}", action.key())
-                    disabled=move || !allowed() || bulk.busy()
+                <button type="button" role="menuitem" id=item_id class=format!("row-{}", action.key())
+                    disabled=move || !allowed(action)
                     on:click=move |_| {
                         close();
                         if let Some(server) = server.get_untracked() {
-                            bulk.ask(Plan::new(action, [&server]), opener.clone());
+                            let plan = Plan::new(action, [&server]);
+                            if action.asks_for_one() {
+                                bulk.ask(plan, opener.clone());
+                            } else {
+                                bulk.send(plan);
+                            }
                         }
                     }>
-                    {format!("{}…", action.label())}
+                    {action.row_label()}
                 </button>
+            }
+        }
+    };
+    let move_focus = {
+        let item_ids = item_ids.clone();
+        move |key: MenuKey| {
+            let enabled: Vec<bool> = untrack(|| ListAction::ALL.map(allowed).to_vec());
+            let focused = focused_id();
+            let current = item_ids
+                .iter()
+                .position(|item| focused.as_deref() == Some(item.as_str()));
+            if let Some(next) = menu_item_after(key, current, &enabled) {
+                focus_element(&item_ids[next]);
+            }
+        }
+    };
+    // Opening focuses the first enabled item (the toggle event says open or closed).
+    let opened = {
+        let move_focus = move_focus.clone();
+        move |_| {
+            let open = menu
+                .get_untracked()
+                .is_some_and(|menu| menu.matches(":popover-open").unwrap_or(false));
+            if open {
+                move_focus(MenuKey::First);
             }
         }
     };
     // Escape from inside the list: the browser closes it; focus goes back to its button (a
     // browser may otherwise leave it on the page's body).
-    let escape = {
+    let keydown = {
         let opener_id = opener_id.clone();
         move |event: leptos::ev::KeyboardEvent| {
-            if event.key() == "Escape" {
+            let key = event.key();
+            if key == "Escape" {
                 event.prevent_default();
                 close();
                 focus_element(&opener_id);
+            } else if let Some(key) = MenuKey::from_key(&key) {
+                event.prevent_default();
+                move_focus(key);
             }
         }
     };
     view! {
         <span class="row-menu">
             <button type="button" class="row-menu-button" id=opener_id popovertarget=menu_id.clone()
-                aria-label=format!("Actions for {name}") style:anchor-name=anchor.clone()>
+                aria-haspopup="menu" aria-label=format!("Actions for {name}")
+                style:anchor-name=anchor.clone()>
                 "Actions"
             </button>
-            <div class="menu" id=menu_id popover="auto" node_ref=menu role="group"
+            <div class="menu" id=menu_id popover="auto" node_ref=menu role="menu"
                 aria-label=format!("Actions for {name}") style:position-anchor=anchor
-                on:keydown=escape>
-                {ListAction::ALL.into_iter().map(item).collect_view()}
+                on:keydown=keydown on:toggle=opened>
+                {ListAction::ALL.into_iter().zip(item_ids).map(item).collect_view()}
             </div>
         </span>
     }

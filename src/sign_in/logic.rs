@@ -41,7 +41,7 @@ impl SignInMethod {
         }
     }
 
-    /// The id of the method's form (the tab's panel).
+    /// The id of the tab's panel, which holds the method's form.
     pub fn panel_id(self) -> &'static str {
         match self {
             Self::Password => "sign-in-password",

@@ -50,19 +50,22 @@ pub fn PasswordForm(page: Page) -> impl IntoView {
     };
     let method = SignInMethod::Password;
     view! {
-        <form id=method.panel_id() role="tabpanel" aria-labelledby=method.tab_id() on:submit=submit novalidate>
-            <TextField id=ids::IDENTITY_ENDPOINT label="Identity endpoint" value=page.identity_binding()
-                autocomplete="url" no_spellcheck=true hint=IDENTITY_HINT invalid=invalid(ids::IDENTITY_ENDPOINT) />
-            <TextField id=ids::USER_DOMAIN label="User domain" value=form.user_domain
-                autocomplete="off" no_spellcheck=true invalid=invalid(ids::USER_DOMAIN) />
-            <TextField id=ids::USER_NAME label="User name" value=form.user_name
-                autocomplete="username" no_spellcheck=true invalid=invalid(ids::USER_NAME) />
-            <TextField id=ids::PASSWORD label="Password" input_type="password" value=page.password
-                autocomplete="current-password" invalid=invalid(ids::PASSWORD) />
-            <TextField id=ids::PROJECT label="Project" value=form.project
-                autocomplete="off" no_spellcheck=true invalid=invalid(ids::PROJECT)
-                hint="Project name (in the user domain) or project id" />
-            <SignInButton signing_in=page.signing_in />
-        </form>
+        // The panel is a div: a form may not take the tabpanel role.
+        <div id=method.panel_id() role="tabpanel" aria-labelledby=method.tab_id()>
+            <form on:submit=submit novalidate>
+                <TextField id=ids::IDENTITY_ENDPOINT label="Identity endpoint" value=page.identity_binding()
+                    autocomplete="url" no_spellcheck=true hint=IDENTITY_HINT invalid=invalid(ids::IDENTITY_ENDPOINT) />
+                <TextField id=ids::USER_DOMAIN label="User domain" value=form.user_domain
+                    autocomplete="off" no_spellcheck=true invalid=invalid(ids::USER_DOMAIN) />
+                <TextField id=ids::USER_NAME label="User name" value=form.user_name
+                    autocomplete="username" no_spellcheck=true invalid=invalid(ids::USER_NAME) />
+                <TextField id=ids::PASSWORD label="Password" input_type="password" value=page.password
+                    autocomplete="current-password" invalid=invalid(ids::PASSWORD) />
+                <TextField id=ids::PROJECT label="Project" value=form.project
+                    autocomplete="off" no_spellcheck=true invalid=invalid(ids::PROJECT)
+                    hint="Project name (in the user domain) or project id" />
+                <SignInButton signing_in=page.signing_in />
+            </form>
+        </div>
     }
 }

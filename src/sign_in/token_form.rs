@@ -59,18 +59,21 @@ pub fn TokenForm(page: Page) -> impl IntoView {
     };
     let method = SignInMethod::Token;
     view! {
-        <form id=method.panel_id() role="tabpanel" aria-labelledby=method.tab_id() on:submit=submit novalidate>
-            <TextField id=ids::TOKEN_IDENTITY_ENDPOINT label="Identity endpoint" value=page.identity_binding()
-                autocomplete="url" no_spellcheck=true hint=IDENTITY_HINT />
-            <TextField id=ids::TOKEN label="Token" input_type="password" value=token
-                autocomplete="off" no_spellcheck=true invalid=token_refused
-                hint="Kept in this tab's session storage only; never in cookies or URLs." />
-            <TextField id=ids::COMPUTE_ENDPOINT label="Compute endpoint" value=form.compute_endpoint
-                no_spellcheck=true placeholder=compute_placeholder
-                hint="Leave empty to use the token's catalog." />
-            <TextField id=ids::PROJECT_ID label="Project id" value=form.project_id
-                no_spellcheck=true hint="Leave empty to use the project the token is scoped to." />
-            <SignInButton signing_in=page.signing_in />
-        </form>
+        // The panel is a div: a form may not take the tabpanel role.
+        <div id=method.panel_id() role="tabpanel" aria-labelledby=method.tab_id()>
+            <form on:submit=submit novalidate>
+                <TextField id=ids::TOKEN_IDENTITY_ENDPOINT label="Identity endpoint" value=page.identity_binding()
+                    autocomplete="url" no_spellcheck=true hint=IDENTITY_HINT />
+                <TextField id=ids::TOKEN label="Token" input_type="password" value=token
+                    autocomplete="off" no_spellcheck=true invalid=token_refused
+                    hint="Kept in this tab's session storage only; never in cookies or URLs." />
+                <TextField id=ids::COMPUTE_ENDPOINT label="Compute endpoint" value=form.compute_endpoint
+                    no_spellcheck=true placeholder=compute_placeholder
+                    hint="Leave empty to use the token's catalog." />
+                <TextField id=ids::PROJECT_ID label="Project id" value=form.project_id
+                    no_spellcheck=true hint="Leave empty to use the project the token is scoped to." />
+                <SignInButton signing_in=page.signing_in />
+            </form>
+        </div>
     }
 }

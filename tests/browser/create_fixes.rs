@@ -2,7 +2,8 @@
 //! create page follows creates and refusals; a click anywhere in a flavor or image row chooses
 //! it; a choice the filter hides is named; counts agree with their nouns; the page says it is
 //! loading before the app runs and asks for no favicon; a details page tells a server that never
-//! existed from one that was deleted.
+//! existed from one that was deleted; "Create another server" asks in the page and starts again
+//! at a count of 1; at 360 px the image and flavor tables grow with the page.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -194,7 +195,8 @@ async fn after_creating_servers_the_form_offers_another_without_stale_advice() {
     );
 
     // "Create another server" keeps the choices, moves the name on past the batch's names and
-    // hands it to the keyboard, selected; the count is checked against the quota left again.
+    // hands it to the keyboard, selected; the count goes back to 1 (the suggested name is one
+    // server's), said so, and a count typed again is checked against the quota left.
     note_the_admin_password(&h).await;
     click_xpath(&h, "//button[normalize-space()='Create another server']").await;
     h.wait_until("a new name is suggested", DEFAULT_WAIT, || async {
@@ -207,19 +209,69 @@ async fn after_creating_servers_the_form_offers_another_without_stale_advice() {
         .await;
     assert_eq!(selected, json!("web-4"), "the suggestion is selected");
     assert!(is_checked(&h, &by_id(&format!("flavor-{FLAVOR}"))).await);
+    assert_eq!(
+        crate::create::property(&h, "#server-count", "value").await,
+        "1",
+        "the count is back to 1 with the new name"
+    );
+    h.wait_until("the count's reset to be said", DEFAULT_WAIT, || async {
+        h.eval("return document.getElementById('live-region').textContent;")
+            .await
+            .as_str()
+            .is_some_and(|said| said.contains("the count is back to 1"))
+    })
+    .await;
+    h.fill("#server-count", "3").await;
     h.wait_for_text("Your quota allows 2 more servers; create at most 2.")
         .await;
 
-    // One more: its name moves on by one.
+    // One more: its name moves on by one. Its admin password is not noted: "Create another
+    // server" asks in the page (no browser dialog); Cancel keeps the password on screen and
+    // gives focus back, confirming goes on.
     h.fill("#server-count", "1").await;
     click_xpath(&h, "//button[normalize-space()='Create server']").await;
-    note_the_admin_password(&h).await;
+    h.wait_for_text("being created").await;
+    h.wait_for_text("Admin password, shown only this once")
+        .await;
     assert_eq!(crate::create::servers_named(&api, "web-4").await, 1);
     click_xpath(&h, "//button[normalize-space()='Create another server']").await;
+    h.wait_for("#create-another-dialog[open]").await;
+    assert!(
+        h.browser.get_alert_text().await.is_err(),
+        "no browser dialog asks"
+    );
+    h.wait_for_focus("create-another-dialog-cancel").await;
+    assert!(
+        text_of(&h, "#create-another-dialog")
+            .await
+            .contains("cannot be shown again"),
+        "the question says what would be lost"
+    );
+    h.click("#create-another-dialog-cancel").await;
+    h.wait_for_focus("create-another").await;
+    assert!(
+        h.body_text()
+            .await
+            .contains("Admin password, shown only this once"),
+        "cancelled: the password stays"
+    );
+    assert_eq!(
+        crate::create::property(&h, "#server-name", "value").await,
+        "web-4"
+    );
+    click_xpath(&h, "//button[normalize-space()='Create another server']").await;
+    h.wait_for("#create-another-dialog[open]").await;
+    h.click("#create-another-dialog-confirm").await;
     h.wait_until("the next name", DEFAULT_WAIT, || async {
         crate::create::property(&h, "#server-name", "value").await == "web-5"
     })
     .await;
+    assert!(
+        !h.body_text()
+            .await
+            .contains("Admin password, shown only this once"),
+        "confirmed: the outcome is gone"
+    );
 
     h.shutdown().await;
 }
@@ -556,5 +608,41 @@ async fn a_server_that_never_existed_is_not_found_and_one_deleted_is_deleted() {
     .await;
     assert!(!h.body_text().await.contains("Server not found"));
 
+    h.shutdown().await;
+}
+
+/// The create form's tables that scroll inside themselves at the current width: each as
+/// "<id of its label>: <height shown> of <height> px" (none when every table grows with the
+/// page).
+async fn tables_scrolling_inside(h: &Console) -> serde_json::Value {
+    h.eval(
+        "return [...document.querySelectorAll('.create-form .table-wrap')]\
+           .filter((wrap) => wrap.scrollHeight > wrap.clientHeight + 1)\
+           .map((wrap) => wrap.querySelector('table').getAttribute('aria-labelledby')\
+             + ': ' + wrap.clientHeight + ' of ' + wrap.scrollHeight + ' px');",
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_360_px_the_image_and_flavor_tables_grow_with_the_page() {
+    let h = Harness::start().await;
+    h.sign_in_demo().await;
+    h.browser
+        .set_window_size(360, 800)
+        .await
+        .expect("a phone-sized window");
+    h.open("/create").await;
+    let windows = image_radio(&h, WINDOWS_IMAGE).await;
+    h.wait_for(&by_id(&windows)).await;
+    h.wait_for(&by_id(&format!("flavor-{FLAVOR}"))).await;
+    // Every image row is on the page: none hides in a box a few rows tall.
+    assert_eq!(tables_scrolling_inside(&h).await, json!([]));
+    let rows = h
+        .eval("return document.querySelectorAll('.create-form .table-wrap tbody tr').length;")
+        .await;
+    assert!(rows.as_u64().is_some_and(|rows| rows > 4), "{rows}");
+    h.assert_no_sideways_scrolling("document.documentElement", "the create form", 360)
+        .await;
     h.shutdown().await;
 }

@@ -4,6 +4,9 @@
 //! with its size and type, detached after a confirmation naming it (the line follows the
 //! detach to its end) and then deleted, confirmed; the system disk cannot be detached; at 360 px
 //! the table is one card per disk. An available volume can be deleted from the attach picker.
+//! A volume left by a failed attach is named and offered for deletion; the attach form takes
+//! focus and gives it back; a used-up volume count is the new volume's error, not a 0 GB size;
+//! a locked server's attach is disabled with the reason, and the title shows the lock.
 //! On a cloud without Cinder the disks come from Nova alone. The Overview marks a locked server,
 //! and a server whose boot volume failed is told to be made again, not rebooted. The create form
 //! offers the cloud's volume types and refuses a system disk larger than the visible maximum.
@@ -13,6 +16,8 @@ use std::time::Duration;
 use ecs_sim::test_client::TestClient;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
+use ecs_sim::VolumeQuota;
 
 use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
@@ -189,7 +194,13 @@ async fn a_new_data_disk_is_attached_shown_with_size_and_type_and_detached() {
     })
     .await;
     h.fill("#new-disk-size", "20").await;
-    h.fill("#new-disk-type", "SAS").await;
+    // The cloud's types are offered as a list, not typed.
+    assert_eq!(
+        h.eval("return document.getElementById('new-disk-type').tagName;")
+            .await,
+        "SELECT"
+    );
+    h.click("#new-disk-type option[value='SAS']").await;
     h.click("#attach-disk-submit").await;
     h.wait_until("the attach to finish", DISK_WAIT, || async {
         text_of(&h, "#disk-status")
@@ -419,6 +430,31 @@ async fn the_overview_marks_a_lock_and_a_failed_boot_volume_is_not_advised_a_reb
     h.open(&format!("/servers/{server_id}")).await;
     h.wait_for_element_text("#server-locked", "Locked", DISK_WAIT)
         .await;
+    // Beside the title too, with the status badge the servers list shows.
+    assert_eq!(text_of(&h, "#title-locked").await, "Locked");
+    assert_eq!(text_of(&h, "#title-status").await, "ACTIVE");
+    assert_eq!(
+        h.eval("return document.getElementById('title-status').className;")
+            .await,
+        h.eval("return document.getElementById('server-status').className;")
+            .await,
+        "the same badge as the Overview's (and the list's)"
+    );
+    // Nova refuses attach and detach on a locked server: the button is disabled and says why,
+    // so no volume is made only to be refused.
+    h.wait_for("#attach-disk-open").await;
+    assert_eq!(
+        h.eval(
+            "const b = document.getElementById('attach-disk-open');\
+             return [b.disabled, b.getAttribute('aria-describedby')];"
+        )
+        .await,
+        json!([true, "disks-locked"])
+    );
+    assert_eq!(
+        text_of(&h, "#disks-locked").await,
+        "Locked: unlock it under Manage to attach or detach disks."
+    );
 
     // A system disk larger than one volume may be (500 GB here): Cinder refuses it and the
     // build ends in ERROR. Rebooting cannot help; making it again (smaller) can.
@@ -445,6 +481,106 @@ async fn the_overview_marks_a_lock_and_a_failed_boot_volume_is_not_advised_a_reb
     );
     assert!(!advice.contains("Reboot"), "{advice}");
     assert_eq!(text_of(&h, "#server-locked").await, "");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_volume_left_by_a_failed_attach_is_named_and_offered_for_deletion() {
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    let server_id = api.create_server("disks-orphan").await;
+    open_disks(&h, &api, &server_id).await;
+
+    // Opening the form puts focus on its first field; Cancel gives it back to the button.
+    h.click("#attach-disk-open").await;
+    h.wait_for_focus("disk-source-new").await;
+    h.click("#attach-disk-cancel").await;
+    h.wait_for_focus("attach-disk-open").await;
+
+    // Nova fails the attach (Cinder, not covered by the knob, makes the volume).
+    let simulator = h.sim.simulator();
+    let mut knobs = simulator.knobs();
+    knobs.failing_path = Some("/os-volume_attachments".to_owned());
+    simulator.set_knobs(knobs.clone()).expect("valid knobs");
+    h.click("#attach-disk-open").await;
+    h.fill("#new-disk-name", "orphan").await;
+    h.fill("#new-disk-size", "5").await;
+    h.click("#attach-disk-submit").await;
+    h.wait_for_text_within(
+        "The volume orphan (5 GB) was created but not attached",
+        DISK_WAIT,
+    )
+    .await;
+    let notice = text_of(&h, "#disks .error").await;
+    assert!(!notice.contains("another name"), "{notice}");
+    let volume_id = volume_named(&h, &api, "orphan").await;
+    assert_eq!(
+        volume_status(&h, &api, &volume_id).await.as_deref(),
+        Some("available")
+    );
+
+    knobs.failing_path = None;
+    simulator.set_knobs(knobs).expect("valid knobs");
+    h.click("#delete-leftover").await;
+    let question = text_of(&h, "#delete-volume-question").await;
+    assert!(
+        question.starts_with("Delete the volume orphan (5 GB)?"),
+        "{question}"
+    );
+    h.click("#delete-volume-confirm").await;
+    h.wait_until("the volume to be deleted", DISK_WAIT, || async {
+        text_of(&h, "#disk-status").await == "The volume orphan was deleted."
+    })
+    .await;
+    assert_eq!(volume_status(&h, &api, &volume_id).await, None);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_used_up_volume_count_is_the_new_volumes_error_not_a_zero_size() {
+    let defaults = HarnessOptions::default();
+    let h = Harness::start_with(HarnessOptions {
+        // The boot volume takes the only one.
+        sim: defaults.sim.volume_quota(VolumeQuota {
+            volumes: 1,
+            gigabytes: 1_000,
+            per_volume_gigabytes: 500,
+        }),
+        ..defaults
+    })
+    .await;
+    let api = h.demo_client().await;
+    let server_id = api.create_server("disks-count").await;
+    open_disks(&h, &api, &server_id).await;
+    h.click("#attach-disk-open").await;
+    h.wait_until("the count quota to be said", DEFAULT_WAIT, || async {
+        text_of(&h, "#disk-source-new-error")
+            .await
+            .starts_with("Quota: 1 of 1 volumes used")
+    })
+    .await;
+    assert_eq!(
+        h.eval(
+            "const r = document.getElementById('disk-source-new');\
+             return [r.getAttribute('aria-invalid'), r.getAttribute('aria-describedby')];"
+        )
+        .await,
+        json!(["true", "disk-source-new-error"])
+    );
+    let hint = text_of(&h, "#new-disk-size-hint").await;
+    assert!(
+        hint.contains("Quota: 1 of 1 volumes, 40 of 1000 GB used.") && !hint.contains(" 0 GB"),
+        "{hint}"
+    );
+    // Nothing is sent.
+    h.click("#attach-disk-submit").await;
+    assert_eq!(text_of(&h, "#disk-status").await, "");
+    // An existing volume is still a choice: the error goes with "A new volume".
+    h.click("#disk-source-existing").await;
+    h.wait_until("the error to go", DEFAULT_WAIT, || async {
+        text_of(&h, "#disk-source-new-error").await.is_empty()
+    })
+    .await;
     h.shutdown().await;
 }
 

@@ -125,7 +125,12 @@ pub(crate) async fn resize_to_another_flavor(harness: &Console) -> String {
     harness
         .wait_for_element_text("#server-status", "VERIFY_RESIZE", Duration::from_secs(30))
         .await;
-    wait_for_status_line(harness, "Resize done: the server is VERIFY_RESIZE.").await;
+    // In words: the resize waits for the user, not a status code.
+    wait_for_status_line(
+        harness,
+        "Resize done: the server now waits for you to confirm it or revert it (below).",
+    )
+    .await;
     let notice = text_of(harness, "#verify-resize").await;
     assert!(
         notice.contains(&format!("revert to go back to {old}")),
@@ -153,7 +158,9 @@ async fn revert_resize_confirmed(harness: &Console, old_line: &str, stays: &str)
         question.contains(&format!(
             "It goes back to {}, as it was before the resize, and {stays}.",
             flavor_name(old_line)
-        )) && question.contains("written to its local system disk since the resize is lost"),
+        )) && question
+            .contains("It boots from a volume: its disk keeps everything written since the resize")
+            && !question.contains("is lost"),
         "{question}"
     );
     harness.wait_for_focus("cancel-revert-resize").await;
@@ -391,7 +398,13 @@ async fn lock_refuses_changes_until_unlocked() {
         .await;
     assert!(is_disabled(&harness, "#action-stop").await);
     assert!(is_disabled(&harness, "#manage-pause").await);
+    assert_eq!(
+        text_of(&harness, "#manage-pause-why").await,
+        "Locked: unlock it first."
+    );
     assert!(!is_disabled(&harness, "#manage-rename").await);
+    // Beside the title, as the servers list marks it.
+    assert_eq!(text_of(&harness, "#title-locked").await, "Locked");
     // The actions card says why its buttons are disabled, and each points to that line.
     assert_eq!(
         text_of(&harness, "#actions-locked").await,
@@ -428,6 +441,7 @@ async fn lock_refuses_changes_until_unlocked() {
     wait_for_status_line(&harness, "Unlock done.").await;
     assert!(!is_disabled(&harness, "#action-stop").await);
     wait_for_absence(&harness, "#actions-locked").await;
+    wait_for_absence(&harness, "#title-locked").await;
     assert_eq!(
         harness
             .wait_for("#action-stop")
@@ -457,6 +471,57 @@ async fn pause_and_unpause() {
     )
     .await;
     wait_for_status_line(&harness, "Pause done: the server is PAUSED.").await;
+    assert_eq!(text_of(&harness, "#title-status").await, "PAUSED");
+    // What a paused server refuses says why, beside the button.
+    for (action, why) in [
+        (
+            "resize",
+            "Not offered: it needs the server running or stopped; it is paused.",
+        ),
+        (
+            "rebuild",
+            "Not offered: it needs the server running, stopped or in error; it is paused.",
+        ),
+        (
+            "suspend",
+            "Not offered: it needs the server running; it is paused.",
+        ),
+    ] {
+        let button = format!("#manage-{action}");
+        assert!(is_disabled(&harness, &button).await, "{action}");
+        assert_eq!(
+            text_of(&harness, &format!("#manage-{action}-why")).await,
+            why
+        );
+        assert_eq!(
+            harness
+                .wait_for(&button)
+                .await
+                .attr("aria-describedby")
+                .await
+                .unwrap(),
+            Some(format!("manage-{action}-what manage-{action}-why"))
+        );
+    }
+    assert_eq!(
+        text_of(&harness, "#actions-unavailable").await,
+        "Not offered while the server is paused: Start (needs it stopped), \
+         Stop (needs it running or in error), Reboot (soft) (needs it running)."
+    );
+    for button in ["#action-start", "#action-stop", "#action-reboot-soft"] {
+        assert!(is_disabled(&harness, button).await, "{button}");
+        assert_eq!(
+            harness
+                .wait_for(button)
+                .await
+                .attr("aria-describedby")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("actions-unavailable"),
+            "{button}"
+        );
+    }
     // The pair now offers the way back.
     harness.click("#manage-unpause").await;
     harness
@@ -661,6 +726,11 @@ async fn suspend_and_resume_then_shelve_and_unshelve() {
     )
     .await;
     wait_for_status_line(&harness, "Shelve done: the server is SHELVED_OFFLOADED.").await;
+    // A shelved server has no console: the boot log is not asked for (no 404 or 409).
+    assert_eq!(
+        text_of(&harness, "#boot-log-state").await,
+        "No boot log: the server is shelved, so it has no console to read. Unshelve it to see the log."
+    );
     // Offloaded: nothing but unshelve (and rename, lock) is offered.
     assert!(is_disabled(&harness, "#manage-resize").await);
     assert!(is_disabled(&harness, "#manage-snapshot").await);
@@ -696,19 +766,23 @@ async fn a_server_that_boots_from_a_volume_cannot_be_rebuilt_below_2_93() {
         "the boot volume is attached: {}",
         shown.text
     );
-    harness.click("#manage-rebuild").await;
-    let refused = text_of(&harness, "#rebuild-refused").await;
+    // Refused up front: the button is disabled and says why beside it.
+    let refused = text_of(&harness, "#manage-rebuild-why").await;
     assert!(
         refused.contains("This server boots from a volume")
             && refused.contains("(up to 2.67)")
             && refused.contains("that needs 2.93"),
         "{refused}"
     );
-    // Even with an image chosen, the button stays disabled.
-    harness.click("#rebuild-image option:not([value=''])").await;
-    assert!(is_disabled(&harness, "#manage-rebuild-submit").await);
-    harness.click("#manage-rebuild-cancel").await;
-    wait_for_absence(&harness, "dialog[open]").await;
+    assert!(is_disabled(&harness, "#manage-rebuild").await);
+    assert!(
+        harness
+            .browser
+            .find(Locator::Css("dialog[open]"))
+            .await
+            .is_err(),
+        "no dialog to open"
+    );
     assert_eq!(
         harness.sim.simulator().server_actions(&volume_backed),
         Vec::<String>::new()

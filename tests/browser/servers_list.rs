@@ -3,7 +3,8 @@
 //! offered once), a bulk stop confirmed in a dialog that names the servers and reported until
 //! the servers are stopped, and the rows' own menus (over the page, one at a time, closed by
 //! Escape, a click elsewhere or a choice). Then a locked server's mark and the sort control of
-//! the narrow, card-like list.
+//! the narrow, card-like list; and the reason each server is left out of a bulk action (its lock
+//! or its state), the status badges' looks, and the row menu's keys (arrows, Home/End, Escape).
 
 use std::time::Duration;
 
@@ -507,5 +508,258 @@ async fn a_locked_server_is_marked_and_narrow_cards_can_be_sorted() {
     })
     .await;
     assert_eq!(menu_items_out_of_view(&h, &last).await, json!([]));
+    h.shutdown().await;
+}
+
+/// Presses `key` where focus is, as a user does.
+async fn press(h: &Console, key: fantoccini::key::Key) {
+    h.browser
+        .active_element()
+        .await
+        .expect("the focused element")
+        .send_keys(&char::from(key).to_string())
+        .await
+        .expect("press a key");
+}
+
+/// The class of the focused row-menu item ("row-stop"), or "" when focus is elsewhere.
+async fn focused_item(h: &Console) -> String {
+    h.eval(
+        "const item = document.activeElement.closest('.menu [role=\"menuitem\"]');\
+         return item ? item.classList[0] : '';",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+async fn wait_for_focused_item(h: &Console, class: &str) {
+    h.wait_until(&format!("focus on .{class}"), DEFAULT_WAIT, || async {
+        focused_item(h).await == class
+    })
+    .await;
+}
+
+/// The rows' status badges: "<text> <class>".
+async fn badges(h: &Console) -> Vec<String> {
+    let badges = h
+        .eval("return [...document.querySelectorAll('#servers-table tbody .status')].map((badge) => badge.textContent + ' ' + badge.className);")
+        .await;
+    serde_json::from_value(badges).expect("the badges")
+}
+
+/// Each status family's badge as computed in a row: its colour, background and their contrast.
+async fn badge_looks(h: &Console) -> Vec<(String, String, String, f64)> {
+    let looks = h
+        .eval(
+            "const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };\
+             const luminance = (color) => {\
+               const [r, g, b] = color.match(/[\\d.]+/g).slice(0, 3).map(Number).map(channel);\
+               return 0.2126 * r + 0.7152 * g + 0.0722 * b; };\
+             const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);\
+               return (x + 0.05) / (y + 0.05); };\
+             const cell = document.querySelector('#servers-table tbody td[data-label=\"Status\"]');\
+             return ['steady', 'stopped', 'transitional', 'set-aside', 'error'].map((family) => {\
+               const badge = document.createElement('span');\
+               badge.className = 'status ' + family;\
+               badge.textContent = 'STATUS';\
+               cell.append(badge);\
+               const style = getComputedStyle(badge);\
+               const look = [family, style.color, style.backgroundColor, ratio(style.color, style.backgroundColor)];\
+               badge.remove();\
+               return look;\
+             });",
+        )
+        .await;
+    serde_json::from_value(looks).expect("the badges' looks")
+}
+
+/// The looks of the five families: each readable (WCAG AA, 4.5:1 on its own opaque background)
+/// and each its own colour.
+fn assert_distinct_and_readable(looks: &[(String, String, String, f64)], scheme: &str) {
+    for (family, color, background, ratio) in looks {
+        assert!(
+            *ratio >= 4.5,
+            "{scheme}: the {family} badge's contrast is {ratio:.2} ({color} on {background})"
+        );
+        assert!(
+            background.starts_with("rgb(") && background != "rgb(255, 255, 255)",
+            "{scheme}: the {family} badge has its own background, not {background}"
+        );
+    }
+    let mut colors: Vec<&str> = looks.iter().map(|look| look.1.as_str()).collect();
+    colors.sort_unstable();
+    colors.dedup();
+    assert_eq!(
+        colors.len(),
+        5,
+        "{scheme}: five families, five colours: {looks:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn left_out_servers_are_named_with_their_reason_and_row_menus_follow_the_arrow_keys() {
+    use fantoccini::key::Key;
+
+    let h = Harness::start().await;
+    let api = h.demo_client().await;
+    let alpha = api.create_server("alpha").await;
+    let app = api.create_server("app-1").await;
+    let charlie = api.create_server("charlie").await;
+    for id in [&alpha, &app, &charlie] {
+        api.wait_for(id, Duration::from_secs(30), |reply| {
+            reply.body["server"]["status"] == "ACTIVE"
+        })
+        .await;
+    }
+    // app-1 and charlie stopped; app-1 locked as well.
+    for id in [&app, &charlie] {
+        let stop = api
+            .post(
+                &format!("servers/{id}/action"),
+                "2.67",
+                &json!({"os-stop": null}),
+            )
+            .await;
+        assert_eq!(stop.status.as_u16(), 202, "{}", stop.text);
+        api.wait_for(id, Duration::from_secs(30), |reply| {
+            reply.body["server"]["status"] == "SHUTOFF"
+                && reply.body["server"]["OS-EXT-STS:task_state"].is_null()
+        })
+        .await;
+    }
+    let lock = api
+        .post(
+            &format!("servers/{app}/action"),
+            "2.67",
+            &json!({"lock": null}),
+        )
+        .await;
+    assert_eq!(lock.status.as_u16(), 202, "{}", lock.text);
+
+    h.sign_in_demo().await;
+    wait_for_names(&h, "the three servers", |names| names.len() == 3).await;
+    h.wait_until("the stopped servers", DEFAULT_WAIT, || async {
+        let mut shown = badges(&h).await;
+        shown.sort();
+        shown
+            == [
+                "ACTIVE status steady",
+                "SHUTOFF status stopped",
+                "SHUTOFF status stopped",
+            ]
+    })
+    .await;
+    assert_eq!(locked_marks(&h).await, json!(["app-1: Locked"]));
+
+    // Running and stopped look different (the badges above); every family is readable in
+    // both schemes.
+    let light = badge_looks(&h).await;
+    assert_distinct_and_readable(&light, "light");
+    h.emulate_color_scheme("dark").await;
+    let dark = badge_looks(&h).await;
+    assert_distinct_and_readable(&dark, "dark");
+    assert_ne!(light, dark, "the dark scheme has its own badges");
+    h.emulate_color_scheme("light").await;
+
+    // All three selected: each button counts the servers it goes to, without a "(0)".
+    h.click("#select-page").await;
+    for (button, label) in [
+        ("#bulk-start", "Start 1 of 3…"),
+        ("#bulk-stop", "Stop 1 of 3…"),
+        ("#bulk-reboot", "Reboot (soft) 1 of 3…"),
+        ("#bulk-delete", "Delete 2 of 3…"),
+    ] {
+        h.wait_for_element_text(button, label, DEFAULT_WAIT).await;
+    }
+    // Start leaves out the locked app-1 for its lock, not for its (stopped) state.
+    h.click("#bulk-start").await;
+    h.wait_for("#bulk-confirm-dialog[open]").await;
+    let left_out = h
+        .wait_for("#bulk-left-out")
+        .await
+        .text()
+        .await
+        .expect("the text");
+    assert!(left_out.contains("app-1 (locked)"), "{left_out}");
+    assert!(
+        left_out.contains("alpha (its state is ACTIVE)"),
+        "{left_out}"
+    );
+    assert!(!left_out.contains("app-1 (its state"), "{left_out}");
+    assert!(!left_out.contains("charlie"), "{left_out}");
+    h.click("#bulk-cancel").await;
+    h.wait_for_focus("bulk-start").await;
+    // Delete too: only the lock stands in its way.
+    h.click("#bulk-delete").await;
+    h.wait_for("#bulk-confirm-dialog[open]").await;
+    h.wait_for_element_text(
+        "#bulk-left-out",
+        "Not included: app-1 (locked). A locked server is unlocked on its own page.",
+        DEFAULT_WAIT,
+    )
+    .await;
+    h.click("#bulk-cancel").await;
+    h.click("#bulk-unselect").await;
+
+    // alpha's menu from the keyboard: Enter opens it on its first enabled item (Start is not
+    // offered to a running server); the arrows move and wrap, Home and End jump, Escape closes
+    // it and gives focus back to its button.
+    let opener = format!("row-menu-{alpha}");
+    h.eval(&format!(
+        "document.getElementById('{opener}').focus(); return null;"
+    ))
+    .await;
+    h.wait_for_focus(&opener).await;
+    press(&h, Key::Enter).await;
+    wait_for_focused_item(&h, "row-stop").await;
+    assert_eq!(open_menus(&h).await, 1);
+    for (key, item) in [
+        (Key::Down, "row-reboot"),
+        (Key::Down, "row-delete"),
+        (Key::Down, "row-stop"),
+        (Key::Up, "row-delete"),
+        (Key::Home, "row-stop"),
+        (Key::End, "row-delete"),
+        (Key::Up, "row-reboot"),
+    ] {
+        press(&h, key).await;
+        wait_for_focused_item(&h, item).await;
+    }
+    press(&h, Key::Escape).await;
+    h.wait_until("Escape to close the menu", DEFAULT_WAIT, || async {
+        open_menus(&h).await == 0
+    })
+    .await;
+    h.wait_for_focus(&opener).await;
+
+    // The menu's ellipsis marks what asks first: Start goes at once (as on the details page),
+    // Stop asks.
+    let charlie_menu = format!("row-menu-{charlie}");
+    h.click(&format!("#{charlie_menu}")).await;
+    wait_for_focused_item(&h, "row-start").await;
+    let labels: Vec<String> = serde_json::from_value(
+        h.eval(&format!(
+            "return [...document.querySelectorAll('#row-menu-list-{charlie} [role=\"menuitem\"]')].map((item) => item.textContent);"
+        ))
+        .await,
+    )
+    .expect("the menu's labels");
+    assert_eq!(labels, ["Start", "Stop…", "Reboot (soft)…", "Delete…"]);
+    h.click(&format!("#row-menu-list-{charlie} .row-start"))
+        .await;
+    h.wait_for_text("charlie: start").await;
+    assert_eq!(
+        h.eval("return document.querySelector('#bulk-confirm-dialog').open;")
+            .await,
+        false,
+        "Start asked nothing"
+    );
+    h.wait_for_text_within(
+        "charlie: start done: the server is ACTIVE.",
+        Duration::from_secs(30),
+    )
+    .await;
     h.shutdown().await;
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::Shared;
 use super::logic::{
     FIRST_LINES, MORE_LINES, fingerprint_lines, host_keys_text, is_new, log_state_text,
-    may_have_more, more_lines, readable_log,
+    may_have_more, more_lines, no_console_text, readable_log,
 };
 use crate::api::use_api;
 use crate::browser::focus::focus_element;
@@ -60,17 +60,26 @@ pub fn BootLog(shared: Shared, server_id: Signal<String>) -> impl IntoView {
                 .flatten(),
         })
     });
+    // A shelved server has no console: it is not asked (Nova would answer 404 or 409).
     let fetched = LocalResource::new(move || {
         let lines = lines.get();
         let id = server_id.get();
-        read_again.track();
+        let readable = read_again.with(|again| {
+            again
+                .status
+                .as_ref()
+                .is_none_or(|status| no_console_text(status).is_none())
+        });
         async move {
+            if !readable {
+                return None;
+            }
             let result = api.console_output(&id, lines).await;
-            FetchedLog { lines, result }
+            Some(FetchedLog { lines, result })
         }
     });
     // An unchanged log leaves the page as it is (and focus where it is).
-    let log = Memo::new(move |_| fetched.get());
+    let log = Memo::new(move |_| fetched.get().flatten());
     let text = move || {
         log.with(|log| {
             let log = log.as_ref()?.result.as_deref().ok()?;
@@ -92,7 +101,8 @@ pub fn BootLog(shared: Shared, server_id: Signal<String>) -> impl IntoView {
                 .data
                 .with_untracked(|server| server.as_ref().map(|server| server.status.clone()))
                 .unwrap_or_default();
-            log_state_text(log.as_ref().map(|log| &log.result), &status)
+            no_console_text(&status)
+                .or_else(|| log_state_text(log.as_ref().map(|log| &log.result), &status))
         })
     };
     let error = move || {

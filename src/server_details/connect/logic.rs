@@ -371,6 +371,17 @@ pub fn may_have_more(log: &str, asked: Option<u32>) -> bool {
 
 /// What the boot log part says in place of the log: while it loads, or when an error only
 /// means there is no log to read (a real error is shown as one: `None`, as for a log).
+/// Why a server has no boot log to read, `None` when it may have one: a shelved server has no
+/// console (Nova answers 409 without a host, 404 without a running guest), so the page does
+/// not ask.
+pub fn no_console_text(status: &ServerStatus) -> Option<&'static str> {
+    matches!(
+        status,
+        ServerStatus::Shelved | ServerStatus::ShelvedOffloaded
+    )
+    .then_some("No boot log: the server is shelved, so it has no console to read. Unshelve it to see the log.")
+}
+
 pub fn log_state_text(
     log: Option<&Result<String, ApiError>>,
     status: &ServerStatus,
@@ -770,6 +781,20 @@ mod tests {
         assert!(may_have_more(&log, Some(200)));
         assert!(!may_have_more("a\nb\n", Some(200)));
         assert!(!may_have_more(&log, None));
+    }
+
+    #[test]
+    fn a_shelved_server_is_not_asked_for_its_log() {
+        for shelved in [ServerStatus::Shelved, ServerStatus::ShelvedOffloaded] {
+            assert!(no_console_text(&shelved).unwrap().contains("shelved"));
+        }
+        for status in [
+            ServerStatus::Active,
+            ServerStatus::Build,
+            ServerStatus::Shutoff,
+        ] {
+            assert_eq!(no_console_text(&status), None, "{status}");
+        }
     }
 
     #[test]

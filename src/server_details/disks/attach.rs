@@ -4,9 +4,14 @@
 
 use leptos::prelude::*;
 
-use super::logic::{VolumeRef, chosen_type, data_disk_size, size_hint, suggested_name, type_names};
-use super::{DeleteVolumeButton, DiskRequest, DisksState};
+use super::logic::{
+    VolumeRef, chosen_type, data_disk_size, gigabytes_room, quota_summary, size_hint,
+    suggested_name, type_names, volume_count_exhausted,
+};
+use super::{ATTACH_OPEN_ID, DeleteVolumeButton, DiskRequest, DisksState};
 use crate::api::use_api;
+use crate::api::volumes::VolumeRoom;
+use crate::browser::focus::focus_after_render;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::text_field::{FieldError, TextField};
 
@@ -14,6 +19,20 @@ use crate::components::text_field::{FieldError, TextField};
 const DEFAULT_SIZE: &str = "10";
 /// The button that offers to delete the chosen available volume.
 const DELETE_CHOSEN_ID: &str = "existing-volume-delete";
+/// The form's first fields: one of them takes focus when the form opens.
+const SOURCE_NEW_ID: &str = "disk-source-new";
+const SOURCE_EXISTING_ID: &str = "disk-source-existing";
+/// The volume type's field (a list of the cloud's types, or free text without one).
+const TYPE_ID: &str = "new-disk-type";
+
+/// The field focus moves to when the form opens: the chosen source.
+pub fn first_field_id(has_cinder: bool) -> &'static str {
+    if has_cinder {
+        SOURCE_NEW_ID
+    } else {
+        SOURCE_EXISTING_ID
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -55,11 +74,21 @@ pub fn AttachForm() -> impl IntoView {
     let existing = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
 
-    let quota_left = move || {
-        room.get()
-            .and_then(Result::ok)
-            .and_then(|room| room.largest_new_volume())
+    let quota = move || {
+        room.get().and_then(Result::ok).and_then(|room| match room {
+            VolumeRoom::Quota(quota) => Some(quota),
+            VolumeRoom::NovaLimits(_) => None,
+        })
     };
+    // The size is bounded by gigabytes; a used-up volume count refuses the new volume itself.
+    let quota_left = move || {
+        room.get().and_then(Result::ok).and_then(|room| match room {
+            VolumeRoom::Quota(quota) => gigabytes_room(&quota),
+            VolumeRoom::NovaLimits(left) => left,
+        })
+    };
+    let count_problem = move || quota().as_ref().and_then(volume_count_exhausted);
+    let summary = move || quota().as_ref().and_then(quota_summary);
     let type_list = move || types.get().and_then(Result::ok).flatten();
     let size_problem = move || size.with(|text| data_disk_size(text, quota_left()).err());
     let type_problem =
@@ -78,6 +107,9 @@ pub fn AttachForm() -> impl IntoView {
     let request = move || -> Option<DiskRequest> {
         match source.get() {
             Source::New => {
+                if count_problem().is_some() {
+                    return None;
+                }
                 let size_gb = size.with(|text| data_disk_size(text, quota_left())).ok()?;
                 let volume_type = volume_type
                     .with(|typed| chosen_type(typed, type_list().as_deref()))
@@ -115,10 +147,15 @@ pub fn AttachForm() -> impl IntoView {
             state.send(request);
         }
     };
+    // A used-up volume count makes "A new volume" the invalid choice; its error names the quota.
+    let count_error = move || count_problem().filter(|_| source.get() == Source::New);
     let radio = move |value: Source, id: &'static str, label: &'static str, enabled: bool| {
+        let invalid = move || (value == Source::New && count_error().is_some()).then_some("true");
+        let described = move || invalid().map(|_| format!("{SOURCE_NEW_ID}-error"));
         view! {
             <label class="check">
                 <input type="radio" name="disk-source" id=id disabled=!enabled
+                    aria-invalid=invalid aria-describedby=described
                     prop:checked=move || source.get() == value
                     on:change=move |_| source.set(value) />
                 {label}
@@ -132,27 +169,49 @@ pub fn AttachForm() -> impl IntoView {
                 error=Signal::derive(move || shown(name_problem())) />
             <TextField id="new-disk-size" label="Size (GB)" value=size inputmode="numeric"
                 autocomplete="off"
-                hint=Signal::derive(move || size_hint(quota_left()))
+                hint=Signal::derive(move || size_hint(quota_left(), summary().as_deref()))
                 error=Signal::derive(move || shown(size_problem())) />
-            <TextField id="new-disk-type" label="Volume type" value=volume_type
-                suggestions="new-disk-types" autocomplete="off"
-                hint=Signal::derive(move || match type_list() {
-                    Some(list) if !list.is_empty() => format!(
-                        "This cloud's types: {}. Leave empty for its default.",
-                        type_names(&list).join(", ")
-                    ),
-                    _ => "Leave empty for the cloud's default type.".to_owned(),
-                })
-                error=Signal::derive(move || shown(type_problem())) />
-            <datalist id="new-disk-types">
-                {move || {
-                    type_list()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|kind| view! { <option value=kind.name></option> })
-                        .collect_view()
-                }}
-            </datalist>
+            {move || match type_list().filter(|list| !list.is_empty()) {
+                // The cloud's list known: one of its types, or its default.
+                Some(list) => {
+                    view! {
+                        <div class="field">
+                            <label for=TYPE_ID>"Volume type"</label>
+                            <select id=TYPE_ID
+                                aria-invalid=move || shown(type_problem()).map(|_| "true")
+                                aria-describedby=move || match shown(type_problem()) {
+                                    Some(_) => format!("{TYPE_ID}-hint {TYPE_ID}-error"),
+                                    None => format!("{TYPE_ID}-hint"),
+                                }
+                                on:change=move |event| volume_type.set(event_target_value(&event))>
+                                <option value="" selected=volume_type.with_untracked(String::is_empty)>
+                                    "The cloud's default"
+                                </option>
+                                {type_names(&list)
+                                    .into_iter()
+                                    .map(|kind| {
+                                        let selected = volume_type.with_untracked(|chosen| *chosen == kind);
+                                        view! { <option value=kind.clone() selected=selected>{kind.clone()}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <span class="hint" id=format!("{TYPE_ID}-hint")>
+                                {format!("This cloud's types: {}.", type_names(&list).join(", "))}
+                            </span>
+                            <FieldError id=TYPE_ID error=Signal::derive(move || shown(type_problem())) />
+                        </div>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <TextField id=TYPE_ID label="Volume type" value=volume_type autocomplete="off"
+                            hint="Leave empty for the cloud's default type."
+                            error=Signal::derive(move || shown(type_problem())) />
+                    }
+                        .into_any()
+                }
+            }}
             {move || {
                 types
                     .get()
@@ -250,19 +309,25 @@ pub fn AttachForm() -> impl IntoView {
                             </p>
                         }
                     })}
+                <FieldError id=SOURCE_NEW_ID error=Signal::derive(count_error) />
                 {move || match source.get() {
                     Source::New => new_volume().into_any(),
                     Source::Existing => existing_volume(),
                 }}
                 <div class="row">
-                    <button type="submit" id="attach-disk-submit" disabled=move || state.busy()>
+                    <button type="submit" id="attach-disk-submit"
+                        aria-describedby=move || state.locked_line()
+                        disabled=move || state.attach_refused()>
                         {move || match source.get() {
                             Source::New => "Create and attach",
                             Source::Existing => "Attach",
                         }}
                     </button>
                     <button type="button" id="attach-disk-cancel"
-                        on:click=move |_| state.attaching.set(false)>"Cancel"</button>
+                        on:click=move |_| {
+                            state.attaching.set(false);
+                            focus_after_render(ATTACH_OPEN_ID);
+                        }>"Cancel"</button>
                 </div>
             </fieldset>
         </form>

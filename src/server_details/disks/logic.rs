@@ -2,7 +2,10 @@
 //! which one is the system disk, whether anything is still changing, the new data disk's
 //! values, and the lines the section shows.
 
-use ecs_api::models::{AttachedVolume, Volume, VolumeAttachment, VolumeType};
+use ecs_api::ApiError;
+use ecs_api::models::{
+    AttachedVolume, QuotaUsage, Server, Volume, VolumeAttachment, VolumeQuotaSet, VolumeType,
+};
 
 use crate::hooks::polling::schedule::Outcome;
 
@@ -226,14 +229,32 @@ pub fn chosen_type(typed: &str, types: Option<&[VolumeType]>) -> Result<String, 
     }
 }
 
-/// The hint under the size: the bound and where it comes from.
-pub fn size_hint(quota_left: Option<u64>) -> String {
-    match quota_left {
+/// The hint under the size: the bound and where it comes from, then the quota's figures
+/// (`summary`, from [`quota_summary`]).
+pub fn size_hint(quota_left: Option<u64>, summary: Option<&str>) -> String {
+    let bound = match quota_left {
         Some(left) if left < DATA_DISK_MAX_GB => {
             format!("1 to {left} GB: the most your volume quota allows for a new volume.")
         }
         _ => format!("1 to {DATA_DISK_MAX_GB} GB, the largest data disk this console creates."),
+    };
+    match summary {
+        Some(summary) => format!("{bound} {summary}"),
+        None => bound,
     }
+}
+
+/// The largest new volume the quota's gigabytes allow (what is left, and the per-volume limit),
+/// `None` when they set no bound. The volume count is not a size: [`volume_count_exhausted`]
+/// tells it apart.
+pub fn gigabytes_room(quota: &VolumeQuotaSet) -> Option<u64> {
+    [
+        quota.gigabytes.remaining(),
+        quota.per_volume_gigabytes.finite_limit(),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
 }
 
 /// The typed size in GB, or what to tell the user.
@@ -420,6 +441,87 @@ pub fn not_available_text(name: &str, status: &str) -> String {
     }
 }
 
+/// A request that failed: the cloud's error, and the new volume it left behind when the
+/// volume was made but the attach did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiskFailure {
+    pub error: ApiError,
+    pub leftover: Option<VolumeRef>,
+}
+
+impl From<ApiError> for DiskFailure {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            leftover: None,
+        }
+    }
+}
+
+impl DiskFailure {
+    /// What to do next where the page knows better than the error's kind (a leftover volume).
+    pub fn advice(&self) -> Option<String> {
+        self.leftover.as_ref().map(leftover_advice)
+    }
+}
+
+/// Why a locked server's disks cannot be attached or detached (Nova answers 409 to both),
+/// `None` when it is not locked.
+pub fn locked_disks_text(server: &Server) -> Option<&'static str> {
+    server
+        .is_locked()
+        .then_some("Locked: unlock it under Manage to attach or detach disks.")
+}
+
+/// What to do after a new volume was made but not attached: it is left in the project, so the
+/// advice names it and offers its deletion (never "pick another name").
+pub fn leftover_advice(volume: &VolumeRef) -> String {
+    let size = volume
+        .size_gb
+        .map(|size| format!(" ({size} GB)"))
+        .unwrap_or_default();
+    format!(
+        "The volume {}{size} was created but not attached: it is left in your project and counts against your quota. Delete it below, or attach it later with \"An existing volume\".",
+        volume.name
+    )
+}
+
+/// The volume quota in one line ("Quota: 3 of 10 volumes, 120 of 1000 GB used"), `None` when
+/// it bounds neither.
+pub fn quota_summary(quota: &VolumeQuotaSet) -> Option<String> {
+    let part = |usage: &QuotaUsage, unit: &str| {
+        let limit = usage.finite_limit()?;
+        Some(format!(
+            "{} of {limit} {unit}",
+            usage.in_use.unwrap_or(0).max(0)
+        ))
+    };
+    let parts: Vec<String> = [
+        part(&quota.volumes, "volumes"),
+        part(&quota.gigabytes, "GB"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| format!("Quota: {} used.", parts.join(", ")))
+}
+
+/// Why no new volume can be made at all because the volume count is used up ("Quota: 10 of 10
+/// volumes used"), `None` while volumes are left: it belongs to the whole new volume, not to
+/// its size.
+pub fn volume_count_exhausted(quota: &VolumeQuotaSet) -> Option<String> {
+    (quota.volumes.remaining() == Some(0)).then(|| {
+        let limit = quota.volumes.finite_limit().unwrap_or(0);
+        let used = quota
+            .volumes
+            .in_use
+            .map_or(limit, |used| used.max(0).unsigned_abs());
+        format!(
+            "Quota: {used} of {limit} volumes used, so no new volume can be made. Attach an existing volume, delete volumes you no longer need, or ask for a larger quota."
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,6 +550,83 @@ mod tests {
             }],
             ..Volume::default()
         }
+    }
+
+    fn quota(volumes: (i64, i64), gigabytes: (i64, i64)) -> VolumeQuotaSet {
+        let usage = |(limit, used): (i64, i64)| QuotaUsage {
+            limit,
+            in_use: Some(used),
+            reserved: Some(0),
+        };
+        VolumeQuotaSet {
+            volumes: usage(volumes),
+            gigabytes: usage(gigabytes),
+            ..VolumeQuotaSet::default()
+        }
+    }
+
+    #[test]
+    fn a_used_up_volume_count_is_said_as_such_not_as_zero_gigabytes() {
+        let full = quota((10, 10), (1000, 120));
+        assert_eq!(
+            volume_count_exhausted(&full).as_deref(),
+            Some(
+                "Quota: 10 of 10 volumes used, so no new volume can be made. Attach an existing volume, delete volumes you no longer need, or ask for a larger quota."
+            )
+        );
+        // The size is bounded by gigabytes only: 880 GB are left.
+        assert_eq!(gigabytes_room(&full), Some(880));
+        assert_eq!(
+            quota_summary(&full).as_deref(),
+            Some("Quota: 10 of 10 volumes, 120 of 1000 GB used.")
+        );
+        let hint = size_hint(gigabytes_room(&full), quota_summary(&full).as_deref());
+        assert_eq!(
+            hint,
+            "1 to 880 GB: the most your volume quota allows for a new volume. Quota: 10 of 10 volumes, 120 of 1000 GB used."
+        );
+        assert!(!hint.contains(" 0 GB"));
+        let room = quota((10, 3), (1000, 120));
+        assert_eq!(volume_count_exhausted(&room), None);
+        assert_eq!(quota_summary(&VolumeQuotaSet::default()), None, "unlimited");
+    }
+
+    #[test]
+    fn a_locked_server_refuses_attach_and_detach_and_says_why() {
+        let locked: Server =
+            serde_json::from_str(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#).unwrap();
+        assert_eq!(
+            locked_disks_text(&locked),
+            Some("Locked: unlock it under Manage to attach or detach disks.")
+        );
+        let unlocked: Server =
+            serde_json::from_str(r#"{"id": "1", "status": "ACTIVE", "locked": false}"#).unwrap();
+        assert_eq!(locked_disks_text(&unlocked), None);
+    }
+
+    #[test]
+    fn a_failed_attach_of_a_new_volume_names_it_and_offers_its_deletion() {
+        let conflict = ApiError::from_response(
+            409,
+            br#"{"conflictingRequest": {"code": 409, "message": "Instance is locked"}}"#,
+        );
+        let leftover = VolumeRef {
+            volume_id: "v9".into(),
+            name: "web-data-1".into(),
+            size_gb: Some(10),
+        };
+        let failure = DiskFailure {
+            error: conflict.clone(),
+            leftover: Some(leftover),
+        };
+        let advice = failure.advice().expect("advice");
+        assert_eq!(
+            advice,
+            "The volume web-data-1 (10 GB) was created but not attached: it is left in your project and counts against your quota. Delete it below, or attach it later with \"An existing volume\"."
+        );
+        assert!(!advice.contains("another name"));
+        // Nothing was made: the error's own advice stands.
+        assert_eq!(DiskFailure::from(conflict).advice(), None);
     }
 
     #[test]
@@ -572,8 +751,8 @@ mod tests {
                 .unwrap_err()
                 .contains("used up")
         );
-        assert!(size_hint(Some(25)).starts_with("1 to 25 GB"));
-        assert!(size_hint(None).starts_with("1 to 32768 GB"));
+        assert!(size_hint(Some(25), None).starts_with("1 to 25 GB"));
+        assert!(size_hint(None, None).starts_with("1 to 32768 GB"));
     }
 
     #[test]

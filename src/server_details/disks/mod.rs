@@ -2,7 +2,9 @@
 //! it goes with the server and its status (Cinder's details when the catalog lists block
 //! storage, Nova's `os-volume_attachments` alone otherwise); attaching a data disk (a new
 //! volume, watched until it is available, or an existing one), detaching one and deleting a
-//! volume no server uses (the one just detached, or one in the attach picker), confirmed.
+//! volume no server uses (the one just detached, one in the attach picker, or a new one whose
+//! attach failed), confirmed. A locked server's attach and detach are disabled, and a line says
+//! why (Nova refuses both).
 
 mod attach;
 mod confirm;
@@ -15,13 +17,15 @@ use leptos::prelude::*;
 
 use crate::api::volumes::ServerVolumes;
 use crate::api::{Api, use_api};
+use crate::browser::focus::focus_after_render;
 use crate::components::error_notice::ErrorNotice;
 use crate::hooks::polling::{NotFound, Polling, use_polling};
 use attach::AttachForm;
 use confirm::{Confirm, Confirmation, detach_button_id};
 use logic::{
-    DiskRow, Done, SYSTEM_DISK_REASON, Step, VolumeRef, disk_rows, disks_outcome, done_line,
-    goes_with_server_text, not_available_text, not_deleted_text, status_text, step_text,
+    DiskFailure, DiskRow, Done, SYSTEM_DISK_REASON, Step, VolumeRef, disk_rows, disks_outcome,
+    done_line, goes_with_server_text, locked_disks_text, not_available_text, not_deleted_text,
+    status_text, step_text,
 };
 
 /// The line that reports the running or last request (focus goes there when one starts).
@@ -30,6 +34,12 @@ const DISK_STATUS_ID: &str = "disk-status";
 pub const DISKS_TITLE_ID: &str = "disks-title";
 /// The button offering to delete the volume just detached.
 const DELETE_DETACHED_ID: &str = "delete-detached";
+/// The button offering to delete a new volume whose attach failed.
+const DELETE_LEFTOVER_ID: &str = "delete-leftover";
+/// The button that opens the attach form (focus returns there when the form is cancelled).
+pub const ATTACH_OPEN_ID: &str = "attach-disk-open";
+/// The line that says why a lock disables attach and detach.
+const DISKS_LOCKED_ID: &str = "disks-locked";
 /// How often, and how many times, a new volume is asked for until it is available (2 min).
 const WAIT_INTERVAL_MS: i32 = 1500;
 const WAIT_ROUNDS: u32 = 80;
@@ -55,7 +65,9 @@ enum DiskRequest {
 struct DisksState {
     server: Polling<Server>,
     rows: Memo<Option<Vec<DiskRow>>>,
-    act: Action<DiskRequest, Result<Done, ApiError>>,
+    act: Action<DiskRequest, Result<Done, DiskFailure>>,
+    /// Why attach and detach are refused now (a lock), `None` when they are not.
+    locked: Memo<Option<&'static str>>,
     /// The open confirmation (one at a time).
     confirming: RwSignal<Option<Confirm>>,
     /// The attach form is open.
@@ -73,6 +85,16 @@ impl DisksState {
 
     fn busy(&self) -> bool {
         self.act.pending().get()
+    }
+
+    /// Attach and detach are refused: a request runs, or the server is locked.
+    fn attach_refused(&self) -> bool {
+        self.busy() || self.locked.with(Option::is_some)
+    }
+
+    /// The line a disabled attach or detach button points to.
+    fn locked_line(&self) -> Option<&'static str> {
+        self.locked.with(Option::is_some).then_some(DISKS_LOCKED_ID)
     }
 }
 
@@ -125,10 +147,16 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
             result
         }
     });
+    let locked = Memo::new(move |_| {
+        polling
+            .data
+            .with(|server| server.as_ref().and_then(locked_disks_text))
+    });
     let state = DisksState {
         server: polling,
         rows,
         act,
+        locked,
         confirming: RwSignal::new(None),
         attaching: RwSignal::new(false),
         has_cinder,
@@ -183,10 +211,18 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
                     })
             }}
             {move || {
-                act.value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|error| view! { <ErrorNotice error title="The disk change failed" /> })
+                act.value().get().and_then(Result::err).map(|failure| {
+                    let advice = failure.advice();
+                    let leftover = failure.leftover.clone();
+                    view! {
+                        <ErrorNotice error=failure.error title="The disk change failed" advice />
+                        {leftover
+                            .filter(|_| step.with(Option::is_none))
+                            .map(|volume| {
+                                view! { <DeleteVolumeButton volume id=DELETE_LEFTOVER_ID /> }
+                            })}
+                    }
+                })
             }}
             {move || {
                 state
@@ -195,13 +231,22 @@ pub fn Disks(polling: Polling<Server>, server_id: Signal<String>) -> impl IntoVi
                     .map(|confirm| view! { <Confirmation confirm /> })
             }}
             {move || {
+                locked
+                    .get()
+                    .map(|text| view! { <p class="small" id=DISKS_LOCKED_ID>{text}</p> })
+            }}
+            {move || {
                 if state.attaching.get() {
                     view! { <AttachForm /> }.into_any()
                 } else {
                     view! {
-                        <button type="button" id="attach-disk-open"
-                            disabled=move || state.busy()
-                            on:click=move |_| state.attaching.set(true)>
+                        <button type="button" id=ATTACH_OPEN_ID
+                            aria-describedby=move || state.locked_line()
+                            disabled=move || state.attach_refused()
+                            on:click=move |_| {
+                                state.attaching.set(true);
+                                focus_after_render(attach::first_field_id(has_cinder));
+                            }>
                             "Attach a data disk…"
                         </button>
                     }
@@ -274,7 +319,8 @@ fn DiskTableRow(row: DiskRow) -> impl IntoView {
         view! {
             <button type="button" class="danger" id=detach_button_id(&row.volume_id)
                 aria-label=format!("Detach {}…", row.name)
-                disabled=move || state.busy()
+                aria-describedby=move || state.locked_line()
+                disabled=move || state.attach_refused()
                 on:click=move |_| state.confirming.set(Some(opened.clone()))>
                 "Detach…"
             </button>
@@ -300,7 +346,7 @@ async fn run(
     server_id: &str,
     request: DiskRequest,
     step: RwSignal<Option<Step>>,
-) -> Result<Done, ApiError> {
+) -> Result<Done, DiskFailure> {
     match request {
         DiskRequest::AttachNew {
             name,
@@ -313,11 +359,24 @@ async fn run(
             }));
             let new_disk = CreateVolume::data_disk(name.clone(), size_gb, &volume_type, None);
             let volume = api.create_volume(&new_disk).await?;
-            wait_until_available(api, &volume.id, volume.status, &name, step).await?;
-            attach(api, server_id, &volume.id, &name, step).await
+            let leftover = VolumeRef {
+                volume_id: volume.id.clone(),
+                name: name.clone(),
+                size_gb: Some(size_gb),
+            };
+            let made = match wait_until_available(api, &volume.id, volume.status, &name, step).await
+            {
+                Ok(()) => attach(api, server_id, &volume.id, &name, step).await,
+                Err(error) => Err(error),
+            };
+            // From here on the volume exists: a failure names it and offers its deletion.
+            made.map_err(|error| DiskFailure {
+                error,
+                leftover: Some(leftover),
+            })
         }
         DiskRequest::AttachExisting { volume_id, name } => {
-            attach(api, server_id, &volume_id, &name, step).await
+            Ok(attach(api, server_id, &volume_id, &name, step).await?)
         }
         DiskRequest::Detach(volume) => {
             step.set(Some(Step::Detaching {

@@ -11,6 +11,7 @@ use ecs_api::validate::{self, description_text};
 use ecs_api::{CONSOLE_MICROVERSION, Microversion};
 
 use crate::components::format::ram_text;
+use crate::server_details::logic::status_words;
 
 /// The day-two actions of the manage card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -178,6 +179,53 @@ impl Manage {
     }
 }
 
+/// Why `manage` is disabled for `server` now (visible beside its button), `None` when it is
+/// offered: busy, locked, the wrong state (said in plain words), or a rebuild this cloud's
+/// compute API (up to `max`) cannot do.
+pub fn refused_reason(
+    manage: Manage,
+    server: &Server,
+    max: Option<Microversion>,
+) -> Option<String> {
+    use ServerStatus::Deleted;
+    if manage.offered(server) {
+        return match manage {
+            Manage::Rebuild => rebuild_refused(server, max),
+            _ => None,
+        };
+    }
+    let now = status_words(&server.status);
+    if server.is_transitional() {
+        let doing = server
+            .task_state
+            .as_ref()
+            .map_or_else(|| now.clone(), ToString::to_string);
+        return Some(format!(
+            "Not now: the server is busy ({doing}); wait until it is done."
+        ));
+    }
+    if server.status == Deleted {
+        return Some("The server is deleted.".to_owned());
+    }
+    let needs = match manage {
+        Manage::Lock => return Some("Already locked.".to_owned()),
+        Manage::Unlock => return Some("Not locked.".to_owned()),
+        _ if server.is_locked() => return Some("Locked: unlock it first.".to_owned()),
+        Manage::Snapshot | Manage::Shelve => "running, stopped, paused or suspended",
+        Manage::Resize => "running or stopped",
+        Manage::Rebuild => "running, stopped or in error",
+        Manage::Pause | Manage::Suspend => "running",
+        Manage::Unpause => "paused",
+        Manage::Resume => "suspended",
+        Manage::Unshelve => "shelved",
+        Manage::ConfirmResize | Manage::RevertResize => "waiting after a resize",
+        Manage::Rename => "not deleted",
+    };
+    Some(format!(
+        "Not offered: it needs the server {needs}; it is {now}."
+    ))
+}
+
 /// What the card says about the lock, `None` when the server is not locked.
 pub fn lock_text(server: &Server, reason: Option<&str>) -> Option<String> {
     if !server.is_locked() {
@@ -305,12 +353,18 @@ pub fn manage_line(manage: Manage, server: Option<&Server>, flavors: &ResizeFlav
         Manage::ConfirmResize => {
             format!("Confirm: keeps {new} and frees {old}; it cannot be reverted afterwards.")
         }
-        Manage::RevertResize if stopped => format!(
-            "Revert: back to {old}, as the server was before the resize; it stays stopped, and what was written to its local system disk since the resize is lost."
-        ),
-        Manage::RevertResize => format!(
-            "Revert: back to {old}, as the server was before the resize; it restarts, and what was written to its local system disk since the resize is lost."
-        ),
+        Manage::RevertResize => {
+            let restart = if stopped { "it stays stopped" } else { "it restarts" };
+            // A server on a volume keeps its disk through the revert.
+            let disk = if server.is_some_and(Server::may_boot_from_volume) {
+                "its boot volume keeps what was written since"
+            } else {
+                "what was written to its local system disk since the resize is lost"
+            };
+            format!(
+                "Revert: back to {old}, as the server was before the resize; {restart}, and {disk}."
+            )
+        }
         other => other.explanation().to_owned(),
     }
 }
@@ -632,6 +686,107 @@ mod tests {
         assert_eq!(offered(&snapshotting), []);
     }
 
+    const EVERY: [Manage; 14] = [
+        Manage::Rename,
+        Manage::Resize,
+        Manage::ConfirmResize,
+        Manage::RevertResize,
+        Manage::Snapshot,
+        Manage::Rebuild,
+        Manage::Lock,
+        Manage::Unlock,
+        Manage::Pause,
+        Manage::Unpause,
+        Manage::Suspend,
+        Manage::Resume,
+        Manage::Shelve,
+        Manage::Unshelve,
+    ];
+
+    #[test]
+    fn every_disabled_action_says_why() {
+        let at_2_67 = Some(Microversion::new(2, 67));
+        for json in [
+            r#"{"id": "1", "status": "ACTIVE", "locked": false, "image": {"id": "i"}}"#,
+            r#"{"id": "1", "status": "PAUSED", "locked": false, "image": {"id": "i"}}"#,
+            r#"{"id": "1", "status": "SHELVED_OFFLOADED", "locked": false, "image": {"id": "i"}}"#,
+            r#"{"id": "1", "status": "ACTIVE", "locked": true, "image": {"id": "i"}}"#,
+            r#"{"id": "1", "status": "RESIZE", "OS-EXT-STS:task_state": "resize_migrating"}"#,
+        ] {
+            let now = server(json);
+            for manage in EVERY {
+                assert_eq!(
+                    refused_reason(manage, &now, at_2_67).is_some(),
+                    !manage.offered(&now),
+                    "{manage:?} on {json}"
+                );
+            }
+        }
+        let paused = server(r#"{"id": "1", "status": "PAUSED", "locked": false}"#);
+        assert_eq!(
+            refused_reason(Manage::Resize, &paused, None).as_deref(),
+            Some("Not offered: it needs the server running or stopped; it is paused.")
+        );
+        assert_eq!(
+            refused_reason(Manage::Suspend, &paused, None).as_deref(),
+            Some("Not offered: it needs the server running; it is paused.")
+        );
+        let locked = server(r#"{"id": "1", "status": "ACTIVE", "locked": true}"#);
+        assert_eq!(
+            refused_reason(Manage::Pause, &locked, None).as_deref(),
+            Some("Locked: unlock it first.")
+        );
+        let busy =
+            server(r#"{"id": "1", "status": "ACTIVE", "OS-EXT-STS:task_state": "shelving"}"#);
+        assert_eq!(
+            refused_reason(Manage::Rename, &busy, None).as_deref(),
+            Some("Not now: the server is busy (shelving); wait until it is done.")
+        );
+    }
+
+    #[test]
+    fn rebuild_of_a_server_on_a_volume_is_refused_up_front_below_2_93() {
+        let on_volume = server(
+            r#"{"id": "1", "status": "ACTIVE", "image": {"id": "i"},
+                "os-extended-volumes:volumes_attached": [{"id": "root"}]}"#,
+        );
+        assert!(Manage::Rebuild.offered(&on_volume), "its state allows it");
+        let at_2_67 = Some(Microversion::new(2, 67));
+        let reason = refused_reason(Manage::Rebuild, &on_volume, at_2_67).expect("refused");
+        assert!(
+            reason.contains("boots from a volume") && reason.contains("that needs 2.93"),
+            "{reason}"
+        );
+        assert_eq!(
+            refused_reason(Manage::Rebuild, &on_volume, Some(Microversion::new(2, 93))),
+            None
+        );
+        let on_image = server(r#"{"id": "1", "status": "ACTIVE", "image": {"id": "i"}}"#);
+        assert_eq!(refused_reason(Manage::Rebuild, &on_image, at_2_67), None);
+    }
+
+    #[test]
+    fn reverting_the_resize_of_a_server_on_a_volume_loses_nothing() {
+        let flavors = ResizeFlavors {
+            old: Some("m1.small".into()),
+            new: Some("m1.medium".into()),
+        };
+        let on_volume = server(
+            r#"{"id": "1", "status": "VERIFY_RESIZE", "image": "",
+                "os-extended-volumes:volumes_attached": [{"id": "root"}]}"#,
+        );
+        let line = manage_line(Manage::RevertResize, Some(&on_volume), &flavors);
+        assert_eq!(
+            line,
+            "Revert: back to m1.small, as the server was before the resize; it restarts, and its boot volume keeps what was written since."
+        );
+        let on_image = server(r#"{"id": "1", "status": "VERIFY_RESIZE", "image": {"id": "i"}}"#);
+        assert!(
+            manage_line(Manage::RevertResize, Some(&on_image), &flavors)
+                .ends_with("what was written to its local system disk since the resize is lost.")
+        );
+    }
+
     #[test]
     fn a_locked_server_offers_unlock_rename_and_snapshot_only() {
         use Manage::*;
@@ -726,8 +881,9 @@ mod tests {
                 to: Some("m1.medium".into()),
             }
         );
+        // On its local disk (an image, no volume).
         let verify = server(
-            r#"{"id": "1", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 1,
+            r#"{"id": "1", "status": "VERIFY_RESIZE", "OS-EXT-STS:power_state": 1, "image": {"id": "i"},
                 "flavor": {"original_name": "m1.medium", "vcpus": 2, "ram": 4096}}"#,
         );
         let flavors = ResizeFlavors::of(&verify, Some(&started));

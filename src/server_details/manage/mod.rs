@@ -1,6 +1,7 @@
 //! The details page's "Manage" card: rename, resize (then confirm or revert), snapshot,
 //! rebuild, lock, pause, suspend and shelve, each offered in the states Nova accepts it, with one
-//! line on what it does. Those that stop the guest (pause, suspend, shelve, revert resize) ask
+//! line on what it does and, while it is disabled, why (a rebuild this cloud cannot do is
+//! disabled up front). Those that stop the guest (pause, suspend, shelve, revert resize) ask
 //! first, as stop and reboot do. Requests go through the actions card's [`Sender`], so its status
 //! line follows them too.
 
@@ -23,7 +24,9 @@ use crate::browser::focus::{focus_button_or, focus_element};
 use crate::hooks::polling::Polling;
 use lock::LockDialog;
 pub use logic::Manage;
-use logic::{ResizeFlavors, StartedResize, lock_text, manage_line, verify_resize_text};
+use logic::{
+    ResizeFlavors, StartedResize, lock_text, manage_line, refused_reason, verify_resize_text,
+};
 use rebuild::RebuildDialog;
 use rename::RenameDialog;
 use resize::ResizeDialog;
@@ -147,6 +150,14 @@ pub fn ManageCard(
             .data
             .with(|server| server.as_ref().is_some_and(|server| manage.offered(server)))
     };
+    // Why an action is disabled, shown beside it (`None` while it is offered).
+    let refused = move |manage: Manage| {
+        polling.data.with(|server| {
+            server
+                .as_ref()
+                .and_then(|server| refused_reason(manage, server, max.get()))
+        })
+    };
     let press = move |manage: Manage| match (Confirm::of_manage(manage), manage.plain()) {
         (Some(confirm), _) => confirming.set(Some(confirm)),
         (None, Some(action)) => sender.send.run(Request::Plain(action)),
@@ -160,16 +171,31 @@ pub fn ManageCard(
             manage.label().to_owned()
         };
         let line_id = format!("{}-what", manage.id());
+        let why_id = format!("{}-why", manage.id());
+        let reason = Memo::new(move |_| refused(manage));
+        let described = {
+            let (line_id, why_id) = (line_id.clone(), why_id.clone());
+            move || {
+                if reason.with(Option::is_some) {
+                    format!("{line_id} {why_id}")
+                } else {
+                    line_id.clone()
+                }
+            }
+        };
         view! {
             <li>
-                <button type="button" id=manage.id() aria-describedby=line_id.clone()
-                    disabled=move || sender.busy.get() || !offered(manage)
+                <button type="button" id=manage.id() aria-describedby=described
+                    disabled=move || sender.busy.get() || reason.with(Option::is_some)
                     on:click=move |_| press(manage)>{label}</button>
-                <span class="hint" id=line_id>{move || {
-                    resize_flavors.with(|flavors| {
-                        polling.data.with(|server| manage_line(manage, server.as_ref(), flavors))
-                    })
-                }}</span>
+                <span class="hint">
+                    <span id=line_id>{move || {
+                        resize_flavors.with(|flavors| {
+                            polling.data.with(|server| manage_line(manage, server.as_ref(), flavors))
+                        })
+                    }}</span>
+                    {move || reason.get().map(|text| view! { " " <strong id=why_id.clone()>{text}</strong> })}
+                </span>
             </li>
         }
     };
