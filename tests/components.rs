@@ -41,6 +41,19 @@ async fn settle() {
     }
 }
 
+/// Lets the browser run its next task (a `<details>` element's `toggle` event is one).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback(&resolve)
+            .expect("a timeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("the timeout fired");
+}
+
 #[wasm_bindgen_test]
 async fn sign_in_labels_are_exact_and_tied_to_their_inputs() {
     web_sys::window()
@@ -116,6 +129,23 @@ async fn the_activity_panel_shows_requests_without_secrets() {
         js_sys::Date::now(),
         1,
     );
+    settle().await;
+    // Closed, the panel counts the requests but holds no rows.
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("(3 requests)"), "{text}");
+    assert_eq!(
+        root.query_selector_all("#activity-panel tbody tr")
+            .expect("query")
+            .length(),
+        0,
+        "no rows while closed"
+    );
+    root.query_selector("#activity-panel summary")
+        .expect("query")
+        .expect("the panel's summary")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    next_task().await;
     settle().await;
     let text = root.text_content().unwrap_or_default();
     assert_eq!(

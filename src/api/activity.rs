@@ -46,7 +46,7 @@ pub enum RequestState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActivityEntry {
     pub id: u64,
-    pub method: String,
+    pub method: &'static str,
     /// Path and redacted query, without scheme and host.
     pub path: String,
     pub state: RequestState,
@@ -65,6 +65,14 @@ pub struct ActivityEntry {
 pub struct RetryNote {
     pub delay_ms: u32,
     pub next_attempt: u32,
+}
+
+/// What can change in an entry's row once it is listed: its outcome and its retry note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RowState {
+    pub id: u64,
+    pub state: RequestState,
+    pub retry: Option<RetryNote>,
 }
 
 /// The shared log; cheap to copy into closures.
@@ -90,12 +98,12 @@ impl ActivityLog {
 
     /// Lists attempt `attempt` (from 1) of a request as it is sent; [`ActivityLog::finish`]
     /// records its outcome.
-    pub fn start(&self, method: &str, url: &str, started_ms: f64, attempt: u32) -> u64 {
+    pub fn start(&self, method: &'static str, url: &str, started_ms: f64, attempt: u32) -> u64 {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let entry = ActivityEntry {
             id,
-            method: method.to_owned(),
+            method,
             path: redact_url(url),
             state: RequestState::InFlight,
             started_ms,
@@ -134,9 +142,25 @@ impl ActivityLog {
     }
 
     /// Newest first.
+    #[cfg(test)]
     pub fn entries(&self) -> Vec<ActivityEntry> {
         self.entries
             .with(|entries| entries.iter().rev().cloned().collect())
+    }
+
+    /// [`RowState`] of each entry, newest first (tracked), without copying paths.
+    pub fn row_states(&self) -> Vec<RowState> {
+        self.entries.with(|entries| {
+            entries
+                .iter()
+                .rev()
+                .map(|entry| RowState {
+                    id: entry.id,
+                    state: entry.state,
+                    retry: entry.retry,
+                })
+                .collect()
+        })
     }
 
     /// The entry at `position`, newest first (untracked).
@@ -258,6 +282,22 @@ mod tests {
 
             log.finish(answered, RequestState::Answered(200), 40);
             log.finish(refused, RequestState::NoResponse, 7);
+            // What the panel keys its rows by changes with the outcome.
+            assert_eq!(
+                log.row_states(),
+                [
+                    RowState {
+                        id: refused,
+                        state: RequestState::NoResponse,
+                        retry: None
+                    },
+                    RowState {
+                        id: answered,
+                        state: RequestState::Answered(200),
+                        retry: None
+                    },
+                ]
+            );
             let entries = log.entries();
             assert_eq!(entries[0].state, RequestState::NoResponse);
             assert_eq!(entries[0].duration_ms, Some(7));

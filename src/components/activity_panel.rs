@@ -1,4 +1,7 @@
 //! The collapsible API activity panel: every request with method, path, status and time.
+//!
+//! Its rows exist only while it is open: a closed panel is one line, whatever the log holds,
+//! so a tab left open for hours does not keep hundreds of rows nobody sees.
 
 use leptos::prelude::*;
 
@@ -10,15 +13,21 @@ use crate::components::table::ColumnHeads;
 #[component]
 pub fn ActivityPanel() -> impl IntoView {
     let log = expect_context::<ActivityLog>();
+    let open = RwSignal::new(false);
+    // `toggle` follows every way of opening it: a click, the keyboard, find in page.
+    let toggled = move |event: leptos::ev::Event| {
+        open.set(event_target::<web_sys::Element>(&event).has_attribute("open"));
+    };
     // A request's row is rebuilt when its state changes (answered, failed, retried), not on
-    // every request.
+    // every request. Closed, the panel lists none (and reads nothing but the count).
     let keys = Signal::derive(move || {
-        log.entries()
+        if !open.get() {
+            return Vec::new();
+        }
+        log.row_states()
             .iter()
             .enumerate()
-            .map(|(position, entry)| {
-                RowKey::showing(position, &(entry.id, entry.state, entry.retry))
-            })
+            .map(|(position, state)| RowKey::showing(position, state))
             .collect()
     });
     let row = Callback::new(move |position: usize| match log.entry(position) {
@@ -26,7 +35,7 @@ pub fn ActivityPanel() -> impl IntoView {
         None => ().into_any(),
     });
     view! {
-        <details class="activity card" id="activity-panel">
+        <details class="activity card" id="activity-panel" on:toggle=toggled>
             <summary>
                 "API activity "
                 <span class="muted small">{move || requests_count(log.len())}</span>

@@ -39,14 +39,26 @@ fn flaky_cloud() -> HarnessOptions {
     }
 }
 
-/// The status cells of the API activity panel, newest first.
+/// The status cells of the API activity panel, newest first. It lists its rows only while
+/// open: it is opened for the reading (without moving focus), then left as it was.
 async fn activity_statuses(h: &Console) -> Vec<String> {
     let statuses = h
-        .eval(
-            "return [...document.querySelectorAll('#activity-panel tbody td[data-label=\"Status\"]')]\
-               .map((cell) => cell.textContent);",
+        .browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const panel = document.querySelector('#activity-panel');\
+             const was_open = panel.open;\
+             panel.open = true;\
+             requestAnimationFrame(() => setTimeout(() => {\
+               const statuses = [...panel.querySelectorAll('tbody td[data-label=\"Status\"]')]\
+                 .map((cell) => cell.textContent);\
+               panel.open = was_open;\
+               done(statuses);\
+             }, 0));",
+            Vec::new(),
         )
-        .await;
+        .await
+        .unwrap_or_else(|error| panic!("read the activity panel: {error}"));
     serde_json::from_value(statuses).expect("a list of texts")
 }
 

@@ -97,12 +97,12 @@ impl<T> FramingWatch<T> {
                             return;
                         }
                     }
-                    let searched_from = head.len().saturating_sub(3);
+                    let searched_from = head.len().saturating_sub(2);
                     let taken = bytes.len().min(MAX_HEAD + 4 - head.len().min(MAX_HEAD));
                     head.extend_from_slice(&bytes[..taken]);
-                    match find(&head[searched_from..], b"\r\n\r\n") {
+                    match head_end(&head[searched_from..]) {
                         Some(at) => {
-                            let end = searched_from + at + 4;
+                            let end = searched_from + at;
                             let rest = head.len() - end;
                             let head = std::mem::take(head);
                             self.state = self.after_head(&head[..end]);
@@ -228,10 +228,20 @@ impl<T> FramingWatch<T> {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+/// Where a request head ends (just after its empty line), if it does in `bytes`. hyper (httparse)
+/// takes a bare LF for a line end, so the empty line may be `\n\n` or `\n\r\n` as well as
+/// `\r\n\r\n`: a watcher that knew only the last would read a pipelined request as part of
+/// the head before it and let its framing through unjudged.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| **byte == b'\n')
+        .find_map(|(at, _)| match bytes.get(at + 1..) {
+            Some([b'\n', ..]) => Some(at + 2),
+            Some([b'\r', b'\n', ..]) => Some(at + 3),
+            _ => None,
+        })
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for FramingWatch<T> {

@@ -4,17 +4,21 @@
 use std::convert::Infallible;
 use std::ops::Range;
 use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use tokio::io::{AsyncRead, ReadBuf};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 use url::Url;
 
 use crate::config::Upstream;
+use crate::framing::{FramingWatch, Verdicts};
 use crate::guard::{self, Limits};
 use crate::proxy;
 use crate::rewrite::{Rewriter, json_scan};
@@ -45,6 +49,50 @@ pub fn scan_json_strings(body: &[u8]) -> Option<Vec<Range<usize>>> {
     json_scan::for_each_string_value(body, |_| true, |range| ranges.push(range))
         .ok()
         .map(|()| ranges)
+}
+
+/// The framing watcher's verdicts on the first `count` requests of a connection's bytes, read
+/// along in reads of at most `piece` bytes as hyper's reads arrive: why each request would be
+/// refused (CL+TE, repeated CL), `None` when it is not (or the watcher stopped following).
+pub fn framing_verdicts(stream: &[u8], piece: usize, count: usize) -> Vec<Option<&'static str>> {
+    let verdicts = Verdicts::default();
+    let mut watch = FramingWatch::new(
+        Pieces {
+            rest: stream,
+            piece: piece.max(1),
+        },
+        verdicts.clone(),
+    );
+    let mut buffer = vec![0; stream.len().max(1)];
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        let mut read = ReadBuf::new(&mut buffer);
+        match Pin::new(&mut watch).poll_read(&mut context, &mut read) {
+            Poll::Ready(Ok(())) if !read.filled().is_empty() => {}
+            _ => break,
+        }
+    }
+    (0..count).map(|_| verdicts.next()).collect()
+}
+
+/// A connection that delivers its bytes `piece` at a time.
+struct Pieces<'a> {
+    rest: &'a [u8],
+    piece: usize,
+}
+
+impl AsyncRead for Pieces<'_> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let taken = self.rest.len().min(self.piece).min(buf.remaining());
+        let (now, later) = self.rest.split_at(taken);
+        buf.put_slice(now);
+        self.rest = later;
+        Poll::Ready(Ok(()))
+    }
 }
 
 /// What the gateway would forward a vetted request as.

@@ -28,6 +28,7 @@ mod request_error;
 mod rewrite;
 mod serve;
 mod static_files;
+mod upstream_client;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -132,7 +133,7 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
         .as_deref()
         .map(static_files::Dist::open)
         .transpose()?;
-    let client = proxy::http_client(&config)?;
+    let client = upstream_client::http_client(&config)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| GatewayError::Bind {

@@ -11,18 +11,20 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use http_body::Body as _;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-use crate::GatewayError;
 use crate::config::{GatewayConfig, Upstream, is_valid_upstream_name};
 use crate::request_error::RequestError;
 use crate::rewrite::Rewriter;
+use crate::upstream_client::{ReadTimedOut, ReadTimeoutBody, UpstreamClient};
 
 /// Request headers the API needs; everything else (cookies, Authorization for other realms,
 /// forwarding headers, Host) stays behind.
@@ -53,6 +55,9 @@ const DROPPED_RESPONSE_HEADERS: [HeaderName; 11] = [
     HeaderName::from_static("set-cookie2"),
 ];
 
+/// Sent as User-Agent on every upstream request.
+const USER_AGENT: &str = concat!("ecs-gateway/", env!("CARGO_PKG_VERSION"));
+
 /// JSON bodies larger than this are streamed untouched instead of buffered for URL rewriting.
 const MAX_REWRITTEN_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -64,7 +69,7 @@ pub(crate) struct ProxyState {
     /// Each upstream with its name shared by every response's `UpstreamName`.
     upstreams: Vec<(Upstream, Arc<str>)>,
     rewriter: Rewriter,
-    client: reqwest::Client,
+    client: UpstreamClient,
     max_body_bytes: usize,
     upstream_timeout: Duration,
     public_origin: Option<String>,
@@ -74,7 +79,7 @@ pub(crate) struct ProxyState {
 impl ProxyState {
     pub(crate) fn new(
         config: &GatewayConfig,
-        client: reqwest::Client,
+        client: UpstreamClient,
         local_addr: SocketAddr,
     ) -> Self {
         Self {
@@ -114,36 +119,6 @@ impl ProxyState {
 /// A Host header we are willing to echo into rewritten URLs: a valid authority without userinfo.
 pub(crate) fn is_plausible_host(host: &str) -> bool {
     !host.contains('@') && host.parse::<axum::http::uri::Authority>().is_ok()
-}
-
-/// The client for upstream calls: no redirects followed (Location goes back to the browser), no
-/// environment proxies, system roots plus the optional extra CA.
-pub(crate) fn http_client(config: &GatewayConfig) -> Result<reqwest::Client, GatewayError> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .connect_timeout(config.connect_timeout)
-        .read_timeout(config.upstream_timeout)
-        .tcp_nodelay(true)
-        .user_agent(concat!("ecs-gateway/", env!("CARGO_PKG_VERSION")));
-    if let Some(path) = &config.extra_ca_file {
-        let extra_ca = |reason: String| GatewayError::ExtraCa {
-            path: path.clone(),
-            reason,
-        };
-        let pem = std::fs::read(path).map_err(|e| extra_ca(e.to_string()))?;
-        let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| extra_ca(format!("not a PEM certificate bundle: {e}")))?;
-        if certificates.is_empty() {
-            return Err(extra_ca("contains no PEM certificate".to_owned()));
-        }
-        for certificate in certificates {
-            builder = builder.add_root_certificate(certificate);
-        }
-    }
-    builder
-        .build()
-        .map_err(|e| GatewayError::HttpClient(e.to_string()))
 }
 
 pub(crate) async fn no_upstream() -> RequestError {
@@ -286,37 +261,40 @@ async fn send(
     }
     let origin = state.gateway_origin(request.headers());
     let method = request.method().clone();
-    let mut outgoing = reqwest::Request::new(method.clone(), target);
+    // A parsed Url is always a valid URI; a failure here is a bug, answered as a failed upstream.
+    let uri = Uri::try_from(target.as_str()).map_err(|_| RequestError::UpstreamFailed {
+        upstream: Arc::clone(name),
+    })?;
+    let mut outgoing = axum::http::Request::new(Body::empty());
+    *outgoing.method_mut() = method.clone();
+    *outgoing.uri_mut() = uri;
+    let headers = outgoing.headers_mut();
     for header_name in &FORWARDED_REQUEST_HEADERS {
         for value in request.headers().get_all(header_name) {
-            outgoing
-                .headers_mut()
-                .append(header_name.clone(), value.clone());
+            headers.append(header_name.clone(), value.clone());
         }
+    }
+    headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+    if !headers.contains_key(header::ACCEPT) {
+        headers.insert(header::ACCEPT, HeaderValue::from_static("*/*"));
     }
 
     let body = request.into_body();
     let over_limit = Arc::new(AtomicBool::new(false));
     if body.size_hint().exact() != Some(0) {
         if let Some(length) = declared_length {
-            outgoing
-                .headers_mut()
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
         }
-        *outgoing.body_mut() = Some(limited_body(
-            body,
-            state.max_body_bytes,
-            Arc::clone(&over_limit),
-        ));
+        *outgoing.body_mut() = limited_body(body, state.max_body_bytes, Arc::clone(&over_limit));
     }
 
-    let sent = tokio::time::timeout(state.upstream_timeout, state.client.execute(outgoing)).await;
+    let sent = tokio::time::timeout(state.upstream_timeout, state.client.request(outgoing)).await;
     let upstream_response = match sent {
         Err(_elapsed) => return Err(timeout(state, name)),
         Ok(Err(_)) if over_limit.load(Ordering::Relaxed) => {
             return Err(body_too_large(state, name));
         }
-        Ok(Err(error)) => return Err(failure(state, name, &error)),
+        Ok(Err(error)) => return Err(failure(name, &error)),
         Ok(Ok(response)) => response,
     };
     relay(state, name, &origin, &method, upstream_response).await
@@ -336,7 +314,7 @@ pub(crate) fn declared_content_length(headers: &HeaderMap) -> Result<Option<u64>
 }
 
 /// Streams the request body, failing the upstream request once it passes `limit` bytes.
-fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> reqwest::Body {
+fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> Body {
     let mut seen = 0usize;
     let stream = body.into_data_stream().map(move |chunk| {
         let chunk = chunk.map_err(std::io::Error::other)?;
@@ -347,7 +325,7 @@ fn limited_body(body: Body, limit: usize, over_limit: Arc<AtomicBool>) -> reqwes
         }
         Ok::<Bytes, std::io::Error>(chunk)
     });
-    reqwest::Body::wrap_stream(stream)
+    Body::from_stream(stream)
 }
 
 fn body_too_large(state: &ProxyState, name: &Arc<str>) -> RequestError {
@@ -364,12 +342,12 @@ fn timeout(state: &ProxyState, name: &Arc<str>) -> RequestError {
     }
 }
 
-fn failure(state: &ProxyState, name: &Arc<str>, error: &reqwest::Error) -> RequestError {
+/// A request that got no response: connecting (refused, unresolved, connect timeout, TLS
+/// handshake) or later (the connection broke before a response head).
+fn failure(name: &Arc<str>, error: &hyper_util::client::legacy::Error) -> RequestError {
     let upstream = Arc::clone(name);
     if error.is_connect() {
         RequestError::UpstreamUnreachable { upstream }
-    } else if error.is_timeout() {
-        timeout(state, name)
     } else {
         RequestError::UpstreamFailed { upstream }
     }
@@ -382,10 +360,11 @@ async fn relay(
     name: &Arc<str>,
     origin: &str,
     method: &Method,
-    mut upstream_response: reqwest::Response,
+    upstream_response: axum::http::Response<Incoming>,
 ) -> Result<Response, RequestError> {
-    let status = upstream_response.status();
-    let mut headers = std::mem::take(upstream_response.headers_mut());
+    let (parts, body) = upstream_response.into_parts();
+    let status = parts.status;
+    let mut headers = parts.headers;
     drop_hop_by_hop_headers(&mut headers);
     if let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
         && let Some(rewritten) = state.rewriter.rewrite_url(location, origin)
@@ -393,32 +372,30 @@ async fn relay(
     {
         headers.insert(header::LOCATION, value);
     }
+    let body = ReadTimeoutBody::new(body, state.upstream_timeout);
     let rewritable = *method != Method::HEAD
         && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
         && is_json(&headers)
-        && upstream_response
-            .content_length()
+        && body
+            .size_hint()
+            .exact()
             .is_none_or(|length| length <= MAX_REWRITTEN_BODY_BYTES);
 
     let body = if rewritable {
-        let bytes = upstream_response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                timeout(state, name)
-            } else {
-                RequestError::UpstreamBrokeOff {
+        let bytes = match body.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<ReadTimedOut>() => return Err(timeout(state, name)),
+            Err(_) => {
+                return Err(RequestError::UpstreamBrokeOff {
                     upstream: Arc::clone(name),
-                }
+                });
             }
-        })?;
+        };
         let bytes = state.rewriter.rewrite_json_body(bytes, origin);
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
         Body::from(bytes)
     } else {
-        Body::from_stream(
-            upstream_response
-                .bytes_stream()
-                .map_err(std::io::Error::other),
-        )
+        Body::new(body)
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;

@@ -1,7 +1,7 @@
 //! Inputs the fuzz targets in fuzz/ found failing (scripts/fuzz), kept as stable tests.
 
 use ecs_gateway::Upstream;
-use ecs_gateway::fuzzing::{LinkRewriter, StaticFiles, scan_json_strings};
+use ecs_gateway::fuzzing::{LinkRewriter, StaticFiles, framing_verdicts, scan_json_strings};
 
 fn is_json(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body).is_ok()
@@ -124,4 +124,23 @@ fn names_no_file_can_have_are_no_such_file() {
     .collect();
     std::fs::remove_dir_all(&dist).expect("the dist folder is removed");
     assert_eq!(answers, [404, 404, 404, 404, 404, 404, 200]);
+}
+
+/// gateway_framing: the watcher knew only CRLF CRLF as a head's end, but hyper takes bare LFs
+/// too, so the request after such a head went unjudged (found as a crash of the target).
+#[test]
+fn a_head_ended_by_bare_line_feeds_does_not_hide_the_next_request() {
+    let next = b"POST /x HTTP/1.1\r\nContent-Length: 3\r\ncontent-length: 3\r\n\r\nabc";
+    for first in [
+        &b"GET / HTTP/1.1\nHost: g\n\n"[..],
+        b"GET / HTTP/1.1\r\nHost: g\n\r\n",
+        b"GET /L HTTP/1.1\r\nHost: g\xff\xff\n\r\n",
+    ] {
+        let stream = [first, next].concat();
+        for piece in [1, 2, 3, stream.len()] {
+            let verdicts = framing_verdicts(&stream, piece, 2);
+            assert_eq!(verdicts[0], None, "{first:?} in pieces of {piece}");
+            assert!(verdicts[1].is_some(), "{first:?} in pieces of {piece}");
+        }
+    }
 }
