@@ -23,12 +23,10 @@ pub struct VolumeQuotaLeft {
 
 impl VolumeQuotaLeft {
     /// The largest system disk each of `count` new servers may have: the gigabytes left shared
-    /// between them, the per-volume limit, and 0 when fewer volumes are left than servers.
+    /// between them and the per-volume limit. Too few volumes left is the count's problem
+    /// ([`volumes_short`]), not a size of 0.
     pub fn largest_each(&self, count: u64) -> Option<u64> {
         let count = count.max(1);
-        if self.volumes.is_some_and(|left| left < count) {
-            return Some(0);
-        }
         [self.gigabytes.map(|gb| gb / count), self.per_volume]
             .into_iter()
             .flatten()
@@ -53,11 +51,8 @@ pub fn maximum_hint(left: &VolumeQuotaLeft, count: u64) -> String {
 /// largest each may be), with the totals when several servers share it.
 fn over_quota(size_gb: u64, count: u64, left: &VolumeQuotaLeft, each: u64) -> String {
     let fix = "or free or ask for more volume quota.";
-    match (left.volumes, left.gigabytes) {
-        (Some(volumes), _) if count > 1 && volumes < count => format!(
-            "{count} servers need {count} new volumes for their system disks; your volume quota allows {volumes} more. Create at most {volumes} servers, {fix}"
-        ),
-        (_, Some(gigabytes)) if count > 1 && gigabytes / count == each => format!(
+    match left.gigabytes {
+        Some(gigabytes) if count > 1 && gigabytes / count == each => format!(
             "{count} system disks of {size_gb} GB need {} GB; your volume quota leaves {gigabytes} GB. Enter at most {each} GB, create fewer servers, {fix}",
             count.saturating_mul(size_gb)
         ),
@@ -65,6 +60,19 @@ fn over_quota(size_gb: u64, count: u64, left: &VolumeQuotaLeft, each: u64) -> St
             "A system disk of {size_gb} GB is more than your volume quota allows for a new volume ({each} GB); enter at most {each} GB, {fix}"
         ),
     }
+}
+
+/// Why `count` servers cannot each get a system disk: the volume quota leaves fewer volumes
+/// than that. `None` when enough are left.
+pub fn volumes_short(count: u64, left: &VolumeQuotaLeft) -> Option<String> {
+    let count = count.max(1);
+    let volumes = left.volumes.filter(|&volumes| volumes < count)?;
+    Some(match volumes {
+        0 => "Your volume quota allows no more volumes, and each server needs one for its system disk: delete a volume you no longer need or ask for more volume quota.".to_owned(),
+        _ => format!(
+            "{count} servers need {count} new volumes for their system disks; your volume quota allows {volumes} more. Create at most {volumes} servers, or free or ask for more volume quota."
+        ),
+    })
 }
 
 /// The maximum and the volume quota as a rule on a parsed size, for `count` servers (each gets
@@ -324,9 +332,27 @@ mod tests {
             ..VolumeQuotaLeft::default()
         };
         assert!(within_bound(40, 2, &two_volumes).is_ok());
+        assert_eq!(volumes_short(2, &two_volumes), None);
         assert_eq!(
-            within_bound(40, 3, &two_volumes).unwrap_err().message,
-            "3 servers need 3 new volumes for their system disks; your volume quota allows 2 more. Create at most 2 servers, or free or ask for more volume quota."
+            volumes_short(3, &two_volumes).as_deref(),
+            Some(
+                "3 servers need 3 new volumes for their system disks; your volume quota allows 2 more. Create at most 2 servers, or free or ask for more volume quota."
+            )
+        );
+        // Too few volumes is not a size of 0 GB (the walk found "At most 0 GB each").
+        assert!(within_bound(40, 3, &two_volumes).is_ok());
+        assert_eq!(
+            maximum_hint(&two_volumes, 3),
+            "At most 1024 GB, the largest system disk."
+        );
+        let none_left = VolumeQuotaLeft {
+            volumes: Some(0),
+            ..VolumeQuotaLeft::default()
+        };
+        assert!(
+            volumes_short(1, &none_left)
+                .unwrap()
+                .starts_with("Your volume quota allows no more volumes")
         );
         // The per-volume limit binds each disk whatever the count: said as for one.
         let per_volume = VolumeQuotaLeft {

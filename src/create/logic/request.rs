@@ -9,7 +9,8 @@ use ecs_api::requests::{BlockDeviceMapping, CreateServer, NetworkChoice, Network
 use ecs_api::validate;
 
 use super::disk::{
-    VolumeQuotaLeft, default_disk_size, disk_size_text, unknown_volume_type, within_bound,
+    VolumeQuotaLeft, default_disk_size, disk_size_text, unknown_volume_type, volumes_short,
+    within_bound,
 };
 use super::fields::Field;
 use super::flavors::flavor_unfit_reason;
@@ -105,18 +106,28 @@ pub fn build_request(draft: &CreateDraft, catalog: &Catalog<'_>) -> Result<Creat
     let count = server_count(&draft.count);
     let size_text = disk_size_text(draft, catalog.image, catalog.flavor);
     let size = disk_size(&size_text, default_disk_size(catalog.image, catalog.flavor));
+    let servers = count.as_ref().map_or(1, |&count| u64::from(count));
+    // Each server needs a volume of its own: too few left is said on the count when fewer
+    // servers would fit, on the disk when none would.
+    let short = volumes_short(servers, &catalog.volume_left);
     match &size {
         Err(message) => problems.add(Field::DiskSize, message.clone()),
         // Each server gets a system disk: the quota is checked for all of them.
         Ok(size) => problems.check(
             Field::DiskSize,
             validate::volume_size(*size, catalog.image.map_or(0, |image| image.min_disk)).and_then(
-                |()| {
-                    let servers = count.as_ref().map_or(1, |&count| u64::from(count));
-                    within_bound(*size, servers, &catalog.volume_left)
+                |()| match (&short, catalog.volume_left.volumes) {
+                    (Some(message), Some(0)) => Err(validate::ValidationError {
+                        field: "volume_size",
+                        message: message.clone(),
+                    }),
+                    _ => within_bound(*size, servers, &catalog.volume_left),
                 },
             ),
         ),
+    }
+    if let (Some(message), Ok(_), Some(1..)) = (short, &count, catalog.volume_left.volumes) {
+        problems.add(Field::Count, message);
     }
 
     problems.check(Field::Name, validate::server_name(&draft.name));
@@ -274,6 +285,36 @@ mod tests {
             request.to_body()["server"]["security_groups"],
             json!([{"name": "default"}])
         );
+    }
+
+    #[test]
+    fn too_few_volumes_left_is_the_counts_problem_not_the_disks() {
+        let lists = Lists::new();
+        let mut draft = complete_draft();
+        draft.count = "2".to_owned();
+        let catalog = |volumes| Catalog {
+            volume_left: VolumeQuotaLeft {
+                volumes: Some(volumes),
+                ..VolumeQuotaLeft::default()
+            },
+            ..lists.catalog()
+        };
+        let problems = build_request(&draft, &catalog(1)).unwrap_err();
+        assert_eq!(
+            problems.get(Field::Count),
+            volumes_short(2, &catalog(1).volume_left).as_deref()
+        );
+        assert_eq!(problems.get(Field::DiskSize), None, "{problems:?}");
+        // None left: no count helps, so the disk says it.
+        let problems = build_request(&draft, &catalog(0)).unwrap_err();
+        assert_eq!(problems.get(Field::Count), None, "{problems:?}");
+        assert!(
+            problems
+                .get(Field::DiskSize)
+                .unwrap()
+                .starts_with("Your volume quota allows no more volumes")
+        );
+        assert!(build_request(&draft, &catalog(2)).is_ok());
     }
 
     #[test]
@@ -542,7 +583,7 @@ mod tests {
         let problems = build_request(&draft, &catalog).unwrap_err();
         assert!(
             problems
-                .get(Field::DiskSize)
+                .get(Field::Count)
                 .unwrap()
                 .starts_with("2 servers need 2 new volumes"),
             "{problems:?}"
