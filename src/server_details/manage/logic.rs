@@ -623,25 +623,10 @@ mod tests {
     }
 
     fn offered(server: &Server) -> Vec<Manage> {
-        [
-            Manage::Rename,
-            Manage::Resize,
-            Manage::ConfirmResize,
-            Manage::RevertResize,
-            Manage::Snapshot,
-            Manage::Rebuild,
-            Manage::Lock,
-            Manage::Unlock,
-            Manage::Pause,
-            Manage::Unpause,
-            Manage::Suspend,
-            Manage::Resume,
-            Manage::Shelve,
-            Manage::Unshelve,
-        ]
-        .into_iter()
-        .filter(|manage| manage.offered(server))
-        .collect()
+        EVERY
+            .into_iter()
+            .filter(|manage| manage.offered(server))
+            .collect()
     }
 
     #[test]
