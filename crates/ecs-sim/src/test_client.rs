@@ -80,7 +80,13 @@ impl TestClient {
 
     /// Signs in with `auth` (expecting 201).
     pub async fn sign_in_with(identity: &str, auth: &AuthRequest) -> Self {
-        let http = reqwest::Client::new();
+        Self::sign_in_on(reqwest::Client::new(), identity, auth).await
+    }
+
+    /// Signs in with `auth` on `http`, a client made beforehand: making one reads and parses the
+    /// system's root certificates (tens of milliseconds in a test build), which a test starting
+    /// many clients at once should not do between connecting and sending.
+    pub async fn sign_in_on(http: reqwest::Client, identity: &str, auth: &AuthRequest) -> Self {
         let identity = identity.trim_end_matches('/').to_owned();
         let reply = Reply::read(
             http.post(format!("{identity}/auth/tokens"))
