@@ -220,14 +220,23 @@ pub(crate) fn string_map<'de, D: Deserializer<'de>>(
     let value = Value::deserialize(deserializer)?;
     match value {
         Value::Null => Ok(BTreeMap::new()),
-        Value::Object(object) => Ok(object
-            .into_iter()
-            .filter_map(|(key, value)| match value {
-                Value::Null => None,
-                Value::String(text) => Some((key, text)),
-                other => Some((key, other.to_string())),
-            })
-            .collect()),
+        Value::Object(object) => {
+            // Inserted one by one: collecting into a map sorts the pairs first, a copy of the
+            // standard library's sort in the browser's wasm for this one map type.
+            let mut map = BTreeMap::new();
+            for (key, value) in object {
+                match value {
+                    Value::Null => {}
+                    Value::String(text) => {
+                        map.insert(key, text);
+                    }
+                    other => {
+                        map.insert(key, other.to_string());
+                    }
+                }
+            }
+            Ok(map)
+        }
         other => Err(D::Error::custom(format!(
             "expected an object, got {}",
             kind_of(&other)

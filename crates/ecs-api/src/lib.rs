@@ -15,6 +15,7 @@ pub mod error;
 pub mod identity;
 pub mod microversion;
 pub mod models;
+pub mod order;
 pub mod os;
 pub mod requests;
 pub mod secret;

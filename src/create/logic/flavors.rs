@@ -5,6 +5,8 @@ use std::cmp::Ordering;
 use ecs_api::models::{AbsoluteLimits, Flavor, Image};
 use ecs_api::validate;
 
+use ecs_api::order::stable_order;
+
 use super::listing::Searchable;
 use crate::create::draft::{FlavorColumn, FlavorSort};
 
@@ -31,16 +33,19 @@ fn compare(a: &Flavor, a_name: &str, b: &Flavor, b_name: &str, sort: FlavorSort)
 /// The enabled `flavors`, sorted by `sort`, searchable by name and id. Disabled flavors are never
 /// listed (the API refuses to boot them).
 pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
-    let mut named: Vec<(usize, String)> = flavors
+    let named: Vec<(usize, String)> = flavors
         .iter()
         .enumerate()
         .filter(|(_, flavor)| !flavor.is_disabled())
         .map(|(index, flavor)| (index, flavor.name.to_lowercase()))
         .collect();
-    named.sort_by(|(a, a_name), (b, b_name)| {
+    let order = stable_order(named.len(), &|a, b| {
+        let ((a, a_name), (b, b_name)) = (&named[a], &named[b]);
         compare(&flavors[*a], a_name, &flavors[*b], b_name, sort)
-    });
-    let order = named.into_iter().map(|(index, _)| index).collect();
+    })
+    .into_iter()
+    .map(|position| named[position].0)
+    .collect();
     Searchable::new(order, |index| {
         vec![flavors[index].name.clone(), flavors[index].id.clone()]
     })

@@ -4,6 +4,8 @@ use std::cmp::Ordering;
 
 use ecs_api::models::Image;
 
+use ecs_api::order::stable_order;
+
 use super::listing::Searchable;
 use crate::create::draft::{ImageColumn, ImageSort};
 
@@ -31,9 +33,13 @@ pub fn os_types(images: &[Image]) -> Vec<String> {
         .filter(|image| image.is_active())
         .filter_map(|image| image.os_type().map(str::to_owned))
         .collect();
-    types.sort_by_key(|name| name.to_lowercase());
-    types.dedup();
-    types
+    let keys: Vec<String> = types.iter().map(|name| name.to_lowercase()).collect();
+    let mut sorted: Vec<String> = stable_order(types.len(), &|a, b| keys[a].cmp(&keys[b]))
+        .into_iter()
+        .map(|position| std::mem::take(&mut types[position]))
+        .collect();
+    sorted.dedup();
+    sorted
 }
 
 /// Orders two listed images by `sort`; `a_key`/`b_key` are their lower-cased names and OS labels.
@@ -61,7 +67,7 @@ struct SortKey {
 pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
     // Each OS label is worked out once, for both the order and the search.
     let labels: Vec<String> = images.iter().map(os_label).collect();
-    let mut keyed: Vec<(usize, SortKey)> = images
+    let keyed: Vec<(usize, SortKey)> = images
         .iter()
         .enumerate()
         .filter(|(_, image)| image.is_active())
@@ -73,8 +79,13 @@ pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
             (index, key)
         })
         .collect();
-    keyed.sort_by(|(a, a_key), (b, b_key)| compare(&images[*a], a_key, &images[*b], b_key, sort));
-    let order = keyed.into_iter().map(|(index, _)| index).collect();
+    let order = stable_order(keyed.len(), &|a, b| {
+        let ((a, a_key), (b, b_key)) = (&keyed[a], &keyed[b]);
+        compare(&images[*a], a_key, &images[*b], b_key, sort)
+    })
+    .into_iter()
+    .map(|position| keyed[position].0)
+    .collect();
     Searchable::new(order, |index| {
         let image = &images[index];
         vec![image.name.clone(), image.id.clone(), labels[index].clone()]

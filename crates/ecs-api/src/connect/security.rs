@@ -2,6 +2,7 @@
 //! what a group lets in, and whether the chosen groups let the user's SSH (or RDP) in.
 
 use crate::models::{SecurityGroup, SecurityGroupRule};
+use crate::order::stable_order;
 
 /// A one-line summary of a group's ingress rules, for a picker: each source's services,
 /// e.g. `"SSH (22), ICMP from anywhere"`, `"TCP 80, 443 from anywhere"`,
@@ -202,8 +203,12 @@ fn describe(mut services: Vec<Service>) -> String {
             parts.push(format!("all {name}"));
             continue;
         }
-        let mut ranges: Vec<PortRange> = ranges.into_iter().flatten().collect();
-        ranges.sort();
+        let ranges: Vec<PortRange> = ranges.into_iter().flatten().collect();
+        let mut ranges: Vec<PortRange> =
+            stable_order(ranges.len(), &|a, b| ranges[a].cmp(&ranges[b]))
+                .into_iter()
+                .map(|position| ranges[position])
+                .collect();
         ranges.dedup();
         let mut plain: Vec<String> = Vec::new();
         for range in ranges {
