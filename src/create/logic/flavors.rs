@@ -3,9 +3,8 @@
 use std::cmp::Ordering;
 
 use ecs_api::models::{AbsoluteLimits, Flavor, Image};
-use ecs_api::validate;
-
 use ecs_api::order::stable_order;
+use ecs_api::validate;
 
 use super::listing::Searchable;
 use crate::create::draft::{FlavorColumn, FlavorSort};

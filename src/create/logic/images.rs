@@ -3,7 +3,6 @@
 use std::cmp::Ordering;
 
 use ecs_api::models::Image;
-
 use ecs_api::order::stable_order;
 
 use super::listing::Searchable;
