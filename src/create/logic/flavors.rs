@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use ecs_api::models::{AbsoluteLimits, Flavor, Image};
-use ecs_api::order::stable_order;
+use ecs_api::order::sorted_by;
 use ecs_api::validate;
 
 use super::listing::Searchable;
@@ -38,12 +38,11 @@ pub fn sorted_flavors(flavors: &[Flavor], sort: FlavorSort) -> Searchable {
         .filter(|(_, flavor)| !flavor.is_disabled())
         .map(|(index, flavor)| (index, flavor.name.to_lowercase()))
         .collect();
-    let order = stable_order(named.len(), &|a, b| {
-        let ((a, a_name), (b, b_name)) = (&named[a], &named[b]);
+    let order = sorted_by(named, |(a, a_name), (b, b_name)| {
         compare(&flavors[*a], a_name, &flavors[*b], b_name, sort)
     })
     .into_iter()
-    .map(|position| named[position].0)
+    .map(|(index, _)| index)
     .collect();
     Searchable::new(order, |index| {
         vec![flavors[index].name.clone(), flavors[index].id.clone()]

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use ecs_api::models::Image;
-use ecs_api::order::stable_order;
+use ecs_api::order::sorted_by;
 
 use super::listing::Searchable;
 use crate::create::draft::{ImageColumn, ImageSort};
@@ -27,18 +27,14 @@ pub fn os_label(image: &Image) -> String {
 
 /// The distinct OS types (`__os_type`) among the ACTIVE images, sorted, for the OS filter.
 pub fn os_types(images: &[Image]) -> Vec<String> {
-    let mut types: Vec<String> = images
+    let types: Vec<String> = images
         .iter()
         .filter(|image| image.is_active())
         .filter_map(|image| image.os_type().map(str::to_owned))
         .collect();
-    let keys: Vec<String> = types.iter().map(|name| name.to_lowercase()).collect();
-    let mut sorted: Vec<String> = stable_order(types.len(), &|a, b| keys[a].cmp(&keys[b]))
-        .into_iter()
-        .map(|position| std::mem::take(&mut types[position]))
-        .collect();
-    sorted.dedup();
-    sorted
+    let mut types = sorted_by(types, |a, b| a.to_lowercase().cmp(&b.to_lowercase()));
+    types.dedup();
+    types
 }
 
 /// Orders two listed images by `sort`; `a_key`/`b_key` are their lower-cased names and OS labels.
@@ -78,12 +74,11 @@ pub fn sorted_images(images: &[Image], sort: ImageSort) -> Searchable {
             (index, key)
         })
         .collect();
-    let order = stable_order(keyed.len(), &|a, b| {
-        let ((a, a_key), (b, b_key)) = (&keyed[a], &keyed[b]);
+    let order = sorted_by(keyed, |(a, a_key), (b, b_key)| {
         compare(&images[*a], a_key, &images[*b], b_key, sort)
     })
     .into_iter()
-    .map(|position| keyed[position].0)
+    .map(|(index, _)| index)
     .collect();
     Searchable::new(order, |index| {
         let image = &images[index];

@@ -1,6 +1,6 @@
 //! Availability zones as the form offers them: one entry per name, available ones first.
 
-use ecs_api::order::stable_order;
+use ecs_api::order::sorted_by;
 
 use crate::create::draft::CreateDraft;
 
@@ -33,15 +33,7 @@ pub fn merge_zones<'a>(zones: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<
         }
     }
     // A stable sort keeps the API's order within each group.
-    let mut sorted: Vec<Option<ZoneChoice>> = merged.into_iter().map(Some).collect();
-    stable_order(sorted.len(), &|a, b| {
-        let available =
-            |position: usize| sorted[position].as_ref().is_some_and(|zone| zone.available);
-        available(b).cmp(&available(a))
-    })
-    .into_iter()
-    .filter_map(|position| sorted[position].take())
-    .collect()
+    sorted_by(merged, |a, b| b.available.cmp(&a.available))
 }
 
 /// The zone to preselect: the only available one, so a single-zone cloud needs no click.

@@ -2,7 +2,7 @@
 //! what a group lets in, and whether the chosen groups let the user's SSH (or RDP) in.
 
 use crate::models::{SecurityGroup, SecurityGroupRule};
-use crate::order::stable_order;
+use crate::order::sorted_by;
 
 /// A one-line summary of a group's ingress rules, for a picker: each source's services,
 /// e.g. `"SSH (22), ICMP from anywhere"`, `"TCP 80, 443 from anywhere"`,
@@ -203,12 +203,7 @@ fn describe(mut services: Vec<Service>) -> String {
             parts.push(format!("all {name}"));
             continue;
         }
-        let ranges: Vec<PortRange> = ranges.into_iter().flatten().collect();
-        let mut ranges: Vec<PortRange> =
-            stable_order(ranges.len(), &|a, b| ranges[a].cmp(&ranges[b]))
-                .into_iter()
-                .map(|position| ranges[position])
-                .collect();
+        let mut ranges = sorted_by(ranges.into_iter().flatten().collect(), PortRange::cmp);
         ranges.dedup();
         let mut plain: Vec<String> = Vec::new();
         for range in ranges {
