@@ -11,9 +11,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
@@ -28,21 +27,21 @@ pub(crate) struct MinBodyRate {
     pub(crate) grace: Duration,
 }
 
-/// Middleware: watches the request body; once it has been too slow, the answer is 408 and the
-/// connection closes, whatever the handler made of the broken-off body.
-pub(crate) async fn enforce(
-    State(rate): State<MinBodyRate>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Runs `handler` with the request body watched; once it has been too slow, the answer is 408
+/// and the connection closes, whatever the handler made of the broken-off body.
+pub(crate) async fn enforce<F, Fut>(rate: MinBodyRate, request: Request, handler: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     use http_body::Body as _;
     if rate.bytes_per_sec == 0 || request.body().is_end_stream() {
-        return next.run(request).await;
+        return handler(request).await;
     }
     let too_slow = Arc::new(AtomicBool::new(false));
     let watched = Arc::clone(&too_slow);
     let request = request.map(|body| Body::new(RateWatchedBody::new(body, rate, watched)));
-    let response = next.run(request).await;
+    let response = handler(request).await;
     if !too_slow.load(Ordering::Relaxed) {
         return response;
     }

@@ -1,10 +1,10 @@
 //! Follows the request framing in a connection's raw bytes, to catch what hyper accepts silently:
 //! `Content-Length` together with `Transfer-Encoding` (hyper drops the length and uses chunked)
-//! and repeated equal `Content-Length`s (hyper keeps one). Neither reaches the router as a
+//! and repeated equal `Content-Length`s (hyper keeps one). Neither reaches the handler as a
 //! header, yet both are what request-smuggling attempts look like, so the guard refuses them.
 //!
 //! The watcher reads along hyper's reads: each request head it sees gives one verdict, queued
-//! before hyper can parse that head and call the router, which takes the verdicts in order.
+//! before hyper can parse that head and call the handler, which takes the verdicts in order.
 
 use std::collections::VecDeque;
 use std::io;
@@ -35,10 +35,6 @@ impl Verdicts {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
-
-/// The refusal a request carries to the guard (a request extension).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AmbiguousFraming(pub(crate) &'static str);
 
 /// Where the watcher is in the byte stream.
 #[derive(Debug)]

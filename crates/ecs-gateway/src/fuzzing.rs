@@ -136,7 +136,8 @@ fn vet(request: &Request, upstream: &Upstream, max_header_bytes: usize) -> Resul
     if name != upstream.name() {
         return Err(format!("no upstream is configured as {name:?}"));
     }
-    let url = proxy::target_url(upstream, rest, request.uri().query())?;
+    let uri = proxy::target_uri(upstream, rest, request.uri().query())?;
+    let url = Url::parse(&uri.to_string()).map_err(|error| error.to_string())?;
     let content_length = proxy::declared_content_length(request.headers())?;
     let echoed_host = request
         .headers()

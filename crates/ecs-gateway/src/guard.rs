@@ -5,12 +5,10 @@
 
 use std::time::Instant;
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, Version, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::Request;
+use axum::http::{Method, Uri, Version, header};
+use axum::response::Response;
 
-use crate::framing::AmbiguousFraming;
 use crate::proxy::UpstreamName;
 use crate::request_error::RequestError;
 
@@ -19,29 +17,8 @@ pub(crate) struct Limits {
     pub(crate) max_header_bytes: usize,
 }
 
-pub(crate) async fn guard_and_log(
-    State(limits): State<Limits>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    // A `Uri` clone shares the request's bytes: no copy of the path per request.
-    let uri = request.uri().clone();
-    let framing = request.extensions().get::<AmbiguousFraming>().copied();
-    let response = if let Some(AmbiguousFraming(reason)) = framing {
-        // hyper took the request one way; a server behind another proxy could take it another.
-        let mut response = RequestError::BadRequest(reason).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        response
-    } else {
-        match check(&request, limits) {
-            Ok(()) => next.run(request).await,
-            Err(error) => error.into_response(),
-        }
-    };
+/// The access log line of one answered request.
+pub(crate) fn log(method: &Method, uri: &Uri, response: &Response, started: Instant) {
     let upstream = response
         .extensions()
         .get::<UpstreamName>()
@@ -54,7 +31,6 @@ pub(crate) async fn guard_and_log(
         upstream,
         "request"
     );
-    response
 }
 
 pub(crate) fn check(request: &Request, limits: Limits) -> Result<(), RequestError> {

@@ -27,6 +27,7 @@ mod proxy;
 mod request_error;
 mod rewrite;
 mod serve;
+mod service;
 mod static_files;
 mod upstream_client;
 
@@ -34,14 +35,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{any, get};
+use axum::http::HeaderValue;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
 pub use config::{
@@ -169,27 +166,26 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
 
     let app_config = app_config::AppConfig::new(&config, simulator.is_some());
     let csp = static_files::content_security_policy(&config.direct_endpoints);
-    let state = Arc::new(proxy::ProxyState::new(&config, client, addr));
-    let router = router(
-        state,
+    let gateway = Arc::new(service::Gateway {
+        proxy: proxy::ProxyState::new(&config, client, addr),
         app_config,
-        dist.as_ref(),
-        &csp,
-        RequestLimits {
+        static_files: static_files::service(dist.as_ref()),
+        content_security_policy: content_security_policy_header(&csp)?,
+        limits: guard::Limits {
             max_header_bytes: config.max_header_bytes,
-            min_body_rate: body_rate::MinBodyRate {
-                bytes_per_sec: config.min_body_bytes_per_sec,
-                grace: config.body_grace,
-            },
         },
-    )?;
+        min_body_rate: body_rate::MinBodyRate {
+            bytes_per_sec: config.min_body_bytes_per_sec,
+            grace: config.body_grace,
+        },
+    });
     let connection_limits = serve::ConnectionLimits {
         header_timeout: config.header_timeout,
         max_head_bytes: max_head_bytes(config.max_header_bytes),
     };
 
     let (sender, receiver) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve::serve(listener, router, connection_limits, receiver));
+    let task = tokio::spawn(serve::serve(listener, gateway, connection_limits, receiver));
     // The listener already answers meanwhile (uncompressed until the copies are ready).
     if let Some(dist) = &dist {
         dist.warm_up().await;
@@ -229,81 +225,9 @@ fn max_head_bytes(max_header_bytes: usize) -> usize {
     max_header_bytes.saturating_add(16 * 1024)
 }
 
-struct RequestLimits {
-    max_header_bytes: usize,
-    min_body_rate: body_rate::MinBodyRate,
-}
-
-fn router(
-    state: Arc<proxy::ProxyState>,
-    app_config: app_config::AppConfig,
-    dist: Option<&static_files::Dist>,
-    csp: &str,
-    limits: RequestLimits,
-) -> Result<Router, GatewayError> {
-    let csp = HeaderValue::from_str(csp).map_err(|_| GatewayError::InvalidDirectEndpoint {
+fn content_security_policy_header(csp: &str) -> Result<HeaderValue, GatewayError> {
+    HeaderValue::from_str(csp).map_err(|_| GatewayError::InvalidDirectEndpoint {
         endpoint: csp.to_owned(),
         reason: "cannot be written into a Content-Security-Policy header".to_owned(),
-    })?;
-    let app_config = Arc::new(app_config);
-    let router = Router::new()
-        .route(
-            "/config.json",
-            get(move || {
-                let app_config = Arc::clone(&app_config);
-                async move { app_config.response() }
-            }),
-        )
-        .route("/proxy", any(proxy::no_upstream))
-        .route("/proxy/", any(proxy::no_upstream))
-        .route("/proxy/{*rest}", any(proxy::forward));
-    #[cfg(feature = "test-panic")]
-    let router = router.route("/test-panic", get(test_panic));
-    let router = router
-        .with_state(state)
-        .fallback_service(static_files::service(dist))
-        // Inside the access log, so the log line shows the 500.
-        .layer(CatchPanicLayer::custom(answer_panic))
-        .layer(axum::middleware::from_fn_with_state(
-            limits.min_body_rate,
-            body_rate::enforce,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            guard::Limits {
-                max_header_bytes: limits.max_header_bytes,
-            },
-            guard::guard_and_log,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            csp,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("referrer-policy"),
-            HeaderValue::from_static("no-referrer"),
-        ));
-    Ok(router)
-}
-
-/// A panic while answering one request: 500 in the gateway's error shape. The panic's message is
-/// neither answered nor logged (it can quote the request: tokens, passwords); the binary's panic
-/// hook logs where it happened.
-fn answer_panic(_panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    request_error::RequestError::Internal.into_response()
-}
-
-/// Test builds only: panics with a message quoting the request's X-Auth-Token header.
-#[cfg(feature = "test-panic")]
-async fn test_panic(headers: axum::http::HeaderMap) -> &'static str {
-    let token = headers
-        .get("x-auth-token")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    panic!("a bug that quotes the request's token {token}");
+    })
 }

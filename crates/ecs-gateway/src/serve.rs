@@ -1,22 +1,24 @@
-//! The HTTP/1.1 server under the router: hyper's connection builder with the limits that stop a
+//! The HTTP/1.1 server under the gateway's handler: hyper's connection builder with the limits that stop a
 //! hostile client from holding connections (axum::serve sets no header timeout), and a graceful
 //! shutdown that lets requests in flight finish.
 
+use std::convert::Infallible;
 use std::io;
 use std::pin::pin;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::Request;
+use futures_util::FutureExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
-use tower::ServiceExt;
 
-use crate::framing::{AmbiguousFraming, FramingWatch, Verdicts};
+use crate::framing::{FramingWatch, Verdicts};
+use crate::service::Gateway;
 
 /// Limits on each connection, before any request reaches the router.
 #[derive(Debug, Clone, Copy)]
@@ -29,11 +31,11 @@ pub(crate) struct ConnectionLimits {
     pub(crate) max_head_bytes: usize,
 }
 
-/// Serves `router` on `listener` until `shutdown` fires (or its sender is dropped), then waits
+/// Serves `gateway` on `listener` until `shutdown` fires (or its sender is dropped), then waits
 /// for every connection to finish its request in flight.
 pub(crate) async fn serve(
     listener: TcpListener,
-    router: Router,
+    gateway: Arc<Gateway>,
     limits: ConnectionLimits,
     shutdown: oneshot::Receiver<()>,
 ) {
@@ -69,15 +71,15 @@ pub(crate) async fn serve(
         }
         let verdicts = Verdicts::default();
         let io = TokioIo::new(FramingWatch::new(stream, verdicts.clone()));
-        let service = router
-            .clone()
-            .map_request(move |mut request: Request<Incoming>| {
-                if let Some(reason) = verdicts.next() {
-                    request.extensions_mut().insert(AmbiguousFraming(reason));
-                }
-                request
-            });
-        let connection = http.serve_connection(io, TowerToHyperService::new(service));
+        let gateway = Arc::clone(&gateway);
+        let service = service_fn(move |request: Request<Incoming>| {
+            // Taken here, in the order hyper hands the requests over.
+            let framing = verdicts.next();
+            Arc::clone(&gateway)
+                .handle(request, framing)
+                .map(Ok::<_, Infallible>)
+        });
+        let connection = http.serve_connection(io, service);
         let mut stop = stop.clone();
         let finished = finished.clone();
         tokio::spawn(async move {

@@ -183,9 +183,9 @@ fn csp_violations(html: &str) -> Vec<&'static str> {
     problems
 }
 
-type StaticService = BoxCloneSyncService<Request, Response, Infallible>;
+pub(crate) type StaticService = BoxCloneSyncService<Request, Response, Infallible>;
 
-/// The fallback service of the router: the dist directory, or a 404 when none is configured.
+/// What answers every path that is neither the proxy nor `/config.json`: the dist directory, or a 404 when none is configured.
 pub(crate) fn service(dist: Option<&Dist>) -> StaticService {
     let Some(dist) = dist else {
         return BoxCloneSyncService::new(service_fn(|_request: Request| async {

@@ -118,7 +118,7 @@ async fn the_binary_survives_a_panic_and_logs_where_not_what() {
     let log = log.lock().unwrap();
     assert!(!log.contains(TOKEN), "the log quotes the panic:\n{log}");
     assert!(
-        log.contains("panic") && log.contains("src/lib.rs:"),
+        log.contains("panic") && log.contains("src/service.rs:"),
         "the log does not say where the panic was:\n{log}"
     );
     assert!(
