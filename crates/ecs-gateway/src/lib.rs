@@ -167,7 +167,7 @@ pub async fn spawn(mut config: GatewayConfig) -> Result<RunningGateway, GatewayE
     let app_config = app_config::AppConfig::new(&config, simulator.is_some());
     let csp = static_files::content_security_policy(&config.direct_endpoints);
     let gateway = Arc::new(service::Gateway {
-        proxy: proxy::ProxyState::new(&config, client, addr),
+        proxy: proxy::ProxyState::new(&config, client, addr)?,
         app_config,
         static_files: static_files::service(dist.as_ref()),
         content_security_policy: content_security_policy_header(&csp)?,

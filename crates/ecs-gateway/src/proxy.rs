@@ -18,14 +18,16 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http_body::Body as _;
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use percent_encoding::percent_decode_str;
 use url::Url;
 
+use crate::GatewayError;
 use crate::config::{GatewayConfig, Upstream, is_valid_upstream_name};
 use crate::request_error::RequestError;
 use crate::rewrite::Rewriter;
-use crate::upstream_client::{ReadTimedOut, ReadTimeoutBody, UpstreamClient};
+use crate::upstream_client::{
+    PooledResponse, ReadTimedOut, SendError, UpstreamBody, UpstreamClient, UpstreamPool,
+};
 
 /// Request headers the API needs; everything else (cookies, Authorization for other realms,
 /// forwarding headers, Host) stays behind.
@@ -66,9 +68,16 @@ const MAX_REWRITTEN_BODY_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct UpstreamName(pub(crate) Arc<str>);
 
+/// One configured upstream, as the proxy reaches it.
+struct Route {
+    upstream: Upstream,
+    /// Shared by every response's `UpstreamName`.
+    name: Arc<str>,
+    pool: UpstreamPool,
+}
+
 pub(crate) struct ProxyState {
-    /// Each upstream with its name shared by every response's `UpstreamName`.
-    upstreams: Vec<(Upstream, Arc<str>)>,
+    routes: Vec<Route>,
     rewriter: Rewriter,
     client: UpstreamClient,
     max_body_bytes: usize,
@@ -82,13 +91,20 @@ impl ProxyState {
         config: &GatewayConfig,
         client: UpstreamClient,
         local_addr: SocketAddr,
-    ) -> Self {
-        Self {
-            upstreams: config
-                .upstreams
-                .iter()
-                .map(|upstream| (upstream.clone(), Arc::from(upstream.name())))
-                .collect(),
+    ) -> Result<Self, GatewayError> {
+        let routes = config
+            .upstreams
+            .iter()
+            .map(|upstream| {
+                Ok(Route {
+                    upstream: upstream.clone(),
+                    name: Arc::from(upstream.name()),
+                    pool: UpstreamPool::new(upstream.url())?,
+                })
+            })
+            .collect::<Result<_, GatewayError>>()?;
+        Ok(Self {
+            routes,
             rewriter: Rewriter::new(&config.upstreams),
             client,
             max_body_bytes: config.max_body_bytes,
@@ -98,7 +114,7 @@ impl ProxyState {
                 .as_ref()
                 .map(|url| url.origin().ascii_serialization()),
             local_addr,
-        }
+        })
     }
 
     /// The origin the browser used, for rewritten URLs: the configured public URL, else the Host header.
@@ -127,21 +143,21 @@ pub(crate) async fn forward(
     request: Request,
 ) -> Result<Response, RequestError> {
     let (name, rest) = split_proxy_path(request.uri().path())?;
-    let (upstream, upstream_name) = state
-        .upstreams
+    let route = state
+        .routes
         .iter()
-        .find(|(u, _)| u.name() == name)
+        .find(|route| route.upstream.name() == name)
         .ok_or_else(|| RequestError::UnknownUpstream(name.to_owned()))?;
-    let target = target_uri(upstream, rest, request.uri().query()).map_err(|reason| {
+    let target = target_uri(&route.upstream, rest, request.uri().query()).map_err(|reason| {
         RequestError::BadProxiedRequest {
-            upstream: Arc::clone(upstream_name),
+            upstream: Arc::clone(&route.name),
             reason,
         }
     })?;
-    let mut response = send(state, upstream_name, target, request).await?;
+    let mut response = send(state, route, target, request).await?;
     response
         .extensions_mut()
-        .insert(UpstreamName(Arc::clone(upstream_name)));
+        .insert(UpstreamName(Arc::clone(&route.name)));
     Ok(response)
 }
 
@@ -275,10 +291,11 @@ pub(crate) fn target_url(
 
 async fn send(
     state: &ProxyState,
-    name: &Arc<str>,
+    route: &Route,
     target: Uri,
     request: Request,
 ) -> Result<Response, RequestError> {
+    let name = &route.name;
     if !matches!(
         *request.method(),
         Method::GET
@@ -306,7 +323,11 @@ async fn send(
     let method = request.method().clone();
     let mut outgoing = axum::http::Request::new(Body::empty());
     *outgoing.method_mut() = method.clone();
-    *outgoing.uri_mut() = target;
+    // Origin-form, as a server expects it; the pool sets Host.
+    *outgoing.uri_mut() = target
+        .path_and_query()
+        .cloned()
+        .map_or_else(Uri::default, Uri::from);
     let headers = outgoing.headers_mut();
     for header_name in &FORWARDED_REQUEST_HEADERS {
         for value in request.headers().get_all(header_name) {
@@ -327,7 +348,11 @@ async fn send(
         *outgoing.body_mut() = limited_body(body, state.max_body_bytes, Arc::clone(&over_limit));
     }
 
-    let sent = tokio::time::timeout(state.upstream_timeout, state.client.request(outgoing)).await;
+    let sent = tokio::time::timeout(
+        state.upstream_timeout,
+        state.client.send(&route.pool, outgoing),
+    )
+    .await;
     let upstream_response = match sent {
         Err(_elapsed) => return Err(timeout(state, name)),
         Ok(Err(_)) if over_limit.load(Ordering::Relaxed) => {
@@ -383,12 +408,11 @@ fn timeout(state: &ProxyState, name: &Arc<str>) -> RequestError {
 
 /// A request that got no response: connecting (refused, unresolved, connect timeout, TLS
 /// handshake) or later (the connection broke before a response head).
-fn failure(name: &Arc<str>, error: &hyper_util::client::legacy::Error) -> RequestError {
+fn failure(name: &Arc<str>, error: &SendError) -> RequestError {
     let upstream = Arc::clone(name);
-    if error.is_connect() {
-        RequestError::UpstreamUnreachable { upstream }
-    } else {
-        RequestError::UpstreamFailed { upstream }
+    match error {
+        SendError::Connect => RequestError::UpstreamUnreachable { upstream },
+        SendError::Failed => RequestError::UpstreamFailed { upstream },
     }
 }
 
@@ -399,9 +423,10 @@ async fn relay(
     name: &Arc<str>,
     origin: &str,
     method: &Method,
-    upstream_response: axum::http::Response<Incoming>,
+    upstream_response: PooledResponse,
 ) -> Result<Response, RequestError> {
-    let (parts, body) = upstream_response.into_parts();
+    let PooledResponse { response, checkin } = upstream_response;
+    let (parts, body) = response.into_parts();
     let status = parts.status;
     let mut headers = parts.headers;
     drop_hop_by_hop_headers(&mut headers);
@@ -411,7 +436,7 @@ async fn relay(
     {
         headers.insert(header::LOCATION, value);
     }
-    let body = ReadTimeoutBody::new(body, state.upstream_timeout);
+    let body = UpstreamBody::new(body, checkin, state.upstream_timeout);
     let rewritable = *method != Method::HEAD
         && !matches!(status, StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED)
         && is_json(&headers)

@@ -9,6 +9,7 @@ mod hostile;
 mod load;
 mod log_secrets;
 mod panic;
+mod pool;
 mod proxy;
 mod services;
 mod static_files;
