@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::retry::MAX_ATTEMPTS;
+use crate::components::format::one_decimal;
 
 /// How many requests the panel remembers; older ones are dropped first.
 pub const ACTIVITY_CAPACITY: usize = 200;
@@ -197,8 +198,8 @@ impl ActivityEntry {
                 delay_ms,
                 next_attempt,
             }) => format!(
-                "{status}, retrying in {:.1} s (attempt {next_attempt} of {MAX_ATTEMPTS})",
-                f64::from(delay_ms) / 1_000.0
+                "{status}, retrying in {} s (attempt {next_attempt} of {MAX_ATTEMPTS})",
+                one_decimal(f64::from(delay_ms) / 1_000.0)
             ),
             None if self.attempt > 1 => {
                 format!("{status} (attempt {} of {MAX_ATTEMPTS})", self.attempt)

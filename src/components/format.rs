@@ -50,10 +50,41 @@ pub fn bytes_text(bytes: Option<u64>) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    let shown = format!("{value:.1}");
+    let shown = one_decimal(value);
     // "512 MB", not "512.0 MB"; "1.4 GB" keeps its decimal.
     let shown = shown.strip_suffix(".0").unwrap_or(&shown);
     format!("{shown} {}", UNITS[unit])
+}
+
+/// `format!("{value:.1}")` for a finite `value` from 0 to 2^64, worked out on the float's
+/// bits: the float formatting code is several KB of the first page, and this is its only use
+/// there. Like it, rounds the exact binary value to the nearest tenth, a tie to the even one.
+pub fn one_decimal(value: f64) -> String {
+    let bits = value.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    // value = significand * 2^exponent (a subnormal has no implicit leading 1)
+    let (significand, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | 1 << 52, biased - 1075)
+    };
+    if exponent >= 0 {
+        // A whole number, exact as an integer below 2^64 (larger ones saturate, never panic).
+        return format!("{}.0", value as u64);
+    }
+    let ten_times = u128::from(significand) * 10;
+    let shift = exponent.unsigned_abs();
+    let tenths = if shift >= 64 {
+        // Below 10 * 2^53 / 2^64 tenths: 0.0.
+        0
+    } else {
+        let whole = ten_times >> shift;
+        let rest = ten_times - (whole << shift);
+        let half = 1 << (shift - 1);
+        whole + u128::from(rest > half || (rest == half && whole % 2 == 1))
+    };
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]
@@ -96,5 +127,57 @@ mod tests {
         assert_eq!(bytes_text(Some(1_288_490_189)), "1.2 GB");
         assert_eq!(bytes_text(Some(512 * 1024 * 1024)), "512 MB");
         assert_eq!(bytes_text(Some(1536)), "1.5 KB");
+    }
+
+    #[test]
+    fn one_decimal_reads_as_the_float_formatting_does() {
+        // Ties in the binary value (x.x5 exactly) go to the even tenth; a value just above or
+        // below a decimal tie goes where its binary value lies.
+        let mut values = vec![
+            0.0,
+            0.04,
+            0.05,
+            0.05000000000000001,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+            0.75,
+            0.95,
+            0.99,
+            1.0,
+            1.25,
+            1.35,
+            2.25,
+            9.95,
+            9.96,
+            1023.95,
+            5e-324,
+            1e-300,
+            1e-20,
+            0.049999999999999996,
+        ];
+        values.extend([
+            2f64.powi(52),
+            2f64.powi(52) + 1.0,
+            2f64.powi(53),
+            2f64.powi(60),
+            2f64.powi(63) + 2048.0,
+        ]);
+        // Every size bytes_text divides down and every delay the activity panel shows.
+        values.extend((0..200_000u32).map(|ms| f64::from(ms) / 1000.0));
+        values.extend((0..100_000u64).map(|n| (n * 7919) as f64 / 1024.0));
+        values.extend((0..100_000u64).map(|n| (n * 104_729 + 12_345) as f64 / 1_048_576.0));
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push((state >> 11) as f64 / (1u64 << 53) as f64 * 1024.0);
+            values.push(f64::from_bits(state >> 2) % 2f64.powi(64));
+        }
+        for value in values {
+            assert_eq!(one_decimal(value), format!("{value:.1}"), "{value:e}");
+        }
     }
 }

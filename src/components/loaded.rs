@@ -58,7 +58,9 @@ pub fn LoadingLine(what: &'static str) -> impl IntoView {
 /// should not look like a stuck page): `None` for the first 3 s.
 pub fn waiting_text(waited_ms: f64) -> Option<String> {
     let seconds = (waited_ms / 1000.0).floor();
-    (seconds >= 3.0).then(|| format!("still waiting for the cloud: {seconds} s"))
+    // A whole number below 2^53 (JavaScript dates end at 8.64e15 ms): as an integer it reads
+    // the same, without the float formatting code on the first page.
+    (seconds >= 3.0).then(|| format!("still waiting for the cloud: {} s", seconds as u64))
 }
 
 #[cfg(test)]

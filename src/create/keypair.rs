@@ -1,7 +1,9 @@
 //! Step 5 of the guide: the key pair. Choose an existing one, let the cloud create one (its
 //! private key downloads at once and is offered again while the page is open), or import a
 //! public key, pasted or read from a `.pub` file. The create and import forms are the key pairs
-//! page's (`crate::keypairs::forms`); what they make is chosen here at once.
+//! page's (`crate::keypairs::forms`); what they make is chosen here at once. Their code is fetched
+//! when one of their expanders first opens (a chunk of its own in the split build): most servers
+//! are created with a key pair that exists, and the first page is smaller without it.
 
 use leptos::prelude::*;
 
@@ -11,9 +13,7 @@ use super::logic::fields::Field;
 use super::logic::keyfile::FormPlace;
 use super::{loaded, use_page};
 use crate::components::text_field::FieldError;
-use crate::keypairs::forms::{
-    CreateKeyPairForm, FormText, ImportKeyPairForm, KeyPairForms, PrivateKeyNotices,
-};
+use crate::keypairs::forms::{FormKind, FormText, KeyPairForms, PrivateKeyNotices, key_pair_form};
 
 #[component]
 pub fn KeyPairSection() -> impl IntoView {
@@ -82,24 +82,59 @@ pub fn KeyPairSection() -> impl IntoView {
                 <FieldError id=field.id() error=page.problem(field) />
             </div>
             <PrivateKeyNotices generated_keys=page.generated_keys />
-            <details>
-                <summary>"Create a new key pair"</summary>
-                <CreateKeyPairForm
-                    forms
-                    name=draft_text(|draft| &draft.new_key_name, |draft, typed| draft.new_key_name = typed)
-                />
-            </details>
-            <details>
-                <summary>"Import a public key"</summary>
-                <ImportKeyPairForm
-                    forms
-                    name=draft_text(|draft| &draft.import_key_name, |draft, typed| draft.import_key_name = typed)
-                    public_key=draft_text(
+            <FormOnFirstOpen
+                summary="Create a new key pair"
+                forms
+                kind=FormKind::Create {
+                    name: draft_text(|draft| &draft.new_key_name, |draft, typed| draft.new_key_name = typed),
+                }
+            />
+            <FormOnFirstOpen
+                summary="Import a public key"
+                forms
+                kind=FormKind::Import {
+                    name: draft_text(|draft| &draft.import_key_name, |draft, typed| draft.import_key_name = typed),
+                    public_key: draft_text(
                         |draft| &draft.import_public_key,
                         |draft, typed| draft.import_public_key = typed,
-                    )
-                />
-            </details>
+                    ),
+                }
+            />
         </fieldset>
+    }
+}
+
+/// An expander holding the key pair form `kind`, built when the expander first opens. Once
+/// built it stays while the expander closes and opens again: what was typed is in the draft
+/// either way, but a create still under way, its refusal or an import's outcome would be lost.
+#[component]
+fn FormOnFirstOpen(summary: &'static str, forms: KeyPairForms, kind: FormKind) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    let on_toggle = move |ev: leptos::ev::Event| {
+        let open = event_target::<web_sys::Element>(&ev).has_attribute("open");
+        // Set once only: each set would rebuild the form.
+        if open && !opened.get_untracked() {
+            opened.set(true);
+        }
+    };
+    let form = move || {
+        opened.get().then(|| {
+            Suspend::new(async move {
+                let form = key_pair_form(forms, kind).await;
+                loaded.set(true);
+                form
+            })
+        })
+    };
+    view! {
+        <details on:toggle=on_toggle>
+            <summary>{summary}</summary>
+            {form}
+            {move || {
+                (opened.get() && !loaded.get())
+                    .then(|| view! { <p class="loading" role="status">"Loading the form…"</p> })
+            }}
+        </details>
     }
 }

@@ -204,6 +204,31 @@ pub fn CreateKeyPairForm(forms: KeyPairForms, name: FormText) -> impl IntoView {
     }
 }
 
+/// Which form [`key_pair_form`] builds, with where each keeps what is typed.
+#[derive(Clone, Copy)]
+pub enum FormKind {
+    Create {
+        name: FormText,
+    },
+    Import {
+        name: FormText,
+        public_key: FormText,
+    },
+}
+
+/// The form `kind` as a view. In the split build both forms' code is a chunk of its own, which
+/// the create-server form fetches only when one of its key pair expanders first opens (the key
+/// pairs page renders the forms directly: its chunk brings them).
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn key_pair_form(forms: KeyPairForms, kind: FormKind) -> AnyView {
+    match kind {
+        FormKind::Create { name } => view! { <CreateKeyPairForm forms name /> }.into_any(),
+        FormKind::Import { name, public_key } => {
+            view! { <ImportKeyPairForm forms name public_key /> }.into_any()
+        }
+    }
+}
+
 /// Shown after key pairs were created here, newest first: for each, the one chance to keep its
 /// private key.
 #[component]
@@ -352,10 +377,12 @@ pub fn ImportKeyPairForm(
             return;
         };
         if file.size() > MAX_PUBLIC_KEY_FILE_BYTES {
+            // A file's size is a whole number below 2^53: as an integer it reads the same,
+            // without the float formatting code in this chunk.
             file_problem.set(Some(format!(
                 "{} is {} bytes; a public key file is a single short line. Choose the .pub file.",
                 file.name(),
-                file.size()
+                file.size() as u64
             )));
             return;
         }
