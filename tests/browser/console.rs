@@ -194,6 +194,55 @@ async fn the_details_page_code_is_fetched_on_its_first_visit_only() {
     harness.shutdown().await;
 }
 
+/// Clicks the expander whose summary reads `text`.
+async fn toggle_expander(harness: &Console, text: &str) {
+    let script = format!(
+        "const summary = [...document.querySelectorAll('summary')]\
+           .find((summary) => summary.textContent.trim() === {text:?});\
+         summary.click(); return summary.parentElement.open;"
+    );
+    harness.eval(&script).await;
+}
+
+/// The create form's key pair forms are code of their own, fetched when one of their expanders
+/// first opens; a form once built stays while its expander closes and opens again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_key_pair_forms_are_fetched_when_an_expander_first_opens() {
+    let harness = Harness::start().await;
+    harness.sign_in_demo().await;
+    harness.open("/create").await;
+    harness.wait_for("#zone option[value='az1.dc1']").await;
+    let first_page = fetched_wasm(&harness).await;
+    assert_eq!(first_page.len(), 1, "the main module only: {first_page:?}");
+    let built = harness
+        .eval("return document.getElementById('new-key-name') !== null;")
+        .await;
+    assert_eq!(built, false, "the create form is built before it is opened");
+
+    toggle_expander(&harness, "Create a new key pair").await;
+    harness.fill("#new-key-name", "kept-key").await;
+    let with_forms = fetched_wasm(&harness).await;
+    assert!(
+        with_forms.len() > first_page.len(),
+        "opening the expander fetched the forms' code: {with_forms:?}"
+    );
+    harness
+        .eval("document.getElementById('new-key-name').dataset.marked = 'yes'; return null;")
+        .await;
+    // Closed and opened again: the same form, as typed, and nothing fetched again.
+    toggle_expander(&harness, "Create a new key pair").await;
+    toggle_expander(&harness, "Create a new key pair").await;
+    let marked = harness
+        .eval("const input = document.getElementById('new-key-name'); return [input.dataset.marked, input.value];")
+        .await;
+    assert_eq!(marked, serde_json::json!(["yes", "kept-key"]));
+    // The import form's code came with the create form's.
+    toggle_expander(&harness, "Import a public key").await;
+    harness.wait_for("#import-key-name").await;
+    assert_eq!(fetched_wasm(&harness).await.len(), with_forms.len());
+    harness.shutdown().await;
+}
+
 /// A new server (created through the API), the demo user signed in and its details open.
 /// Returns the harness, the server id and the server's path as the simulator counts it.
 async fn details_of_a_new_server(name: &str) -> (Harness, String, String) {
