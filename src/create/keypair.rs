@@ -111,6 +111,8 @@ pub fn KeyPairSection() -> impl IntoView {
 fn FormOnFirstOpen(summary: &'static str, forms: KeyPairForms, kind: FormKind) -> impl IntoView {
     let opened = RwSignal::new(false);
     let loaded = RwSignal::new(false);
+    // Bumped by "Try again" after the form's code could not be fetched.
+    let attempt = RwSignal::new(0u32);
     let on_toggle = move |ev: leptos::ev::Event| {
         let open = event_target::<web_sys::Element>(&ev).has_attribute("open");
         // Set once only: each set would rebuild the form.
@@ -118,12 +120,25 @@ fn FormOnFirstOpen(summary: &'static str, forms: KeyPairForms, kind: FormKind) -
             opened.set(true);
         }
     };
+    let try_again = move |_| {
+        loaded.set(false);
+        attempt.update(|attempt| *attempt += 1);
+    };
     let form = move || {
+        attempt.track();
         opened.get().then(|| {
             Suspend::new(async move {
                 let form = key_pair_form(forms, kind).await;
                 loaded.set(true);
-                form
+                form.unwrap_or_else(|_unavailable| {
+                    view! {
+                        <p class="error" role="alert">
+                            "The form could not be fetched: the network failed, or the console was updated since this page loaded. "
+                            <button type="button" on:click=try_again>"Try again"</button>
+                        </p>
+                    }
+                        .into_any()
+                })
             })
         })
     };

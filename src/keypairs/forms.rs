@@ -216,11 +216,37 @@ pub enum FormKind {
     },
 }
 
+/// The key pair forms' code could not be fetched (offline, or the console was updated since the
+/// page loaded); the next call tries again.
+#[derive(Debug, Clone, Copy)]
+pub struct FormCodeUnavailable;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for FormCodeUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
 /// The form `kind` as a view. In the split build both forms' code is a chunk of its own, which
 /// the create-server form fetches only when one of its key pair expanders first opens (the key
-/// pairs page renders the forms directly: its chunk brings them).
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn key_pair_form(forms: KeyPairForms, kind: FormKind) -> AnyView {
+/// pairs page renders the forms directly: its chunk brings them). `wasm_split`'s `fallible`
+/// turns a failed fetch into an error instead of a panic (which would abort the app).
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(key_pair_form, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn key_pair_form(forms: KeyPairForms, kind: FormKind) -> Result<AnyView, FormCodeUnavailable> {
+    Ok(form_view(forms, kind))
+}
+
+#[cfg(not(feature = "split"))]
+pub async fn key_pair_form(
+    forms: KeyPairForms,
+    kind: FormKind,
+) -> Result<AnyView, FormCodeUnavailable> {
+    Ok(form_view(forms, kind))
+}
+
+fn form_view(forms: KeyPairForms, kind: FormKind) -> AnyView {
     match kind {
         FormKind::Create { name } => view! { <CreateKeyPairForm forms name /> }.into_any(),
         FormKind::Import { name, public_key } => {

@@ -6,8 +6,9 @@ use std::time::Duration;
 use ecs_sim::DEMO;
 use fantoccini::Locator;
 use reqwest::Method;
+use serde_json::json;
 
-use crate::support::{Console, Harness, HarnessOptions};
+use crate::support::{Console, Harness, HarnessOptions, devtools};
 
 const HOSTILE_NAME: &str = "<img src=x onerror=alert(1)>";
 
@@ -240,6 +241,44 @@ async fn the_key_pair_forms_are_fetched_when_an_expander_first_opens() {
     toggle_expander(&harness, "Import a public key").await;
     harness.wait_for("#import-key-name").await;
     assert_eq!(fetched_wasm(&harness).await.len(), with_forms.len());
+    harness.shutdown().await;
+}
+
+/// When the key pair forms' code cannot be fetched (offline, or an updated console), the
+/// expander says so instead of loading forever, the rest of the page goes on, and "Try again"
+/// fetches it once the network is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_pair_form_whose_code_cannot_be_fetched_says_so_and_tries_again() {
+    let harness = Harness::start().await;
+    harness.sign_in_demo().await;
+    harness.open("/create").await;
+    harness.wait_for("#zone option[value='az1.dc1']").await;
+    devtools(&harness.browser, "Network.enable", json!({})).await;
+    devtools(
+        &harness.browser,
+        "Network.setBlockedURLs",
+        json!({"urls": ["*split_key_pair_form*"]}),
+    )
+    .await;
+    toggle_expander(&harness, "Create a new key pair").await;
+    harness.wait_for_text("The form could not be fetched").await;
+    assert!(!harness.body_text().await.contains("Loading the form…"));
+    // The app still runs: the rest of the form answers.
+    harness.fill("#server-name", "still-here").await;
+    devtools(
+        &harness.browser,
+        "Network.setBlockedURLs",
+        json!({"urls": []}),
+    )
+    .await;
+    harness
+        .eval(
+            "[...document.querySelectorAll('button')]\
+               .find((button) => button.textContent.trim() === 'Try again').click(); return null;",
+        )
+        .await;
+    harness.fill("#new-key-name", "after-retry").await;
+    assert!(!harness.body_text().await.contains("could not be fetched"));
     harness.shutdown().await;
 }
 
