@@ -181,7 +181,7 @@ impl StaticFiles {
     }
 
     /// Answers a request for `target` with these headers after the guard's checks, as the
-    /// router does; `None` when the pieces do not make an HTTP request.
+    /// gateway does; `None` when the pieces do not make an HTTP request.
     pub fn get(&self, method: &[u8], target: &[u8], headers: &[(&[u8], &[u8])]) -> Option<Served> {
         let mut request = Request::builder()
             .method(Method::from_bytes(method).ok()?)

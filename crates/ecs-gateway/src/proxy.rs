@@ -99,7 +99,7 @@ impl ProxyState {
                 Ok(Route {
                     upstream: upstream.clone(),
                     name: Arc::from(upstream.name()),
-                    pool: UpstreamPool::new(upstream.url())?,
+                    pool: UpstreamPool::new(upstream)?,
                 })
             })
             .collect::<Result<_, GatewayError>>()?;

@@ -1,6 +1,6 @@
-//! The HTTP/1.1 server under the gateway's handler: hyper's connection builder with the limits that stop a
-//! hostile client from holding connections (axum::serve sets no header timeout), and a graceful
-//! shutdown that lets requests in flight finish.
+//! The HTTP/1.1 server under the gateway's handler: hyper's connection builder with the limits
+//! that stop a hostile client from holding connections (axum::serve sets no header timeout), and
+//! a graceful shutdown that lets requests in flight finish.
 
 use std::convert::Infallible;
 use std::io;
@@ -20,14 +20,14 @@ use tokio::sync::{oneshot, watch};
 use crate::framing::{FramingWatch, Verdicts};
 use crate::service::Gateway;
 
-/// Limits on each connection, before any request reaches the router.
+/// Limits on each connection, before any request reaches the handler.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ConnectionLimits {
     /// Time allowed for a request's head (request line and headers) to arrive; also how long an
     /// idle keep-alive connection is kept (hyper starts the same timer while waiting for the next
     /// request).
     pub(crate) header_timeout: Duration,
-    /// Largest request head hyper buffers; larger ones get 431 before the router runs.
+    /// Largest request head hyper buffers; larger ones get 431 before the handler runs.
     pub(crate) max_head_bytes: usize,
 }
 

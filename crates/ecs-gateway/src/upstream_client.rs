@@ -29,10 +29,10 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use tokio_rustls::TlsConnector;
-use url::{Host, Url};
+use url::Host;
 
 use crate::GatewayError;
-use crate::config::GatewayConfig;
+use crate::config::{GatewayConfig, Upstream};
 
 /// How long an idle connection to an upstream is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -182,10 +182,11 @@ struct IdleConnection {
 }
 
 impl UpstreamPool {
-    /// The pool for a base URL `Upstream::new` accepted (http or https, with a host).
-    pub(crate) fn new(url: &Url) -> Result<Self, GatewayError> {
+    /// The pool for an upstream (`Upstream::new` accepted its URL: http or https, with a host).
+    pub(crate) fn new(upstream: &Upstream) -> Result<Self, GatewayError> {
+        let url = upstream.url();
         let invalid = |reason: &str| GatewayError::InvalidUpstream {
-            name: url.to_string(),
+            name: upstream.name().to_owned(),
             reason: reason.to_owned(),
         };
         let host = url.host().ok_or_else(|| invalid("the URL has no host"))?;
@@ -316,9 +317,13 @@ impl UpstreamBody {
 
     /// hyper stops polling a body that says it has ended: the connection goes back then.
     fn give_back_at_end(&mut self) {
-        if self.inner.is_end_stream()
-            && let Some(checkin) = self.checkin.take()
-        {
+        if self.inner.is_end_stream() {
+            self.give_back();
+        }
+    }
+
+    fn give_back(&mut self) {
+        if let Some(checkin) = self.checkin.take() {
             checkin.give_back();
         }
     }
@@ -349,11 +354,7 @@ impl HttpBody for UpstreamBody {
             this.waiting = None;
             match &frame {
                 Some(Ok(_)) => this.give_back_at_end(),
-                None => {
-                    if let Some(checkin) = this.checkin.take() {
-                        checkin.give_back();
-                    }
-                }
+                None => this.give_back(),
                 // The connection is closed with the checkin.
                 Some(Err(_)) => this.checkin = None,
             }
