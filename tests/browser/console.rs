@@ -6,9 +6,8 @@ use std::time::Duration;
 use ecs_sim::DEMO;
 use fantoccini::Locator;
 use reqwest::Method;
-use serde_json::json;
 
-use crate::support::{Console, Harness, HarnessOptions, devtools};
+use crate::support::{Console, Harness, HarnessOptions};
 
 const HOSTILE_NAME: &str = "<img src=x onerror=alert(1)>";
 
@@ -200,7 +199,7 @@ async fn toggle_expander(harness: &Console, text: &str) {
     let script = format!(
         "const summary = [...document.querySelectorAll('summary')]\
            .find((summary) => summary.textContent.trim() === {text:?});\
-         summary.click(); return summary.parentElement.open;"
+         summary.click(); return null;"
     );
     harness.eval(&script).await;
 }
@@ -253,24 +252,13 @@ async fn a_key_pair_form_whose_code_cannot_be_fetched_says_so_and_tries_again() 
     harness.sign_in_demo().await;
     harness.open("/create").await;
     harness.wait_for("#zone option[value='az1.dc1']").await;
-    devtools(&harness.browser, "Network.enable", json!({})).await;
-    devtools(
-        &harness.browser,
-        "Network.setBlockedURLs",
-        json!({"urls": ["*split_key_pair_form*"]}),
-    )
-    .await;
+    harness.block_requests(&["*split_key_pair_form*"]).await;
     toggle_expander(&harness, "Create a new key pair").await;
     harness.wait_for_text("The form could not be fetched").await;
     assert!(!harness.body_text().await.contains("Loading the form…"));
     // The app still runs: the rest of the form answers.
     harness.fill("#server-name", "still-here").await;
-    devtools(
-        &harness.browser,
-        "Network.setBlockedURLs",
-        json!({"urls": []}),
-    )
-    .await;
+    harness.block_requests(&[]).await;
     harness
         .eval(
             "[...document.querySelectorAll('button')]\

@@ -20,7 +20,7 @@ use crate::create::{
     FLAVOR, IMAGE, SIMULATOR, by_id, click_xpath, create_through_the_api, is_checked,
     make_the_guides_choices, text_of,
 };
-use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions, devtools};
+use crate::support::{Console, DEFAULT_WAIT, Harness, HarnessOptions};
 
 const WINDOWS_IMAGE: &str = "Windows Server 2019 Datacenter 64bit";
 /// 1 vCPU, 1 GB: too small for the Windows image.
@@ -527,17 +527,11 @@ async fn the_page_says_it_is_loading_before_the_app_runs_and_asks_for_no_favicon
     assert!(body.contains("Loading the console…"), "{body}");
 
     // Until the app's code arrives (here: never), the page shows them.
-    devtools(&h.browser, "Network.enable", json!({})).await;
-    devtools(
-        &h.browser,
-        "Network.setBlockedURLs",
-        json!({"urls": ["*.wasm"]}),
-    )
-    .await;
+    h.block_requests(&["*.wasm"]).await;
     h.open("/servers").await;
     h.wait_for_text("Loading the console…").await;
     assert!(h.body_text().await.contains("ECS console"));
-    devtools(&h.browser, "Network.setBlockedURLs", json!({"urls": []})).await;
+    h.block_requests(&[]).await;
 
     // Once the app runs, the loading line goes; and no page load asks for /favicon.ico (which
     // the gateway does not have).

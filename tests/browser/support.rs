@@ -380,6 +380,18 @@ impl Console {
         .await;
     }
 
+    /// Makes requests whose URL matches one of `patterns` (`*` wildcards) fail, as when the
+    /// network is down for them (Chrome DevTools `Network.setBlockedURLs`); none unblocks all.
+    pub async fn block_requests(&self, patterns: &[&str]) {
+        devtools(&self.browser, "Network.enable", json!({})).await;
+        devtools(
+            &self.browser,
+            "Network.setBlockedURLs",
+            json!({ "urls": patterns }),
+        )
+        .await;
+    }
+
     /// Everything the page has put into browser storage.
     pub async fn storage(&self) -> StorageDump {
         let web_storage = self
